@@ -1,0 +1,98 @@
+"""Every error kind is data with a character span; earlier stages stay complete."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tui_exec.core import Span, analyze
+
+PY312 = sys.version_info >= (3, 12)
+
+
+def test_parser_error_offsets_are_characters() -> None:
+    analysis = analyze('ñé = "abc\n'.encode())
+    error = analysis.errors[-1]
+    assert error.stage in ("tokenize", "parse")
+    parse = analysis.error_in("parse")
+    assert parse is not None and parse.type == "SyntaxError"
+    assert "unterminated string literal" in parse.message
+    assert parse.span is not None and (parse.span.start_line, parse.span.start_col) == (1, 5)
+    assert analysis.nodes == () and analysis.instructions == ()
+
+
+def test_compile_error_offsets_are_bytes_converted_to_characters() -> None:
+    analysis = analyze("ñé = 1; return ñé\n".encode())
+    assert analysis.error_in("parse") is None
+    error = analysis.error_in("compile")
+    assert error is not None
+    assert error.message == "'return' outside function"
+    assert error.span == Span(1, 8, 1, 17)
+    assert analysis.parsed and not analysis.compiled  # the AST is still there
+
+
+def test_indentation_and_tab_errors() -> None:
+    analysis = analyze(b"if x:\n    a = 1\n  b = 2\n")
+    error = analysis.error_in("parse")
+    assert error is not None and error.type == "IndentationError"
+    assert error.span is not None and error.span.start_line == 3
+    analysis = analyze(b"if x:\n\ta = 1\n        b = 2\n")
+    error = analysis.error_in("parse")
+    assert error is not None and error.type == "TabError"
+
+
+def test_tokens_before_an_error_are_kept() -> None:
+    source = 'a = 1\nb = 2\ns = "abc\nc = 3\n'
+    analysis = analyze(source.encode())
+    strings = [t.string for t in analysis.tokens]
+    assert strings[:8] == ["a", "=", "1", "\n", "b", "=", "2", "\n"]
+    if PY312:
+        error = analysis.error_in("tokenize")
+        assert error is not None and error.span is not None and error.span.start_line == 3
+
+
+def test_tokens_before_a_null_byte_are_kept() -> None:
+    analysis = analyze(b"a = 1\nb = 2\nc = \x00\n")
+    assert [t.string for t in analysis.tokens][:4] == ["a", "=", "1", "\n"]
+    assert analysis.error_in("decode") is not None
+
+
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_deep_nesting_is_an_error_not_a_crash(depth: int) -> None:
+    analysis = analyze(("x = " + "(" * depth + "1" + ")" * depth + "\n").encode())
+    if depth == 200:
+        assert analysis.errors == () or analysis.errors[-1].stage in ("parse", "compile")
+    else:
+        error = analysis.errors[-1]
+        assert error.stage in ("tokenize", "parse", "compile")
+        assert error.type in ("SyntaxError", "RecursionError", "MemoryError", "TokenError")
+
+
+def test_deeply_nested_expression_without_brackets() -> None:
+    analysis = analyze(("x = " + "-" * 100_000 + "1\n").encode())
+    assert analysis.errors, "CPython refuses this; it must come back as an error"
+    assert analysis.errors[-1].stage in ("parse", "compile")
+
+
+def test_unclosed_bracket_points_at_the_bracket() -> None:
+    analysis = analyze(b"x = 1\nprint(x\n")
+    error = analysis.error_in("parse")
+    assert error is not None
+    assert "never closed" in error.message
+    assert error.span is not None and (error.span.start_line, error.span.start_col) == (2, 5)
+
+
+def test_syntax_warning_is_recorded_not_printed(capfd: pytest.CaptureFixture[str]) -> None:
+    analysis = analyze(b"x = 1\nif x is 1:\n    pass\n")
+    assert analysis.errors == ()
+    assert [w.type for w in analysis.warnings] == ["SyntaxWarning"]
+    assert analysis.warnings[0].span is not None and analysis.warnings[0].span.start_line == 2
+    assert capfd.readouterr().err == ""
+
+
+def test_future_import_in_tui_exec_does_not_leak_into_user_code() -> None:
+    # tui_exec.core.analysis uses `from __future__ import annotations`; the user's code must not.
+    analysis = analyze(b"def f(x: int) -> int: return x\n")
+    opnames = [i.argrepr for i in analysis.instructions]
+    assert "'int'" not in opnames  # with the future import, annotations become strings

@@ -1,0 +1,163 @@
+"""The cross-index: each query direction, checked against hand-worked answers and brute force."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_exec.core import Analysis, Span, analyze
+from tui_exec.core.intervals import IntervalIndex
+
+CLASSIC = "x = 5\ny = 10\nprint(x + y)\n"
+UNICODE = 'mot = "été"\n中文 = "😀"\nprint(mot + 中文)\n'
+
+
+def _types(analysis: Analysis, ids: tuple[int, ...]) -> list[str]:
+    return [analysis.nodes[i].type for i in ids]
+
+
+def _ops(analysis: Analysis, ids: tuple[int, ...]) -> list[str]:
+    return [analysis.instructions[i].opname for i in ids]
+
+
+def test_cursor_on_plus_links_token_binop_and_binary_op() -> None:
+    analysis = analyze(CLASSIC)
+    links = analysis.index.at(3, 8)
+    assert [analysis.tokens[t].exact_type for t in links.tokens] == ["PLUS"]
+    assert _types(analysis, links.nodes) == ["BinOp"]
+    assert _ops(analysis, links.instructions) == ["BINARY_OP"]
+    assert "CALL" in _ops(analysis, links.secondary_instructions)
+
+
+def test_cursor_on_non_ascii_name() -> None:
+    analysis = analyze(UNICODE.encode())
+    links = analysis.index.at(3, 13)  # the 文 of 中文 in print(mot + 中文)
+    (token,) = links.tokens
+    assert analysis.tokens[token].string == "中文"
+    assert analysis.tokens[token].span == Span(3, 12, 3, 14)
+    assert [analysis.nodes[n].detail for n in links.nodes] == ["'中文' Load"]
+    assert [analysis.instructions[i].argrepr for i in links.instructions][-1] == "中文"
+
+
+def test_token_links_to_deepest_node_and_containing_instructions() -> None:
+    analysis = analyze(UNICODE.encode())
+    token = next(t for t in analysis.tokens if t.string == '"😀"')
+    links = analysis.index.for_token(token.id)
+    assert links.span == Span(2, 5, 2, 8)
+    assert _types(analysis, links.nodes) == ["Constant"]
+    assert _ops(analysis, links.instructions) == ["LOAD_CONST"]
+
+
+def test_node_links_exact_instructions_first_and_tokens_inside() -> None:
+    analysis = analyze(CLASSIC)
+    binop = next(n for n in analysis.nodes if n.type == "BinOp")
+    links = analysis.index.for_node(binop.id)
+    assert links.span == Span(3, 6, 3, 11)
+    assert [analysis.tokens[t].string for t in links.tokens] == ["x", "+", "y"]
+    assert _ops(analysis, links.instructions) == ["BINARY_OP"]
+    assert _ops(analysis, links.secondary_instructions) == ["LOAD_NAME", "LOAD_NAME"]
+
+
+def test_node_without_position_is_shown_through_its_parent() -> None:
+    analysis = analyze(CLASSIC)
+    add = next(n for n in analysis.nodes if n.type == "Add")
+    links = analysis.index.for_node(add.id)
+    assert links.span == Span(3, 6, 3, 11)
+    assert links.nodes == (add.id,)
+    assert "parent" in links.note
+    module = analysis.index.for_node(0)
+    assert module.span == Span(1, 0, 3, 12)
+
+
+def test_instruction_links_exact_node_and_tokens() -> None:
+    analysis = analyze(CLASSIC)
+    binary = next(i for i in analysis.instructions if i.opname == "BINARY_OP")
+    links = analysis.index.for_instruction(binary.id)
+    assert _types(analysis, links.nodes) == ["BinOp"]
+    assert [analysis.tokens[t].string for t in links.tokens] == ["x", "+", "y"]
+
+
+def test_synthetic_positions_map_to_the_defining_node() -> None:
+    analysis = analyze(b"class C:\n    @staticmethod\n    def m():\n        pass\n")
+    resume_module = analysis.instructions[0]
+    assert resume_module.opname == "RESUME" and resume_module.line == 0
+    assert analysis.index.node_for_instruction(0) == 0
+    method = next(c for c in analysis.code_objects if c.qualname == "C.m")
+    resume = analysis.instructions[method.first_instruction]
+    assert resume.span == Span(2, 0, 2, 0)  # the decorator line, column 0
+    node = analysis.index.node_for_instruction(resume.id)
+    assert node is not None and analysis.nodes[node].type == "FunctionDef"
+    assert analysis.index.for_instruction(resume.id).note == "synthetic position"
+
+
+def test_instruction_without_position_says_so() -> None:
+    analysis = analyze(b"try:\n    x = 1\nexcept E as e:\n    pass\n")
+    unpositioned = [i for i in analysis.instructions if i.span is None]
+    assert unpositioned
+    links = analysis.index.for_instruction(unpositioned[0].id)
+    assert links.span is None and links.nodes == ()
+    assert "no source position" in links.note
+
+
+def test_code_object_maps_to_its_defining_node() -> None:
+    analysis = analyze(
+        b"f = lambda: 1\ndef g():\n    return (i for i in range(3))\nclass K: pass\n"
+    )
+    expected = {
+        "<lambda>": "Lambda",
+        "g": "FunctionDef",
+        "g.<locals>.<genexpr>": "GeneratorExp",
+        "K": "ClassDef",
+        "<module>": "Module",
+    }
+    for code in analysis.code_objects:
+        node = analysis.index.node_for_code(code.id)
+        assert node is not None
+        assert analysis.nodes[node].type == expected[code.qualname]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="superinstructions are in co_code from 3.13")
+def test_superinstruction_links_both_operands() -> None:
+    analysis = analyze(b"def f(a, b):\n    return a + b\n")
+    sup = next(i for i in analysis.instructions if i.opname == "LOAD_FAST_LOAD_FAST")
+    nodes = analysis.index.nodes_for_instruction(sup.id)
+    assert [analysis.nodes[n].detail for n in nodes] == ["'a' Load", "'b' Load"]
+    assert [analysis.nodes[n].span for n in nodes] == [Span(2, 11, 2, 12), Span(2, 15, 2, 16)]
+
+
+def test_every_token_and_instruction_link_agrees_with_brute_force() -> None:
+    source = Path(__file__).read_text(encoding="utf-8") + "\n" + UNICODE
+    analysis = analyze(source.encode())
+    offset = analysis.source.offset
+    for tok in analysis.tokens[::7]:
+        s = tok.span
+        start, end = offset(s.start_line, s.start_col), offset(s.end_line, s.end_col)
+        holders = [
+            n
+            for n in analysis.nodes
+            if n.span is not None
+            and offset(n.span.start_line, n.span.start_col) <= start
+            and end <= offset(n.span.end_line, n.span.end_col)
+        ]
+        best = max(holders, key=lambda n: (n.depth, n.id)).id if holders else None
+        assert analysis.index.node_for_token(tok.id) == best
+
+
+def test_interval_index_matches_brute_force_on_random_overlaps() -> None:
+    rng = random.Random(7)
+    items = []
+    for ident in range(2000):
+        start = rng.randrange(0, 400)
+        items.append((start, start + rng.randrange(0, 30), ident))
+    index = IntervalIndex(items)
+    for point in range(0, 440):
+        expected = {i for s, e, i in items if s <= point < e}
+        assert set(index.containing_point(point)) == expected
+    for _ in range(1000):
+        lo = rng.randrange(0, 420)
+        hi = lo + rng.randrange(0, 50)
+        assert set(index.enclosing(lo, hi)) == {i for s, e, i in items if s <= lo and hi <= e}
+        assert set(index.inside(lo, hi)) == {i for s, e, i in items if lo <= s and e <= hi}

@@ -1,0 +1,7 @@
+"""``python -m tui_exec``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,134 @@
+"""Command line: ``tui-exec FILE`` opens the explorer, ``tui-exec dump FILE`` prints it all."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+DESCRIPTION = """\
+Show one Python file at every stage of its execution:
+source -> tokens -> AST -> bytecode, with every pane kept in sync.
+
+  tui-exec FILE.py          open the explorer on FILE.py
+  tui-exec                  open it on a built-in sample program
+  tui-exec -                read the program from standard input
+  tui-exec dump FILE.py     print the whole analysis (--format json|text)
+"""
+
+
+class ProgramError(Exception):
+    """A program that cannot be read at all; its message is the one line shown to the user."""
+
+
+def read_program(path: str) -> tuple[bytes, str]:
+    """The bytes of ``path`` ('-' for stdin) and the name to show for it."""
+    if path == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    if os.path.isdir(path):
+        raise ProgramError(f"{path}: is a directory, not a Python file")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), path
+    except FileNotFoundError:
+        raise ProgramError(f"{path}: no such file") from None
+    except PermissionError:
+        raise ProgramError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ProgramError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def check_decodable(data: bytes, name: str) -> None:
+    """Refuse binary and undecodable files with one line, as for unreadable ones."""
+    from .core.source import decode
+
+    _, problem = decode(data)
+    if problem is not None:
+        where = f" (line {problem.span.start_line})" if problem.span else ""
+        raise ProgramError(f"{name}: not a Python source file{where}: {problem.message}")
+
+
+def _dump_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-exec dump",
+        description="Print tokens, AST and bytecode of FILE with character spans.",
+    )
+    parser.add_argument("file", help="a Python file, or - for standard input")
+    parser.add_argument("--format", choices=("json", "text"), default="text")
+    return parser
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-exec",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", nargs="?", help="the Python file to explore ('-' for stdin)")
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="do not capture the mouse, so the terminal's own text selection keeps working",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-exec {__version__}")
+    return parser
+
+
+def dump_main(argv: Sequence[str]) -> int:
+    """``tui-exec dump``: exit 0 when clean, 1 when a stage reported an error, 2 if unreadable."""
+    from .core import analyze
+    from .dump import to_json, to_text
+
+    args = _dump_parser().parse_args(argv)
+    try:
+        data, name = read_program(args.file)
+        check_decodable(data, name)
+    except ProgramError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    analysis = analyze(data, name)
+    out = sys.stdout
+    try:
+        if args.format == "json":
+            out.write(to_json(analysis) + "\n")
+        else:
+            for line in to_text(analysis):
+                out.write(line + "\n")
+        out.flush()
+    except BrokenPipeError:  # `tui-exec dump x.py | head` is fine
+        sys.stderr.close()
+    return EXIT_ERRORS if analysis.errors else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tui-exec`` command."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["dump"]:
+        return dump_main(args_list[1:])
+    args = _main_parser().parse_args(args_list)
+    try:
+        if args.file is None:
+            from .sample import SAMPLE_NAME, SAMPLE_PROGRAM
+
+            data, name = SAMPLE_PROGRAM.encode(), SAMPLE_NAME
+        else:
+            data, name = read_program(args.file)
+        check_decodable(data, name)
+    except ProgramError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    from .ui.app import make_app
+
+    path = None if args.file in (None, "-") else args.file
+    app = make_app(data, name, path=path)
+    app.run(mouse=not args.no_mouse)
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""``analyze()``: one file through every static stage, errors kept as data."""
+
+from __future__ import annotations
+
+import ast
+import platform
+import warnings
+from dataclasses import dataclass, field
+from types import CodeType
+
+from .bytecode import CodeObject, Instruction, disassemble
+from .index import SpanIndex
+from .source import Source, decode, null_byte_problem
+from .span import Span
+from .syntax import Node, walk
+from .tokens import Token, tokenize_source
+
+STAGES = ("decode", "tokenize", "parse", "compile")
+
+
+@dataclass(frozen=True, slots=True)
+class StageError:
+    """An error one stage reported; later stages are then absent."""
+
+    stage: str
+    """One of :data:`STAGES`."""
+    type: str
+    """Exception class name: SyntaxError, IndentationError, TokenError, RecursionError..."""
+    message: str
+    span: Span | None
+    """Where, in characters; None when CPython does not say."""
+
+    def describe(self) -> str:
+        """One line for people: ``SyntaxError at 3:4: invalid syntax``."""
+        where = f" at {self.span.start_line}:{self.span.start_col}" if self.span else ""
+        return f"{self.type}{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything tui-exec shows about one file without running it. Immutable."""
+
+    filename: str
+    python: str
+    source: Source
+    tokens: tuple[Token, ...]
+    nodes: tuple[Node, ...]
+    code_objects: tuple[CodeObject, ...]
+    instructions: tuple[Instruction, ...]
+    errors: tuple[StageError, ...]
+    warnings: tuple[StageError, ...] = ()
+    """SyntaxWarning and kin raised while parsing or compiling: the code still compiled."""
+    index: SpanIndex = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    module_code: CodeType | None = field(default=None, repr=False, compare=False)
+    """The compiled module, kept for running it later; never executed by the analysis."""
+
+    def error_in(self, stage: str) -> StageError | None:
+        """The error of ``stage``, if it had one."""
+        return next((e for e in self.errors if e.stage == stage), None)
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the AST stage produced a tree."""
+        return bool(self.nodes)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the bytecode stage produced code."""
+        return bool(self.code_objects)
+
+
+def analyze(source: str | bytes, filename: str = "<string>") -> Analysis:
+    """Decode, tokenize, parse and compile ``source``; never raises for bad input.
+
+    ``bytes`` are decoded as CPython would (BOM, coding cookie, UTF-8). A ``str`` is taken as
+    already decoded. Each stage that fails records a :class:`StageError` and the stages after it
+    are left empty, while the stages before it stay complete.
+    """
+    errors: list[StageError] = []
+    if isinstance(source, bytes):
+        text, problem = decode(source)
+    else:
+        text = Source.from_text(source.removeprefix("\ufeff"), has_bom=source.startswith("\ufeff"))
+        problem = null_byte_problem(text)
+    if problem is not None:
+        errors.append(StageError("decode", problem.type, problem.message, problem.span))
+
+    tokens, token_problem = tokenize_source(text)
+    if token_problem is not None:
+        errors.append(
+            StageError("tokenize", token_problem.type, token_problem.message, token_problem.span)
+        )
+
+    codes: tuple[CodeObject, ...] = ()
+    instructions: tuple[Instruction, ...] = ()
+    module_code: CodeType | None = None
+    fatal_decode = any(e.stage == "decode" for e in errors)
+    tree: ast.Module | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        # Warnings about the user's code are data to show, never text on the terminal.
+        warnings.simplefilter("always")
+        tree, module_code = _parse_and_compile(text, filename, fatal_decode, errors)
+    nodes: tuple[Node, ...] = walk(tree, text) if tree is not None else ()
+    if module_code is not None:
+        codes, instructions = disassemble(module_code, text)
+
+    return Analysis(
+        filename=filename,
+        python=platform.python_version(),
+        source=text,
+        tokens=tokens,
+        nodes=nodes,
+        code_objects=codes,
+        instructions=instructions,
+        errors=tuple(errors),
+        warnings=tuple(_warning(w, text) for w in caught or ()),
+        index=SpanIndex(text, tokens, nodes, codes, instructions),
+        module_code=module_code,
+    )
+
+
+def _parse_and_compile(
+    text: Source, filename: str, skip: bool, errors: list[StageError]
+) -> tuple[ast.Module | None, CodeType | None]:
+    """Parse then compile the tree, appending what fails to ``errors``."""
+    tree: ast.Module | None = None
+    module_code: CodeType | None = None
+    if not skip:
+        try:
+            tree = ast.parse(text.text, filename)
+        except SyntaxError as exc:
+            errors.append(StageError("parse", type(exc).__name__, exc.msg, _parser_span(exc, text)))
+        except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
+            errors.append(StageError("parse", type(exc).__name__, _nesting_message(exc), None))
+    if tree is not None:
+        try:
+            # dont_inherit: tui-exec's own __future__ imports must not leak into the user's code.
+            module_code = compile(tree, filename, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            errors.append(
+                StageError("compile", type(exc).__name__, exc.msg, _compiler_span(exc, text))
+            )
+        except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
+            errors.append(StageError("compile", type(exc).__name__, _nesting_message(exc), None))
+    return tree, module_code
+
+
+def _warning(message: warnings.WarningMessage, source: Source) -> StageError:
+    line = message.lineno
+    span = Span(line, 0, line, len(source.line_text(line))) if line else None
+    return StageError("compile", message.category.__name__, str(message.message), span)
+
+
+def _nesting_message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError | MemoryError):
+        return f"too deeply nested for the compiler ({exc or type(exc).__name__})"
+    return str(exc)
+
+
+def _parser_span(exc: SyntaxError, source: Source) -> Span | None:
+    """Parser and tokenizer errors count 1-based *characters*; odd end values are guarded."""
+    if exc.lineno is None:
+        return None
+    line = exc.lineno
+    col = max((exc.offset or 1) - 1, 0)
+    end_line = exc.end_lineno if exc.end_lineno and exc.end_lineno >= line else line
+    end_col = (exc.end_offset - 1) if exc.end_offset and exc.end_offset > 0 else col + 1
+    if (end_line, end_col) <= (line, col):
+        end_line, end_col = line, col + 1
+    return Span(line, col, end_line, end_col)
+
+
+def _compiler_span(exc: SyntaxError, source: Source) -> Span | None:
+    """Compiler (symtable) errors count 1-based UTF-8 *bytes*: convert them to characters."""
+    if exc.lineno is None:
+        return None
+    line = exc.lineno
+    col = source.char_col(line, max((exc.offset or 1) - 1, 0))
+    end_line = exc.end_lineno if exc.end_lineno and exc.end_lineno >= line else line
+    if exc.end_offset and exc.end_offset > 0:
+        end_col = source.char_col(end_line, exc.end_offset - 1)
+    else:
+        end_line, end_col = line, col + 1
+    if (end_line, end_col) <= (line, col):
+        end_line, end_col = line, col + 1
+    return Span(line, col, end_line, end_col)

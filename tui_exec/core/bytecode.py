@@ -1,0 +1,153 @@
+"""Bytecode rows: every code object reachable from the module, and every instruction of dis."""
+
+from __future__ import annotations
+
+import dis
+import sys
+from dataclasses import dataclass
+from types import CodeType
+
+from .source import Source
+from .span import Span
+
+_JUMP_OPCODES = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+# 3.13 folds two loads/stores into one instruction that carries only the first operand's span.
+SUPERINSTRUCTIONS = frozenset(
+    {"LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One instruction as :func:`dis.get_instructions` lists it, positioned in characters."""
+
+    id: int
+    """Index in :attr:`Analysis.instructions` (all code objects, in code-object order)."""
+    code: int
+    """Id of the code object it belongs to."""
+    offset: int
+    opname: str
+    arg: int | None
+    argrepr: str
+    jump_target: int | None
+    """Byte offset this instruction may jump to, for jumps."""
+    line: int | None
+    """Source line from co_positions (0 for the module's synthetic RESUME); None if none."""
+    starts_line: bool
+    is_jump_target: bool
+    span: Span | None
+    """None when CPython records no columns (compiler-generated cleanup code)."""
+    operands: tuple[str, ...] = ()
+    """For superinstructions, the names of both operands."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeObject:
+    """A code object: the module, a function, class body, lambda, comprehension..."""
+
+    id: int
+    name: str
+    qualname: str
+    parent: int | None
+    firstlineno: int
+    flags: int
+    first_instruction: int
+    end_instruction: int
+    """Instructions are ``first_instruction .. end_instruction - 1`` in Analysis.instructions."""
+    load_span: Span | None
+    """Span of the LOAD_CONST that creates it in its parent: the defining node's span."""
+
+    @property
+    def instruction_ids(self) -> range:
+        """Ids of this code object's instructions."""
+        return range(self.first_instruction, self.end_instruction)
+
+
+def walk_code(module: CodeType) -> list[tuple[CodeType, int | None]]:
+    """Every code object under ``module`` (co_consts recursion), parents first, with parent ids."""
+    found: list[tuple[CodeType, int | None]] = []
+    stack: list[tuple[CodeType, int | None]] = [(module, None)]
+    while stack:
+        code, parent = stack.pop()
+        me = len(found)
+        found.append((code, parent))
+        nested = [const for const in code.co_consts if isinstance(const, CodeType)]
+        stack.extend((child, me) for child in reversed(nested))
+    return found
+
+
+def disassemble(
+    module: CodeType, source: Source
+) -> tuple[tuple[CodeObject, ...], tuple[Instruction, ...]]:
+    """List all code objects and their instructions with character spans."""
+    codes = walk_code(module)
+    index_of = {id(code): i for i, (code, _) in enumerate(codes)}
+    load_spans: dict[int, Span] = {}
+    rows: list[Instruction] = []
+    bounds: list[tuple[int, int]] = []
+    span_of = source.span_from_bytes
+    is_313 = sys.version_info >= (3, 13)
+    for code_id, (code, _parent) in enumerate(codes):
+        first = len(rows)
+        for ins in dis.get_instructions(code):
+            pos = ins.positions
+            line = pos.lineno if pos is not None else None
+            span: Span | None = None
+            if (
+                pos is not None
+                and pos.lineno is not None
+                and pos.end_lineno is not None
+                and pos.col_offset is not None
+                and pos.end_col_offset is not None
+            ):
+                span = span_of(pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
+            argval = ins.argval
+            argrepr = ins.argrepr
+            if isinstance(argval, CodeType):
+                # dis prints the object's address, which changes on every run.
+                argrepr = f"<code object {argval.co_name}, line {argval.co_firstlineno}>"
+                if span is not None:
+                    load_spans.setdefault(index_of[id(argval)], span)
+            if is_313:
+                jump_target = ins.jump_target  # type: ignore[attr-defined]
+                starts_line = bool(ins.starts_line)
+            else:
+                jump_target = argval if ins.opcode in _JUMP_OPCODES else None
+                starts_line = ins.starts_line is not None
+            operands = (
+                tuple(argval)
+                if ins.opname in SUPERINSTRUCTIONS and isinstance(argval, tuple)
+                else ()
+            )
+            rows.append(
+                Instruction(
+                    len(rows),
+                    code_id,
+                    ins.offset,
+                    ins.opname,
+                    ins.arg,
+                    argrepr,
+                    jump_target,
+                    line,
+                    starts_line,
+                    ins.is_jump_target,
+                    span,
+                    operands,
+                )
+            )
+        bounds.append((first, len(rows)))
+    objects = tuple(
+        CodeObject(
+            i,
+            code.co_name,
+            code.co_qualname,
+            parent,
+            code.co_firstlineno,
+            code.co_flags,
+            bounds[i][0],
+            bounds[i][1],
+            load_spans.get(i),
+        )
+        for i, (code, parent) in enumerate(codes)
+    )
+    return objects, tuple(rows)

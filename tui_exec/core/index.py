@@ -1,0 +1,289 @@
+"""The cross-stage index: which tokens, nodes and instructions belong together.
+
+Built once per analysis. Every query goes through :class:`IntervalIndex` or a dict keyed by
+exact spans, so its cost depends on the size of the answer, never on the size of the file.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .bytecode import CodeObject, Instruction
+from .intervals import IntervalIndex
+from .source import Source
+from .span import Span
+from .syntax import Node
+from .tokens import Token
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What to highlight in every stage for one selection."""
+
+    span: Span | None
+    """The source span to mark; None when the item has no position in the source."""
+    tokens: tuple[int, ...] = ()
+    nodes: tuple[int, ...] = ()
+    """Primary nodes: the deepest match (two for a 3.13 superinstruction)."""
+    instructions: tuple[int, ...] = ()
+    """Primary instructions: exact or innermost matches."""
+    secondary_instructions: tuple[int, ...] = ()
+    """Instructions that merely contain, or lie inside, the selection."""
+    note: str = ""
+    """Why something is missing, for the status line (e.g. no source position)."""
+
+
+EMPTY_LINKS = Links(None)
+
+
+class SpanIndex:
+    """Answers every "what matches this?" question between source, tokens, AST and bytecode."""
+
+    def __init__(
+        self,
+        source: Source,
+        tokens: tuple[Token, ...],
+        nodes: tuple[Node, ...],
+        code_objects: tuple[CodeObject, ...],
+        instructions: tuple[Instruction, ...],
+    ) -> None:
+        self._source = source
+        self._tokens = tokens
+        self._nodes = nodes
+        self._codes = code_objects
+        self._instructions = instructions
+        offset = source.offset
+
+        self._token_bounds = [
+            (offset(t.span.start_line, t.span.start_col), offset(t.span.end_line, t.span.end_col))
+            for t in tokens
+        ]
+        self._token_index = IntervalIndex(
+            (start, end, i) for i, (start, end) in enumerate(self._token_bounds)
+        )
+
+        # Extent: a node's own span, or for span-less nodes (arguments, Module) the range its
+        # positioned descendants cover.
+        extents: list[tuple[int, int] | None] = [None] * len(nodes)
+        self._node_by_span: dict[tuple[int, int], list[int]] = {}
+        positioned: list[tuple[int, int, int]] = []
+        for node in nodes:
+            if node.span is not None:
+                ns = node.span
+                bounds = (offset(ns.start_line, ns.start_col), offset(ns.end_line, ns.end_col))
+                extents[node.id] = bounds
+                positioned.append((*bounds, node.id))
+                self._node_by_span.setdefault(bounds, []).append(node.id)
+        for node in reversed(nodes):
+            mine = extents[node.id]
+            if mine is None or node.parent is None:
+                continue
+            theirs = extents[node.parent]
+            if nodes[node.parent].span is None:
+                extents[node.parent] = (
+                    mine if theirs is None else (min(theirs[0], mine[0]), max(theirs[1], mine[1]))
+                )
+        self._node_extents = extents
+        self._node_index = IntervalIndex(positioned)
+
+        self._instruction_bounds: list[tuple[int, int] | None] = []
+        self._instructions_by_span: dict[tuple[int, int], list[int]] = {}
+        for ins in instructions:
+            s = ins.span
+            if s is None:
+                self._instruction_bounds.append(None)
+                continue
+            bounds = (offset(s.start_line, s.start_col), offset(s.end_line, s.end_col))
+            self._instruction_bounds.append(bounds)
+            self._instructions_by_span.setdefault(bounds, []).append(ins.id)
+        self._instruction_index = IntervalIndex(
+            (b[0], b[1], i) for i, b in enumerate(self._instruction_bounds) if b is not None
+        )
+        self._names: dict[str, list[int]] | None = None
+
+    # -- conversions -------------------------------------------------------------------------
+
+    def _span(self, bounds: tuple[int, int]) -> Span:
+        """Span for absolute character offsets."""
+        starts = self._source.line_starts
+        sl = bisect_right(starts, bounds[0])
+        el = bisect_right(starts, bounds[1])
+        return Span(sl, bounds[0] - starts[sl - 1], el, bounds[1] - starts[el - 1])
+
+    def _deepest(self, node_ids: list[int]) -> int | None:
+        if not node_ids:
+            return None
+        nodes = self._nodes
+        return max(node_ids, key=lambda n: (nodes[n].depth, n))
+
+    def _split_innermost(self, ids: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Split instructions into those with the smallest span and the rest, each by id."""
+        if not ids:
+            return (), ()
+        bounds = self._instruction_bounds
+        width = min(b[1] - b[0] for i in ids if (b := bounds[i]) is not None)
+        inner = sorted(i for i in ids if (b := bounds[i]) is not None and b[1] - b[0] == width)
+        outer = sorted(i for i in ids if (b := bounds[i]) is not None and b[1] - b[0] != width)
+        return tuple(inner), tuple(outer)
+
+    # -- single answers (also used by dump) ----------------------------------------------------
+
+    def token_at(self, line: int, col: int) -> int | None:
+        """The token covering the character at (line, col), if any."""
+        hits = self._token_index.containing_point(self._source.offset(line, col))
+        return min(hits) if hits else None
+
+    def node_at(self, line: int, col: int) -> int | None:
+        """The deepest node whose span contains the character at (line, col)."""
+        return self._deepest(self._node_index.containing_point(self._source.offset(line, col)))
+
+    def node_for_token(self, token_id: int) -> int | None:
+        """The deepest node whose span contains the whole token."""
+        start, end = self._token_bounds[token_id]
+        return self._deepest(self._node_index.enclosing(start, end))
+
+    def nodes_for_instruction(self, instruction_id: int) -> tuple[int, ...]:
+        """The node(s) an instruction executes; see :meth:`node_for_instruction`."""
+        ins = self._instructions[instruction_id]
+        bounds = self._instruction_bounds[instruction_id]
+        if bounds is None or ins.span is None:
+            return ()
+        exact = self._node_by_span.get(bounds)
+        first: int | None
+        if exact:
+            first = self._deepest(exact)
+        elif bounds[0] == bounds[1] and ins.span.start_col == 0:
+            code = self._codes[ins.code]
+            if ins.span.start_line == 0:
+                first = 0  # the module's synthetic line-0 position
+            elif ins.span.start_line == code.firstlineno:
+                first = self.node_for_code(ins.code)
+            else:
+                first = self._deepest(self._node_index.enclosing(*bounds))
+        else:
+            first = self._deepest(self._node_index.enclosing(*bounds))
+        if first is None:
+            return ()
+        if len(ins.operands) == 2:
+            second = self._next_name(first, ins.operands[1], ins.opname.endswith("STORE_FAST"))
+            if second is not None:
+                return (first, second)
+        return (first,)
+
+    def node_for_instruction(self, instruction_id: int) -> int | None:
+        """The deepest node with exactly the instruction's span; for the synthetic prologue
+        position (co_firstlineno, 0) the def/class/lambda node that made its code object
+        (the module for line 0); else the deepest node containing it."""
+        found = self.nodes_for_instruction(instruction_id)
+        return found[0] if found else None
+
+    def node_for_code(self, code_id: int) -> int | None:
+        """The node that defines a code object: the span of the LOAD_CONST that loads it."""
+        code = self._codes[code_id]
+        if code.parent is None:
+            return 0 if self._nodes else None
+        span = code.load_span
+        if span is None:
+            return None
+        offset = self._source.offset
+        bounds = (offset(span.start_line, span.start_col), offset(span.end_line, span.end_col))
+        exact = self._node_by_span.get(bounds)
+        if exact:
+            return self._deepest(exact)
+        return self._deepest(self._node_index.enclosing(*bounds))
+
+    def _next_name(self, after: int, name: str, store: bool) -> int | None:
+        """The first Name node for ``name`` after node ``after`` in preorder (superinstructions)."""
+        if self._names is None:
+            self._names = {}
+            for node in self._nodes:
+                if node.type == "Name":
+                    self._names.setdefault(node.detail, []).append(node.id)
+        ids = self._names.get(f"{name!r} {'Store' if store else 'Load'}", [])
+        i = bisect_right(ids, after)
+        return ids[i] if i < len(ids) else None
+
+    # -- links for each kind of selection -------------------------------------------------------
+
+    def at(self, line: int, col: int) -> Links:
+        """Links for a source cursor: the token there, the deepest node, containing instructions."""
+        point = self._source.offset(line, col)
+        token = self._token_index.containing_point(point)
+        node = self._deepest(self._node_index.containing_point(point))
+        inner, outer = self._split_innermost(self._instruction_index.containing_point(point))
+        span = self._tokens[min(token)].span if token else Span(line, col, line, col + 1)
+        return Links(
+            span,
+            tokens=(min(token),) if token else (),
+            nodes=(node,) if node is not None else (),
+            instructions=inner,
+            secondary_instructions=outer,
+        )
+
+    def for_token(self, token_id: int) -> Links:
+        """Links for a token: its span, the deepest node holding it, instructions holding it."""
+        start, end = self._token_bounds[token_id]
+        node = self._deepest(self._node_index.enclosing(start, end))
+        inner, outer = self._split_innermost(self._instruction_index.enclosing(start, end))
+        return Links(
+            self._tokens[token_id].span,
+            tokens=(token_id,),
+            nodes=(node,) if node is not None else (),
+            instructions=inner,
+            secondary_instructions=outer,
+        )
+
+    def for_node(self, node_id: int) -> Links:
+        """Links for a node: tokens inside it, instructions with its span (primary) or inside."""
+        nodes = self._nodes
+        anchor: int | None = node_id
+        while anchor is not None and self._node_extents[anchor] is None:
+            anchor = nodes[anchor].parent
+        if anchor is None:
+            return Links(None, nodes=(node_id,), note="no position in the source")
+        bounds = self._node_extents[anchor]
+        assert bounds is not None
+        note = "" if anchor == node_id else "no position of its own: shown through its parent"
+        exact = tuple(sorted(self._instructions_by_span.get(bounds, ())))
+        inside = sorted(set(self._instruction_index.inside(*bounds)).difference(exact))
+        return Links(
+            self._span(bounds),
+            tokens=tuple(sorted(self._token_index.inside(*bounds))),
+            nodes=(node_id,),
+            instructions=exact,
+            secondary_instructions=tuple(inside),
+            note=note,
+        )
+
+    def for_instruction(self, instruction_id: int) -> Links:
+        """Links for an instruction: its node(s), its span, the tokens inside it."""
+        ins = self._instructions[instruction_id]
+        bounds = self._instruction_bounds[instruction_id]
+        if bounds is None or ins.span is None:
+            return Links(
+                None,
+                instructions=(instruction_id,),
+                note="no source position (compiler-generated)",
+            )
+        nodes = self.nodes_for_instruction(instruction_id)
+        span = ins.span
+        note = ""
+        if bounds[0] == bounds[1]:
+            note = "synthetic position"
+            if nodes and (extent := self._node_extents[nodes[0]]) is not None:
+                span = self._span(extent)
+        return Links(
+            span,
+            tokens=tuple(sorted(self._token_index.inside(*bounds)))
+            if bounds[1] > bounds[0]
+            else (),
+            nodes=nodes,
+            instructions=(instruction_id,),
+            note=note,
+        )
+
+    def for_code(self, code_id: int) -> Links:
+        """Links for a code object: the node that defines it."""
+        node = self.node_for_code(code_id)
+        return self.for_node(node) if node is not None else EMPTY_LINKS
