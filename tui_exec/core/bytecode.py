@@ -6,6 +6,7 @@ import dis
 import sys
 from dataclasses import dataclass
 from types import CodeType
+from typing import NamedTuple
 
 from .source import Source
 from .span import Span
@@ -17,8 +18,7 @@ SUPERINSTRUCTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(NamedTuple):
     """One instruction as :func:`dis.get_instructions` lists it, positioned in characters."""
 
     id: int

@@ -6,7 +6,7 @@ exact spans, so its cost depends on the size of the answer, never on the size of
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .bytecode import CodeObject, Instruction
@@ -53,56 +53,62 @@ class SpanIndex:
         self._nodes = nodes
         self._codes = code_objects
         self._instructions = instructions
-        offset = source.offset
+        at = source.line_offsets  # at[line] + col is an absolute character offset
 
-        self._token_bounds = [
-            (offset(t.span.start_line, t.span.start_col), offset(t.span.end_line, t.span.end_col))
-            for t in tokens
-        ]
-        self._token_index = IntervalIndex(
-            (start, end, i) for i, (start, end) in enumerate(self._token_bounds)
-        )
+        # Tokens never overlap and come in source order: two sorted lists answer every query.
+        self._token_starts = [at[s[0]] + s[1] for _, _, _, _, s in tokens]
+        self._token_ends = [at[s[2]] + s[3] for _, _, _, _, s in tokens]
 
         # Extent: a node's own span, or for span-less nodes (arguments, Module) the range its
         # positioned descendants cover.
-        extents: list[tuple[int, int] | None] = [None] * len(nodes)
+        extents: list[tuple[int, int] | None] = [
+            None if (ns := n.span) is None else (at[ns[0]] + ns[1], at[ns[2]] + ns[3])
+            for n in nodes
+        ]
         self._node_by_span: dict[tuple[int, int], list[int]] = {}
         positioned: list[tuple[int, int, int]] = []
-        for node in nodes:
-            if node.span is not None:
-                ns = node.span
-                bounds = (offset(ns.start_line, ns.start_col), offset(ns.end_line, ns.end_col))
-                extents[node.id] = bounds
-                positioned.append((*bounds, node.id))
-                self._node_by_span.setdefault(bounds, []).append(node.id)
+        for node_id, bounds in enumerate(extents):
+            if bounds is not None:
+                positioned.append((bounds[0], bounds[1], node_id))
+                self._node_by_span.setdefault(bounds, []).append(node_id)
+        spanless = {n.id for n in nodes if n.span is None}
         for node in reversed(nodes):
-            mine = extents[node.id]
-            if mine is None or node.parent is None:
+            parent = node.parent
+            if parent not in spanless or (mine := extents[node.id]) is None:
                 continue
-            theirs = extents[node.parent]
-            if nodes[node.parent].span is None:
-                extents[node.parent] = (
-                    mine if theirs is None else (min(theirs[0], mine[0]), max(theirs[1], mine[1]))
-                )
+            theirs = extents[parent]  # type: ignore[index]
+            extents[parent] = (  # type: ignore[index]
+                mine if theirs is None else (min(theirs[0], mine[0]), max(theirs[1], mine[1]))
+            )
         self._node_extents = extents
         self._node_index = IntervalIndex(positioned)
 
-        self._instruction_bounds: list[tuple[int, int] | None] = []
+        self._instruction_bounds: list[tuple[int, int] | None] = [
+            None if (s := ins.span) is None else (at[s[0]] + s[1], at[s[2]] + s[3])
+            for ins in instructions
+        ]
         self._instructions_by_span: dict[tuple[int, int], list[int]] = {}
-        for ins in instructions:
-            s = ins.span
-            if s is None:
-                self._instruction_bounds.append(None)
-                continue
-            bounds = (offset(s.start_line, s.start_col), offset(s.end_line, s.end_col))
-            self._instruction_bounds.append(bounds)
-            self._instructions_by_span.setdefault(bounds, []).append(ins.id)
+        for ins_id, bounds in enumerate(self._instruction_bounds):
+            if bounds is not None:
+                self._instructions_by_span.setdefault(bounds, []).append(ins_id)
         self._instruction_index = IntervalIndex(
-            (b[0], b[1], i) for i, b in enumerate(self._instruction_bounds) if b is not None
+            [(b[0], b[1], i) for i, b in enumerate(self._instruction_bounds) if b is not None]
         )
         self._names: dict[str, list[int]] | None = None
 
     # -- conversions -------------------------------------------------------------------------
+
+    def _token_containing(self, point: int) -> int | None:
+        """The token covering offset ``point`` (zero-width tokens cover nothing)."""
+        i = bisect_right(self._token_starts, point) - 1
+        return i if i >= 0 and self._token_ends[i] > point else None
+
+    def _tokens_inside(self, start: int, end: int) -> tuple[int, ...]:
+        """Ids of the tokens lying wholly within [start, end]."""
+        first = bisect_left(self._token_starts, start)
+        last = bisect_right(self._token_starts, end)
+        ends = self._token_ends
+        return tuple(i for i in range(first, last) if ends[i] <= end)
 
     def _span(self, bounds: tuple[int, int]) -> Span:
         """Span for absolute character offsets."""
@@ -131,8 +137,7 @@ class SpanIndex:
 
     def token_at(self, line: int, col: int) -> int | None:
         """The token covering the character at (line, col), if any."""
-        hits = self._token_index.containing_point(self._source.offset(line, col))
-        return min(hits) if hits else None
+        return self._token_containing(self._source.offset(line, col))
 
     def node_at(self, line: int, col: int) -> int | None:
         """The deepest node whose span contains the character at (line, col)."""
@@ -140,7 +145,7 @@ class SpanIndex:
 
     def node_for_token(self, token_id: int) -> int | None:
         """The deepest node whose span contains the whole token."""
-        start, end = self._token_bounds[token_id]
+        start, end = self._token_starts[token_id], self._token_ends[token_id]
         return self._deepest(self._node_index.enclosing(start, end))
 
     def nodes_for_instruction(self, instruction_id: int) -> tuple[int, ...]:
@@ -209,13 +214,13 @@ class SpanIndex:
     def at(self, line: int, col: int) -> Links:
         """Links for a source cursor: the token there, the deepest node, containing instructions."""
         point = self._source.offset(line, col)
-        token = self._token_index.containing_point(point)
+        token = self._token_containing(point)
         node = self._deepest(self._node_index.containing_point(point))
         inner, outer = self._split_innermost(self._instruction_index.containing_point(point))
-        span = self._tokens[min(token)].span if token else Span(line, col, line, col + 1)
+        span = self._tokens[token].span if token is not None else Span(line, col, line, col + 1)
         return Links(
             span,
-            tokens=(min(token),) if token else (),
+            tokens=(token,) if token is not None else (),
             nodes=(node,) if node is not None else (),
             instructions=inner,
             secondary_instructions=outer,
@@ -223,7 +228,7 @@ class SpanIndex:
 
     def for_token(self, token_id: int) -> Links:
         """Links for a token: its span, the deepest node holding it, instructions holding it."""
-        start, end = self._token_bounds[token_id]
+        start, end = self._token_starts[token_id], self._token_ends[token_id]
         node = self._deepest(self._node_index.enclosing(start, end))
         inner, outer = self._split_innermost(self._instruction_index.enclosing(start, end))
         return Links(
@@ -249,7 +254,7 @@ class SpanIndex:
         inside = sorted(set(self._instruction_index.inside(*bounds)).difference(exact))
         return Links(
             self._span(bounds),
-            tokens=tuple(sorted(self._token_index.inside(*bounds))),
+            tokens=self._tokens_inside(*bounds),
             nodes=(node_id,),
             instructions=exact,
             secondary_instructions=tuple(inside),
@@ -275,9 +280,7 @@ class SpanIndex:
                 span = self._span(extent)
         return Links(
             span,
-            tokens=tuple(sorted(self._token_index.inside(*bounds)))
-            if bounds[1] > bounds[0]
-            else (),
+            tokens=self._tokens_inside(*bounds) if bounds[1] > bounds[0] else (),
             nodes=nodes,
             instructions=(instruction_id,),
             note=note,

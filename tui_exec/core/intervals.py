@@ -28,8 +28,11 @@ class IntervalIndex:
     __slots__ = ("_top", "_children", "_size")
 
     def __init__(self, intervals: Iterable[tuple[int, int, int]]) -> None:
+        items = intervals if isinstance(intervals, list) else list(intervals)
         # Sort by start, longest first, so that every interval follows those containing it.
-        ordered = sorted(intervals, key=lambda item: (item[0], -item[1]))
+        # One integer key per item sorts far faster than a tuple key.
+        keys = [(start << 32) | (0xFFFFFFFF - end) for start, end, _ in items]
+        ordered = [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
         self._size = len(ordered)
         self._top = _Level()
         self._children: dict[int, _Level] = {}

@@ -60,6 +60,13 @@ class Source:
         )
         return cls(text, tuple(lines), tuple(starts), encoding, has_bom, non_ascii)
 
+    @property
+    def line_offsets(self) -> list[int]:
+        """``line_offsets[line]`` is the offset of 1-based ``line`` (0 for line 0, sentinels
+        past the end), for hot loops that cannot afford :meth:`offset`'s checks."""
+        end = self.line_starts[-1]
+        return [0, *self.line_starts, end, end]
+
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its ending; '' outside the file."""
         if 1 <= line <= len(self.lines):

@@ -6,12 +6,15 @@ Every span in tui-exec is (start_line, start_col, end_line, end_col) with 1-base
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """A character range in the source: lines 1-based, columns 0-based, end exclusive."""
+class Span(NamedTuple):
+    """A character range in the source: lines 1-based, columns 0-based, end exclusive.
+
+    A NamedTuple rather than a frozen dataclass: just as immutable and ordered, but several
+    times cheaper to build, and an analysis builds one for every token, node and instruction.
+    """
 
     start_line: int
     start_col: int
@@ -36,7 +39,7 @@ class Span:
 
     def as_list(self) -> list[int]:
         """The span as a JSON-friendly list."""
-        return [self.start_line, self.start_col, self.end_line, self.end_col]
+        return list(self)
 
     def __str__(self) -> str:
         if self.start_line == self.end_line:

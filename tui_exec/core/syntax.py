@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .source import Source
 from .span import Span
@@ -32,13 +32,11 @@ _DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
     "FormattedValue": ("conversion",),
     "comprehension": ("is_async",),
 }
-_OPERATOR_FIELDS = ("op",)
 _CONTEXTS = frozenset({"Load", "Store", "Del"})
 _DETAIL_LIMIT = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """One AST node, flattened into preorder (parents before children, fields in order)."""
 
     id: int
@@ -66,59 +64,91 @@ class Node:
         return self.field if self.index is None else f"{self.field}[{self.index}]"
 
 
+class _Shape(NamedTuple):
+    """What walk() needs to know about one AST class, looked up once per class."""
+
+    name: str
+    fields: tuple[str, ...]
+    positioned: bool
+    detailed: bool
+
+
+_SHAPES: dict[type, _Shape] = {}
+_CTX_HOLDERS = frozenset({"Name", "Attribute", "Subscript", "Starred", "List", "Tuple"})
+_OP_HOLDERS = frozenset({"BinOp", "UnaryOp", "BoolOp", "AugAssign", "Compare"})
+
+
+def _shape(cls: type) -> _Shape:
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        name = cls.__name__
+        shape = _SHAPES[cls] = _Shape(
+            name,
+            tuple(getattr(cls, "_fields", ())),
+            "end_lineno" in getattr(cls, "_attributes", ()),
+            name == "Constant"
+            or name in _DETAIL_FIELDS
+            or name in _CTX_HOLDERS
+            or name in _OP_HOLDERS,
+        )
+    return shape
+
+
 def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
     """Flatten ``tree`` in preorder, converting byte columns to character columns."""
-    types: list[str] = []
-    parents: list[int | None] = []
-    fields: list[str | None] = []
-    indexes: list[int | None] = []
-    spans: list[Span | None] = []
-    depths: list[int] = []
-    details: list[str] = []
+    rows: list[tuple[str, int | None, str | None, int | None, Span | None, int, str]] = []
+    append = rows.append
     span_of = source.span_from_bytes
+    AST = ast.AST
     # A stack rather than recursion: deeply nested programs must not overflow Python's stack.
     stack: list[tuple[ast.AST, int | None, str | None, int | None, int]] = [
         (tree, None, None, None, 0)
     ]
-    pop, push = stack.pop, stack.append
+    pop = stack.pop
     while stack:
         node, parent, field, index, depth = pop()
-        me = len(types)
-        kind = type(node).__name__
-        types.append(kind)
-        parents.append(parent)
-        fields.append(field)
-        indexes.append(index)
-        depths.append(depth)
-        lineno = getattr(node, "lineno", None)
-        end_lineno = getattr(node, "end_lineno", None)
-        if lineno is not None and end_lineno is not None:
-            spans.append(span_of(lineno, node.col_offset, end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
-        else:
-            spans.append(None)
-        details.append(_detail(node, kind))
+        me = len(rows)
+        shape = _shape(type(node))
+        span: Span | None = None
+        if shape.positioned and node.end_lineno is not None:  # type: ignore[attr-defined]
+            span = span_of(
+                node.lineno,  # type: ignore[attr-defined]
+                node.col_offset,  # type: ignore[attr-defined]
+                node.end_lineno,  # type: ignore[attr-defined]
+                node.end_col_offset,  # type: ignore[attr-defined]
+            )
+        append(
+            (
+                shape.name,
+                parent,
+                field,
+                index,
+                span,
+                depth,
+                _detail(node, shape.name) if shape.detailed else "",
+            )
+        )
         children: list[tuple[ast.AST, int | None, str | None, int | None, int]] = []
-        for name in node._fields:
+        for name in shape.fields:
             value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
+            if isinstance(value, AST):
                 children.append((value, me, name, None, depth + 1))
             elif isinstance(value, list):
                 for i, item in enumerate(value):
-                    if isinstance(item, ast.AST):
+                    if isinstance(item, AST):
                         children.append((item, me, name, i, depth + 1))
-        for child in reversed(children):
-            push(child)
-    count = len(types)
+        if children:
+            children.reverse()
+            stack.extend(children)
+    count = len(rows)
     ends = list(range(1, count + 1))
     for me in range(count - 1, 0, -1):
-        parent = parents[me]
+        parent = rows[me][1]
         if parent is not None and ends[me] > ends[parent]:
             ends[parent] = ends[me]
     return tuple(
-        Node(
-            i, types[i], parents[i], fields[i], indexes[i], spans[i], depths[i], ends[i], details[i]
-        )
-        for i in range(count)
+        Node(i, kind, parent, field, index, span, depth, ends[i], detail)
+        for i, (kind, parent, field, index, span, depth, detail) in enumerate(rows)
     )
 
 
@@ -136,18 +166,19 @@ def _detail(node: ast.AST, kind: str) -> str:
                 if value == -1:
                     continue
                 value = "!" + chr(value)
-            parts.append(
-                _short(value if isinstance(value, str) and name == "module" else repr(value))
-            )
-    op = getattr(node, "op", None)
-    if isinstance(op, ast.AST):
-        parts.append(type(op).__name__)
-    ops = getattr(node, "ops", None)
-    if isinstance(ops, list):
-        parts.append(" ".join(type(o).__name__ for o in ops))
-    ctx = getattr(node, "ctx", None)
-    if ctx is not None and type(ctx).__name__ in _CONTEXTS:
-        parts.append(type(ctx).__name__)
+            is_plain = isinstance(value, str) and name in ("module", "conversion")
+            parts.append(_short(value if is_plain else repr(value)))
+    if kind in _OP_HOLDERS:
+        op = getattr(node, "op", None)
+        if isinstance(op, ast.AST):
+            parts.append(type(op).__name__)
+        ops = getattr(node, "ops", None)
+        if isinstance(ops, list):
+            parts.append(" ".join(type(o).__name__ for o in ops))
+    elif kind in _CTX_HOLDERS:
+        ctx = getattr(node, "ctx", None)
+        if ctx is not None and type(ctx).__name__ in _CONTEXTS:
+            parts.append(type(ctx).__name__)
     return " ".join(parts)
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import tokenize
-from collections.abc import Iterator
 from dataclasses import dataclass
-from token import tok_name
+from token import EXACT_TOKEN_TYPES, OP, tok_name
+from typing import NamedTuple
 
 from .source import Source
 from .span import Span
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token exactly as :func:`tokenize.generate_tokens` produced it."""
+class Token(NamedTuple):
+    """One token exactly as :func:`tokenize.generate_tokens` produced it.
+
+    Records built in the hundred thousands are NamedTuples (immutable, cheap to build).
+    """
 
     id: int
     """Index in :attr:`Analysis.tokens`."""
@@ -65,21 +67,19 @@ def tokenize_source(source: Source) -> tuple[tuple[Token, ...], TokenizeProblem 
 
 def _collect(lines: list[str], rows: list[Token]) -> TokenizeProblem | None:
     """Append the tokens of ``lines`` to ``rows`` until the end or the first error."""
-    stream = _generate(lines)
+    feed = iter(lines)
     append = rows.append
     names = tok_name
+    exact_types = EXACT_TOKEN_TYPES
+    op = OP
     try:
-        for tok_type, string, (sl, sc), (el, ec), _line, exact in stream:
+        # Unpacked by hand: TokenInfo.exact_type is a property, costly at 100k tokens.
+        for tok_type, string, (sl, sc), (el, ec), _line in tokenize.generate_tokens(
+            lambda: next(feed, "")
+        ):
             type_name = names[tok_type]
-            append(
-                Token(
-                    len(rows),
-                    type_name,
-                    names[exact] if exact != tok_type else type_name,
-                    string,
-                    Span(sl, sc, el, ec),
-                )
-            )
+            exact = names[exact_types.get(string, op)] if tok_type == op else type_name
+            append(Token(len(rows), type_name, exact, string, Span(sl, sc, el, ec)))
     except tokenize.TokenError as exc:
         message = str(exc.args[0]) if exc.args else "tokenize error"
         where = exc.args[1] if len(exc.args) > 1 else None
@@ -92,12 +92,3 @@ def _collect(lines: list[str], rows: list[Token]) -> TokenizeProblem | None:
     except (ValueError, RecursionError, MemoryError) as exc:
         return TokenizeProblem(type(exc).__name__, str(exc), None)
     return None
-
-
-def _generate(
-    lines: list[str],
-) -> Iterator[tuple[int, str, tuple[int, int], tuple[int, int], str, int]]:
-    """Yield (type, string, start, end, line, exact_type) for each token of ``lines``."""
-    feed = iter(lines)
-    for tok in tokenize.generate_tokens(lambda: next(feed, "")):
-        yield tok.type, tok.string, tok.start, tok.end, tok.line, tok.exact_type
