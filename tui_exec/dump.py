@@ -41,7 +41,7 @@ def to_json_data(analysis: Analysis) -> dict[str, Any]:
                 "type": node.type,
                 "parent": node.parent,
                 "field": node.field,
-                "index": node.index,
+                "index": node.field_index,
                 "span": _span(node.span),
                 "detail": node.detail,
             }

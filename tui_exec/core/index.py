@@ -110,6 +110,18 @@ class SpanIndex:
         ends = self._token_ends
         return tuple(i for i in range(first, last) if ends[i] <= end)
 
+    def tokens_on_line(self, line: int) -> range:
+        """Ids of the tokens that cover part of 1-based ``line`` (for colouring it)."""
+        source = self._source
+        if not 1 <= line <= len(source.lines):
+            return range(0)
+        start = source.line_starts[line - 1]
+        end = start + len(source.lines[line - 1])
+        # Token ends are sorted too (tokens never overlap): the first one ending past the
+        # line's start is the first on the line.
+        first = bisect_right(self._token_ends, start)
+        return range(first, bisect_left(self._token_starts, end + 1))
+
     def _span(self, bounds: tuple[int, int]) -> Span:
         """Span for absolute character offsets."""
         starts = self._source.line_starts

@@ -46,7 +46,7 @@ class Node(NamedTuple):
     parent: int | None
     field: str | None
     """The parent's field that holds this node, e.g. ``body`` or ``value``."""
-    index: int | None
+    field_index: int | None
     """Position in that field when it is a list (``body[2]``), else None."""
     span: Span | None
     """None for nodes without positions (Module, arguments, Load, Add...)."""
@@ -61,7 +61,9 @@ class Node(NamedTuple):
         """``field[index]`` as ast.dump would name the slot, e.g. ``targets[0]``."""
         if self.field is None:
             return ""
-        return self.field if self.index is None else f"{self.field}[{self.index}]"
+        if self.field_index is None:
+            return self.field
+        return f"{self.field}[{self.field_index}]"
 
 
 class _Shape(NamedTuple):

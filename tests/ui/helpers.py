@@ -1,0 +1,24 @@
+"""Opening the app headless on a program and waiting for its analysis."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tui_exec.ui.app import TuiExecApp, make_app
+
+UNICODE = 'mot = "été"\n中文 = "😀"\nprint(mot + 中文)\n'
+
+
+def app_for(source: str | bytes, name: str = "<test>", path: str | None = None) -> TuiExecApp:
+    data = source.encode() if isinstance(source, str) else source
+    return make_app(data, name, path=path)
+
+
+async def ready(pilot: Pilot[int]) -> TuiExecApp:
+    """Wait until the worker's analysis is on screen."""
+    app = pilot.app
+    assert isinstance(app, TuiExecApp)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert app.analysis is not None
+    return app

@@ -1,0 +1,179 @@
+"""The app around the panes: errors, reload, keys, search, help, layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+
+from tests.ui.helpers import UNICODE, app_for, ready
+from tui_exec.core import Span
+from tui_exec.ui.app import StagePanel
+from tui_exec.ui.screens import HelpScreen
+
+DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
+
+
+async def test_syntax_error_marks_source_keeps_tokens_and_explains_in_ast_and_bytecode() -> None:
+    app = app_for((DEMOS / "syntax_error.py").read_bytes())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert app.analysis is not None and not app.analysis.parsed
+        # The cursor starts on the parser's error: the bracket that is never closed.
+        assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (6, 5)
+        assert app.source_pane._error_spans[0] == Span(6, 5, 6, 6) or Span(6, 5, 6, 6) in (
+            app.source_pane._error_spans
+        )
+        assert app.tokens_pane.row_count > 20  # every token before the error
+        for panel_id in ("#ast", "#bytecode"):
+            panel = app.query_one(panel_id, StagePanel)
+            assert panel.has_class("-message")
+            message = str(panel.query_one(".stage-message").render())
+            assert "never closed" in message and "line 6, column 6" in message
+        errors = str(app.query_one("#errors").render())
+        assert "SyntaxError at 6:5" in errors
+
+
+async def test_compile_only_error_still_shows_the_ast() -> None:
+    app = app_for("x = 1\nreturn x\n")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert not app.query_one("#ast", StagePanel).has_class("-message")
+        bytecode = app.query_one("#bytecode", StagePanel)
+        assert bytecode.has_class("-message")
+        assert "'return' outside function" in str(bytecode.query_one(".stage-message").render())
+        await pilot.press("3", "down")
+        assert app.ast_pane.primary_nodes
+
+
+async def test_saving_a_fixed_file_brings_every_pane_back(tmp_path: Path) -> None:
+    path = tmp_path / "prog.py"
+    path.write_text("x = (1\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert app.query_one("#ast", StagePanel).has_class("-message")
+        path.write_text("x = (1)\ny = x + 2\n")
+        await pilot.press("ctrl+r")
+        await ready(pilot)
+        assert app.analysis is not None and app.analysis.compiled
+        assert not app.query_one("#ast", StagePanel).has_class("-message")
+        assert not app.query_one("#bytecode", StagePanel).has_class("-message")
+        assert app.bytecode_pane.row_count > 5
+
+
+async def test_reload_keeps_the_cursor_where_it_can(tmp_path: Path) -> None:
+    path = tmp_path / "prog.py"
+    path.write_text("a = 1\nb = 2\nc = 3\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "down", "right", "right", "right", "right")
+        path.write_text("a = 1\nb = 2\nc = 300\nd = 4\n")
+        await pilot.press("ctrl+r")
+        await ready(pilot)
+        assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (3, 4)
+        assert app.analysis is not None
+        assert [app.analysis.tokens[r].string for r in app.tokens_pane.primary_rows] == ["300"]
+
+
+async def test_reload_of_a_deleted_file_keeps_the_old_analysis(tmp_path: Path) -> None:
+    path = tmp_path / "prog.py"
+    path.write_text("a = 1\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        first = await ready(pilot)
+        analysis = first.analysis
+        path.unlink()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.analysis is analysis
+
+
+async def test_go_to_line_and_search_in_the_bytecode_pane() -> None:
+    app = app_for((DEMOS / "fibonacci.py").read_bytes())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("g", *"11", "enter")
+        assert app.source_pane.cursor_line == 11
+        assert app.focused is app.source_pane
+        await pilot.press("4", "home", "slash", *"for_iter", "enter")
+        assert app.analysis is not None
+        row = app.bytecode_pane.cursor_row
+        instruction = app.bytecode_pane.instruction_at(row)
+        assert instruction is not None
+        assert app.analysis.instructions[instruction].opname == "FOR_ITER"
+        assert app.source_pane.marked_spans[0] is not None
+        await pilot.press("n")  # there is only one: n wraps to it again
+        assert app.bytecode_pane.cursor_row == row
+
+
+async def test_help_lists_every_key_and_closes() -> None:
+    app = app_for(UNICODE)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(f"{key} {what}" for _, keys in app.screen.groups for key, what in keys)
+        for words in ("Quit", "Go to line", "Maximize", "Reload", "Previous token", "Expand"):
+            assert words in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_binding_has_an_id_and_a_description() -> None:
+    from textual.binding import Binding
+
+    from tui_exec.ui.app import TuiExecApp
+    from tui_exec.ui.panes import AstPane, LinePane, SourcePane
+
+    for owner in (TuiExecApp, LinePane, SourcePane, AstPane):
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert binding.id and binding.description, binding
+
+
+async def test_maximize_hide_and_focus_panes() -> None:
+    app = app_for(UNICODE)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "z")
+        assert app.screen.maximized is app.query_one("#tokens")
+        await pilot.press("z")
+        assert app.screen.maximized is None
+        await pilot.press("x")
+        assert app.query_one("#tokens").has_class("-hidden")
+        assert app.focused is not app.tokens_pane
+        await pilot.press("2")
+        assert not app.query_one("#tokens").has_class("-hidden")
+        assert app.focused is app.tokens_pane
+
+
+@pytest.mark.parametrize(("size", "narrow"), [((80, 24), True), ((160, 50), False)])
+async def test_layout_stacks_on_small_terminals(size: tuple[int, int], narrow: bool) -> None:
+    app = app_for(UNICODE)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert app.query_one("#panes").has_class("-narrow") is narrow
+        source = app.query_one("#source", StagePanel)
+        tokens = app.query_one("#tokens", StagePanel)
+        if narrow:
+            assert source.outer_size.height > tokens.outer_size.height == 3
+            await pilot.press("2")
+            await pilot.pause()
+            assert tokens.outer_size.height > source.outer_size.height
+
+
+async def test_marks_differ_without_colour() -> None:
+    """Primary and secondary must be told apart by reverse/bold/underline, not hue alone."""
+    app = app_for(UNICODE)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        pane = app.bytecode_pane
+        primary: Style = pane.get_component_rich_style("line-pane--primary")
+        secondary: Style = pane.get_component_rich_style("line-pane--secondary")
+        assert primary.reverse and primary.bold
+        assert secondary.underline and not secondary.reverse
+        source_primary = app.source_pane.get_component_rich_style("line-pane--primary")
+        assert source_primary.reverse

@@ -1,0 +1,464 @@
+"""The tui-exec application: four synchronized panes over one analysis."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from ..core import Analysis, Span, analyze
+from ..core.source import decode
+from .messages import AnalysisReady, ReloadFailed
+from .panes import AstPane, BytecodePane, LinePane, SourcePane, TokensPane
+from .screens import HelpScreen, PromptScreen
+from .selection import Origin, Selection
+from .status import describe_errors, describe_selection
+
+# Below this size the panes stack, the focused one taking the room.
+WIDE_MIN_WIDTH = 120
+WIDE_MIN_HEIGHT = 34
+WATCH_INTERVAL = 1.0
+
+
+class StagePanel(Vertical):
+    """A bordered box for one stage: its view, and a message shown instead when it has none."""
+
+    ALLOW_MAXIMIZE = True
+
+    def __init__(self, view: Widget, title: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.view = view
+        self.border_title = title
+
+    def compose(self) -> ComposeResult:
+        yield Static(id=f"{self.id}-message", classes="stage-message")
+        yield self.view
+
+    def show_message(self, message: str | Text | None) -> None:
+        """Show ``message`` instead of the view (None shows the view)."""
+        label = self.query_one(".stage-message", Static)
+        label.update(message or "")
+        self.set_class(message is not None, "-message")
+
+
+class TuiExecApp(App[int]):
+    """Source → tokens → AST → bytecode of one Python file, every pane in sync."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-exec"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave tui-exec"),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key"),
+        Binding("slash", "search", "Search", id="app.search", tooltip="Search the focused pane"),
+        Binding("n", "search_next(False)", "Next", show=False, id="app.search_next"),
+        Binding("N", "search_next(True)", "Previous", show=False, id="app.search_previous"),
+        Binding("g", "goto_line", "Go to line", id="app.goto_line"),
+        Binding(
+            "z",
+            "toggle_maximize",
+            "Maximize",
+            id="app.maximize",
+            tooltip="Maximize the focused pane, or restore",
+        ),
+        Binding("x", "hide_pane", "Hide pane", show=False, id="app.hide_pane"),
+        Binding("a", "show_all", "Show all panes", show=False, id="app.show_all"),
+        Binding("1", "focus_pane('source')", "Source", show=False, id="app.focus_source"),
+        Binding("2", "focus_pane('tokens')", "Tokens", show=False, id="app.focus_tokens"),
+        Binding("3", "focus_pane('ast')", "AST", show=False, id="app.focus_ast"),
+        Binding("4", "focus_pane('bytecode')", "Bytecode", show=False, id="app.focus_bytecode"),
+        Binding("ctrl+r", "reload", "Reload", id="app.reload", tooltip="Analyse the file again"),
+    ]
+
+    def __init__(self, data: bytes, name: str, *, path: str | None = None) -> None:
+        super().__init__()
+        self._data = data
+        self._name = name
+        self._path = path
+        self._stat: tuple[int, int] | None = None
+        self.analysis: Analysis | None = None
+        self.selection: Selection | None = None
+        self._search_term = ""
+        self.source_pane = SourcePane(id="source-view")
+        self.tokens_pane = TokensPane(id="tokens-view")
+        self.ast_pane = AstPane(id="ast-view")
+        self.bytecode_pane = BytecodePane(id="bytecode-view")
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Container(id="panes"):
+            yield StagePanel(self.source_pane, f"1 Source · {self._name}", id="source")
+            yield StagePanel(self.tokens_pane, "2 Tokens", id="tokens")
+            yield StagePanel(self.ast_pane, "3 AST", id="ast")
+            yield StagePanel(self.bytecode_pane, "4 Bytecode", id="bytecode")
+        yield Static(id="errors")
+        yield Static("Analysing…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_layout()
+        for panel in self.query(StagePanel):
+            panel.view.loading = True
+        self.source_pane.focus()
+        self._start_analysis(self._data, reloaded=False)
+        if self._path is not None:
+            self._stat = self._file_stat()
+            self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        narrow = self.size.width < WIDE_MIN_WIDTH or self.size.height < WIDE_MIN_HEIGHT
+        self.query_one("#panes").set_class(narrow, "-narrow")
+
+    # -- analysis ----------------------------------------------------------------------------------
+
+    def _start_analysis(self, data: bytes, *, reloaded: bool) -> None:
+        self._analyze(data, self._name, reloaded)
+
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
+    def _analyze(self, data: bytes, name: str, reloaded: bool) -> None:
+        """Heavy work off the UI thread; the result comes back as a message."""
+        analysis = analyze(data, name)
+        self.post_message(AnalysisReady(analysis, reloaded))
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        analysis = message.analysis
+        self.analysis = analysis
+        for panel in self.query(StagePanel):
+            panel.view.loading = False
+        if self.focused is None:
+            self.source_pane.focus()
+        self.source_pane.show_analysis(analysis)
+        self.tokens_pane.show_analysis(analysis)
+        self.ast_pane.show_analysis(analysis)
+        self.bytecode_pane.show_analysis(analysis)
+        self._show_stage_messages(analysis)
+        self.query_one("#tokens", StagePanel).border_title = f"2 Tokens · {len(analysis.tokens):,}"
+        self.query_one("#ast", StagePanel).border_title = f"3 AST · {len(analysis.nodes):,} nodes"
+        self.query_one("#bytecode", StagePanel).border_title = (
+            f"4 Bytecode · {len(analysis.code_objects)} code objects, "
+            f"{len(analysis.instructions):,} instructions · Python {analysis.python}"
+        )
+        errors = self.query_one("#errors", Static)
+        errors.update(describe_errors(analysis))
+        errors.set_class(bool(analysis.errors or analysis.warnings), "-shown")
+        # The parser's message is the one people act on; tokenize's is often a consequence.
+        by_stage = {e.stage: e.span for e in analysis.errors if e.span is not None}
+        first_error = next(
+            (by_stage[s] for s in ("parse", "compile", "decode", "tokenize") if s in by_stage), None
+        )
+        if not message.reloaded and first_error is not None:
+            self.source_pane.move_point(
+                max(first_error.start_line, 1), first_error.start_col, user=False
+            )
+        else:
+            self.source_pane.move_point(
+                self.source_pane.cursor_line, self.source_pane.cursor_col, user=False
+            )
+        self.select("source", (self.source_pane.cursor_line, self.source_pane.cursor_col))
+        if message.reloaded:
+            self.notify("Reloaded: the file changed on disk.", timeout=3)
+
+    def _show_stage_messages(self, analysis: Analysis) -> None:
+        parse = analysis.error_in("decode") or analysis.error_in("parse")
+        compile_error = analysis.error_in("compile")
+        ast_panel = self.query_one("#ast", StagePanel)
+        bytecode_panel = self.query_one("#bytecode", StagePanel)
+        if parse is not None:
+            text = Text.assemble(
+                (f"{parse.type}", "bold"),
+                f" ({parse.stage} stage)\n",
+                (parse.message, "bold"),
+                f"\nat {_where(parse.span)}\n\n",
+                "No AST without a program that parses. Fix the error and save the file:\n"
+                "every pane comes back.",
+            )
+            ast_panel.show_message(text)
+            bytecode_panel.show_message(text)
+        else:
+            ast_panel.show_message(None)
+            if compile_error is not None:
+                bytecode_panel.show_message(
+                    Text.assemble(
+                        (compile_error.type, "bold"),
+                        " (compile stage)\n",
+                        (compile_error.message, "bold"),
+                        f"\nat {_where(compile_error.span)}\n\n",
+                        "The program parses (see its AST) but the compiler refuses it.",
+                    )
+                )
+            else:
+                bytecode_panel.show_message(None)
+        tokens_panel = self.query_one("#tokens", StagePanel)
+        tokens_panel.show_message(
+            "No tokens: the file cannot be decoded." if not analysis.tokens else None
+        )
+
+    # -- selection -------------------------------------------------------------------------------
+
+    def _pane_of(self, origin: Origin) -> Widget:
+        return {
+            "source": self.source_pane,
+            "token": self.tokens_pane,
+            "node": self.ast_pane,
+            "instruction": self.bytecode_pane,
+            "code": self.bytecode_pane,
+        }[origin]
+
+    def select(self, origin: Origin, item: int | tuple[int, int]) -> None:
+        """Make ``item`` the selection and show it in every pane (one index query)."""
+        if self.analysis is None:
+            return
+        index = self.analysis.index
+        if origin == "source":
+            assert isinstance(item, tuple)
+            links = index.at(*item)
+        elif origin == "token":
+            assert isinstance(item, int)
+            links = index.for_token(item)
+        elif origin == "node":
+            assert isinstance(item, int)
+            links = index.for_node(item)
+        elif origin == "code":
+            assert isinstance(item, int)
+            links = index.for_code(item)
+        else:
+            assert isinstance(item, int)
+            links = index.for_instruction(item)
+        self.selection = Selection(origin, item, links)
+        origin_pane = self._pane_of(origin)
+        for pane in (self.source_pane, self.tokens_pane, self.ast_pane, self.bytecode_pane):
+            pane.show_selection(self.selection, from_here=pane is origin_pane)
+        self.query_one("#status", Static).update(describe_selection(self.analysis, self.selection))
+
+    def on_source_pane_point_moved(self, message: SourcePane.PointMoved) -> None:
+        self.select("source", (message.line, message.col))
+
+    def on_line_pane_cursor_moved(self, message: LinePane.CursorMoved) -> None:
+        if message.pane is self.tokens_pane:
+            self.select("token", message.row)
+        elif message.pane is self.bytecode_pane:
+            instruction = self.bytecode_pane.instruction_at(message.row)
+            code = self.bytecode_pane.code_at(message.row)
+            if instruction is not None:
+                self.select("instruction", instruction)
+            elif code is not None:
+                self.select("code", code)
+
+    def on_ast_pane_node_moved(self, message: AstPane.NodeMoved) -> None:
+        self.select("node", message.node_id)
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def action_focus_pane(self, name: str) -> None:
+        """Focus one pane (showing it if it was hidden)."""
+        panel = self.query_one(f"#{name}", StagePanel)
+        panel.remove_class("-hidden")
+        if self.screen.maximized is not None:
+            self.screen.maximize(panel.view)
+        panel.view.focus()
+
+    def _focused_panel(self) -> StagePanel | None:
+        focused = self.focused
+        while focused is not None and not isinstance(focused, StagePanel):
+            parent = focused.parent
+            focused = parent if isinstance(parent, Widget) else None
+        return focused
+
+    def action_toggle_maximize(self) -> None:
+        """Maximize the focused pane, or restore the layout."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        elif (panel := self._focused_panel()) is not None:
+            self.screen.maximize(panel.view)
+
+    def action_hide_pane(self) -> None:
+        """Hide the focused pane (``a`` or its number shows it again)."""
+        panel = self._focused_panel()
+        visible = [p for p in self.query(StagePanel) if not p.has_class("-hidden")]
+        if panel is None or len(visible) <= 1:
+            self.notify("The last visible pane cannot be hidden.", severity="warning")
+            return
+        panel.add_class("-hidden")
+        self.screen.focus_next()
+
+    def action_show_all(self) -> None:
+        """Show every pane again."""
+        for panel in self.query(StagePanel):
+            panel.remove_class("-hidden")
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen(self._help_groups()))
+
+    def _help_groups(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        def keys(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+            rows = []
+            for binding in bindings:
+                if isinstance(binding, Binding):
+                    shown = ", ".join(
+                        self.get_key_display(Binding(k, "")) for k in binding.key.split(",")
+                    )
+                    rows.append((shown, binding.description))
+            return rows
+
+        yield (
+            "Everywhere",
+            keys(self.BINDINGS)
+            + [
+                ("tab / shift+tab", "Next / previous pane"),
+                ("ctrl+p", "Command palette (themes, commands)"),
+            ],
+        )
+        yield "Source pane", keys(SourcePane.BINDINGS) + [("pgup / pgdn", "Page up / down")]
+        yield "Tokens and bytecode panes", keys(LinePane.BINDINGS)
+        yield (
+            "AST pane",
+            keys(AstPane.BINDINGS)
+            + [
+                ("up / down", "Previous / next node"),
+                ("enter / space", "Expand or collapse"),
+            ],
+        )
+
+    def action_search(self) -> None:
+        """Ask for text to find in the focused pane."""
+
+        def found(term: str | None) -> None:
+            if term:
+                self._search_term = term
+                self._search(term, backwards=False, skip_current=False)
+
+        self.push_screen(
+            PromptScreen("Search the focused pane (token text, node type, opname…)", "text"),
+            found,
+        )
+
+    def action_search_next(self, backwards: bool) -> None:
+        """Repeat the last search forwards (n) or backwards (N)."""
+        if not self._search_term:
+            self.notify("Nothing to repeat: search with / first.", severity="warning")
+            return
+        self._search(self._search_term, backwards=backwards, skip_current=True)
+
+    def _search(self, term: str, *, backwards: bool, skip_current: bool) -> None:
+        panel = self._focused_panel()
+        view = panel.view if panel is not None else self.source_pane
+        if not isinstance(view, LinePane | AstPane) or not view.search(
+            term, backwards=backwards, skip_current=skip_current
+        ):
+            self.notify(f"Not found: {term!r}", severity="warning", timeout=3)
+
+    def action_goto_line(self) -> None:
+        """Jump to a line (or line:col) in the source."""
+        if self.analysis is None:
+            return
+
+        def go(answer: str | None) -> None:
+            if not answer:
+                return
+            line_text, _, col_text = answer.partition(":")
+            try:
+                line = int(line_text)
+                col = int(col_text) if col_text else 0
+            except ValueError:
+                self.notify(f"Not a line number: {answer!r}", severity="error")
+                return
+            self.source_pane.focus()
+            self.source_pane.move_point(line, col, user=True)
+
+        total = len(self.analysis.source.lines)
+        self.push_screen(PromptScreen(f"Go to line (1–{total}, or line:col)", "line"), go)
+
+    def action_reload(self) -> None:
+        """Read the file again and analyse it."""
+        if self._path is None:
+            self.notify("Nothing to reload: the program did not come from a file.")
+            return
+        self._reload()
+
+    # -- file watching -------------------------------------------------------------------------
+
+    def _file_stat(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self._path) if self._path else None
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+    def _check_file(self) -> None:
+        stat = self._file_stat()
+        if stat is not None and stat != self._stat:
+            self._stat = stat
+            self._reload()
+
+    def _reload(self) -> None:
+        assert self._path is not None
+        try:
+            data = Path(self._path).read_bytes()
+        except OSError as exc:
+            self.post_message(ReloadFailed(f"cannot read {self._path}: {exc.strerror or exc}"))
+            return
+        _, problem = decode(data)
+        if problem is not None and problem.type != "SyntaxError":
+            self.post_message(ReloadFailed(f"{self._path} cannot be decoded: {problem.message}"))
+            return
+        self._data = data
+        self._stat = self._file_stat()
+        self._start_analysis(data, reloaded=True)
+
+    def on_reload_failed(self, message: ReloadFailed) -> None:
+        self.notify(f"{message.reason}; still showing the previous version.", severity="error")
+
+    # -- command palette -------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("view: help", "Every key of tui-exec", self.action_help)
+        yield SystemCommand("go: line…", "Jump to a source line", self.action_goto_line)
+        yield SystemCommand(
+            "search: focused pane…", "Find text in the focused pane", self.action_search
+        )
+        yield SystemCommand(
+            "view: maximize pane",
+            "Maximize or restore the focused pane",
+            self.action_toggle_maximize,
+        )
+        yield SystemCommand("view: hide pane", "Hide the focused pane", self.action_hide_pane)
+        yield SystemCommand("view: show all panes", "Show every pane again", self.action_show_all)
+        for number, name in enumerate(("source", "tokens", "ast", "bytecode"), 1):
+            yield SystemCommand(
+                f"go: {name} pane",
+                f"Focus the {name} pane (key {number})",
+                lambda name=name: self.action_focus_pane(name),  # type: ignore[misc]
+            )
+        if self._path is not None:
+            yield SystemCommand(
+                "file: reload", "Read and analyse the file again", self.action_reload
+            )
+
+
+def _where(span: Span | None) -> str:
+    if span is None:
+        return "an unknown place"
+    return f"line {span.start_line}, column {span.start_col + 1}"
+
+
+def make_app(data: bytes, name: str, *, path: str | None = None) -> TuiExecApp:
+    """The app for a program's bytes; shared by the CLI, the tests and the benchmarks."""
+    return TuiExecApp(data, name, path=path)

@@ -1,0 +1,25 @@
+"""Messages that cross the app: analysis results coming back from the worker thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from ..core import Analysis
+
+
+@dataclass
+class AnalysisReady(Message):
+    """A worker finished analysing the program."""
+
+    analysis: Analysis
+    reloaded: bool
+    """True when this replaces an earlier analysis of the same file."""
+
+
+@dataclass
+class ReloadFailed(Message):
+    """The file changed on disk but could not be read or decoded; the old analysis stays."""
+
+    reason: str

@@ -1,0 +1,268 @@
+"""LinePane: a Line-API list view that stays fast at 100k rows.
+
+Rows are rendered only when visible and cached per (row, state); changing the marks repaints
+only the rows whose state changed. Subclasses provide ``row_count`` and ``row_text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..selection import Selection
+
+# Above this many changed rows a full repaint is cheaper than computing which rows changed.
+_FULL_REPAINT = 2000
+
+
+class LinePane(ScrollView, can_focus=True):
+    """A scrolling list of rows with a cursor and primary/secondary marks.
+
+    | Class | Description |
+    | :- | :- |
+    | `line-pane--cursor` | The cursor row while the pane has focus. |
+    | `line-pane--primary` | Rows that match the selection exactly. |
+    | `line-pane--secondary` | Rows that merely contain, or lie inside, the selection. |
+    | `line-pane--muted` | De-emphasised text (spans, offsets). |
+    """
+
+    COMPONENT_CLASSES = {
+        "line-pane--cursor",
+        "line-pane--primary",
+        "line-pane--secondary",
+        "line-pane--muted",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False, id="pane.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="pane.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="pane.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="pane.page_down"),
+        Binding("home,ctrl+home", "first", "First row", show=False, id="pane.first"),
+        Binding("end,ctrl+end", "last", "Last row", show=False, id="pane.last"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, repaint=False)
+    """The row under the cursor."""
+
+    @dataclass
+    class CursorMoved(Message):
+        """The user moved this pane's cursor (never sent for moves made by syncing)."""
+
+        pane: LinePane
+        row: int
+
+        def can_replace(self, message: Message) -> bool:
+            # Key repeat: only the latest position matters.
+            return isinstance(message, LinePane.CursorMoved) and message.pane is self.pane
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._primary: frozenset[int] = frozenset()
+        self._secondary: frozenset[int] = frozenset()
+        self._cache: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(2048)
+        self._generation = 0
+        self._max_width = 0
+
+    # -- subclass API ----------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """How many rows there are."""
+        return 0
+
+    def row_text(self, row: int) -> Text:
+        """The unmarked text of ``row``."""
+        return Text()
+
+    def row_for_cursor_from(self, selection: Selection) -> int | None:
+        """Where the cursor goes when another pane changes the selection (None: stay)."""
+        return None
+
+    def marks_for(self, selection: Selection) -> tuple[Iterable[int], Iterable[int]]:
+        """Primary and secondary rows for ``selection``."""
+        return (), ()
+
+    def search_text(self, row: int) -> str:
+        """What ``/`` matches in a row."""
+        return self.row_text(row).plain
+
+    # -- state -----------------------------------------------------------------------------------
+
+    def reset_rows(self, max_width: int) -> None:
+        """Call after the rows changed (a new analysis)."""
+        self._generation += 1
+        self._cache.clear()
+        self._primary = self._secondary = frozenset()
+        self._max_width = max_width
+        self.virtual_size = Size(max_width, self.row_count)
+        self.set_reactive(LinePane.cursor_row, min(self.cursor_row, max(self.row_count - 1, 0)))
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._generation += 1
+        self._cache.clear()
+
+    def show_selection(self, selection: Selection, *, from_here: bool) -> None:
+        """Mark the rows matching ``selection``; unless it came from here, move the cursor."""
+        primary, secondary = self.marks_for(selection)
+        self.set_marks(frozenset(primary), frozenset(secondary))
+        if not from_here:
+            row = self.row_for_cursor_from(selection)
+            if row is not None:
+                self.move_cursor(row, user=False)
+
+    @property
+    def primary_rows(self) -> frozenset[int]:
+        """Rows marked as exact matches."""
+        return self._primary
+
+    @property
+    def secondary_rows(self) -> frozenset[int]:
+        """Rows marked as containing or contained matches."""
+        return self._secondary
+
+    def set_marks(self, primary: frozenset[int], secondary: frozenset[int]) -> None:
+        """Replace the marks, repainting only rows whose state changed."""
+        old_primary, old_secondary = self._primary, self._secondary
+        self._primary, self._secondary = primary, secondary - primary
+        changed_count = len(old_primary) + len(old_secondary) + len(primary) + len(secondary)
+        if changed_count > _FULL_REPAINT:
+            self.refresh()
+            return
+        for row in (old_primary ^ self._primary) | (old_secondary ^ self._secondary):
+            self.refresh_lines(row)
+
+    def move_cursor(self, row: int, *, user: bool) -> None:
+        """Move the cursor and scroll it into view; ``user`` moves tell the app."""
+        count = self.row_count
+        if count == 0:
+            return
+        row = max(0, min(row, count - 1))
+        previous = self.cursor_row
+        self.cursor_row = row
+        if previous != row:
+            self.refresh_lines(previous)
+            self.refresh_lines(row)
+        self.scroll_to_row(row)
+        if user:
+            self.post_message(self.CursorMoved(self, row))
+
+    def scroll_to_row(self, row: int) -> None:
+        """Bring ``row`` into view; far jumps centre it so its neighbours show too."""
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        far = row < top - height or row > top + 2 * height
+        self.scroll_to_region(
+            Region(self.scroll_offset.x, row, 1, 1),
+            animate=False,
+            center=far,
+            force=True,
+            x_axis=False,
+            immediate=True,
+        )
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor by ``delta`` rows."""
+        self.move_cursor(self.cursor_row + delta, user=True)
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor by one screenful."""
+        step = max(self.scrollable_content_region.height - 1, 1)
+        self.move_cursor(self.cursor_row + direction * step, user=True)
+
+    def action_first(self) -> None:
+        """Go to the first row."""
+        self.move_cursor(0, user=True)
+
+    def action_last(self) -> None:
+        """Go to the last row."""
+        self.move_cursor(self.row_count - 1, user=True)
+
+    def on_click(self, event: Click) -> None:
+        row = self.scroll_offset.y + event.y
+        if 0 <= row < self.row_count:
+            self.focus()
+            self.move_cursor(row, user=True)
+
+    def search(self, term: str, *, backwards: bool = False, skip_current: bool = True) -> bool:
+        """Move to the next row containing ``term`` (case-insensitive); False if none."""
+        count = self.row_count
+        if not count or not term:
+            return False
+        needle = term.casefold()
+        step = -1 if backwards else 1
+        start = self.cursor_row + (step if skip_current else 0)
+        for i in range(count):
+            row = (start + step * i) % count
+            if needle in self.search_text(row).casefold():
+                self.move_cursor(row, user=True)
+                return True
+        return False
+
+    def _on_focus(self, event: object) -> None:
+        self.refresh_lines(self.cursor_row)
+
+    def _on_blur(self, event: object) -> None:
+        self.refresh_lines(self.cursor_row)
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def _state(self, row: int) -> int:
+        state = 0
+        if row in self._primary:
+            state = 1
+        elif row in self._secondary:
+            state = 2
+        if row == self.cursor_row and self.has_focus:
+            state |= 4
+        return state
+
+    def _mark_style(self, state: int) -> Style:
+        style = Style()
+        if state & 3 == 1:
+            style += self.get_component_rich_style("line-pane--primary")
+        elif state & 3 == 2:
+            style += self.get_component_rich_style("line-pane--secondary")
+        if state & 4:
+            style += self.get_component_rich_style("line-pane--cursor")
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if row >= self.row_count:
+            return Strip.blank(width, base)
+        state = self._state(row)
+        key = (row, state, self._generation, width if state else 0)
+        strip = self._cache.get(key)
+        if strip is None:
+            text = self.row_text(row)
+            if state:
+                text.stylize(self._mark_style(state))
+                # Pad marked rows so the mark reads as a bar across the pane, not just the text.
+                text.pad_right(max(self._max_width, width) - text.cell_len)
+            segments = [
+                Segment(seg.text, seg.style or Style()) for seg in text.render(self.app.console)
+            ]
+            strip = Strip(segments, text.cell_len)
+            self._cache[key] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, base)

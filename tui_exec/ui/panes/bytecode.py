@@ -1,0 +1,166 @@
+"""The bytecode pane: every code object as a section, every instruction as a row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from ...core import Analysis, Instruction
+from ..selection import Selection
+from .base import LinePane
+from .tokens import span_text
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Which row shows what: instruction id (>= 0), code-object header (-1 - code id), or gap."""
+
+    rows: list[int]
+    row_of_instruction: list[int]
+    labels: dict[tuple[int, int], str]
+    """(code id, offset) → ``L3`` for jump targets, numbered per code object as dis does."""
+
+
+GAP = -(10**9)
+
+
+def _layout(analysis: Analysis) -> _Layout:
+    rows: list[int] = []
+    row_of: list[int] = [0] * len(analysis.instructions)
+    labels: dict[tuple[int, int], str] = {}
+    instructions = analysis.instructions
+    for code in analysis.code_objects:
+        if code.id:
+            rows.append(GAP)
+        rows.append(-1 - code.id)
+        targets = sorted(
+            {
+                ins.jump_target
+                for ins in (instructions[i] for i in code.instruction_ids)
+                if ins.jump_target is not None
+            }
+        )
+        for number, offset in enumerate(targets, 1):
+            labels[(code.id, offset)] = f"L{number}"
+        for i in code.instruction_ids:
+            row_of[i] = len(rows)
+            rows.append(i)
+    return _Layout(rows, row_of, labels)
+
+
+class BytecodePane(LinePane):
+    """Each code object headed by its qualname; each instruction with offset, line, opname,
+    argument, jump labels and its source position.
+
+    | Class | Description |
+    | :- | :- |
+    | `bytecode-pane--header` | A code object's heading row. |
+    | `bytecode-pane--opname` | The operation name. |
+    | `bytecode-pane--label` | Jump-target labels. |
+    """
+
+    COMPONENT_CLASSES = LinePane.COMPONENT_CLASSES | {
+        "bytecode-pane--header",
+        "bytecode-pane--opname",
+        "bytecode-pane--label",
+    }
+    kind = "instruction"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._analysis: Analysis | None = None
+        self._layout = _Layout([], [], {})
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        """Lay out the code objects of ``analysis``."""
+        self._analysis = analysis
+        self._layout = _layout(analysis)
+        longest = max((len(i.argrepr) for i in analysis.instructions), default=0)
+        self.reset_rows(62 + min(longest, 200))
+
+    @property
+    def row_count(self) -> int:
+        return len(self._layout.rows)
+
+    def instruction_at(self, row: int) -> int | None:
+        """The instruction id on ``row``, or None for headings and gaps."""
+        if 0 <= row < len(self._layout.rows):
+            value = self._layout.rows[row]
+            return value if value >= 0 else None
+        return None
+
+    def code_at(self, row: int) -> int | None:
+        """The code object whose heading is ``row``."""
+        value = self._layout.rows[row] if 0 <= row < len(self._layout.rows) else GAP
+        return -1 - value if GAP < value < 0 else None
+
+    def row_of_instruction(self, instruction_id: int) -> int:
+        """The row showing ``instruction_id``."""
+        return self._layout.row_of_instruction[instruction_id]
+
+    def row_text(self, row: int) -> Text:
+        assert self._analysis is not None
+        value = self._layout.rows[row]
+        if value == GAP:
+            return Text("", end="")
+        if value < 0:
+            code = self._analysis.code_objects[-1 - value]
+            header = self.get_component_rich_style("bytecode-pane--header", partial=True)
+            count = code.end_instruction - code.first_instruction
+            return Text.assemble(
+                (f"── {code.qualname} ", header),
+                (f"(line {code.firstlineno}, {count} instructions)", header),
+                end="",
+                no_wrap=True,
+            )
+        return self._instruction_text(self._analysis.instructions[value])
+
+    def _instruction_text(self, ins: Instruction) -> Text:
+        muted = self.get_component_rich_style("line-pane--muted", partial=True)
+        opname = self.get_component_rich_style("bytecode-pane--opname", partial=True)
+        label_style = self.get_component_rich_style("bytecode-pane--label", partial=True)
+        label = self._layout.labels.get((ins.code, ins.offset), "")
+        line = str(ins.line) if ins.starts_line and ins.line is not None else ""
+        arg = "" if ins.arg is None else str(ins.arg)
+        if ins.jump_target is not None:
+            target = self._layout.labels.get((ins.code, ins.jump_target), str(ins.jump_target))
+            argrepr = f"to {target}"
+        else:
+            argrepr = ins.argrepr
+        where = span_text(*ins.span) if ins.span is not None else "-"
+        return Text.assemble(
+            (f"{label + ':' if label else '':>5}", label_style),
+            (f"{line:>5} ", muted),
+            (f"{ins.offset:>5}  ", muted),
+            (f"{ins.opname:<24}", opname),
+            (f"{arg:>5}  ", muted),
+            (f"{argrepr:<22}", ""),
+            (f" {where}", muted),
+            end="",
+            no_wrap=True,
+        )
+
+    def search_text(self, row: int) -> str:
+        assert self._analysis is not None
+        value = self._layout.rows[row]
+        if value >= 0:
+            ins = self._analysis.instructions[value]
+            return f"{ins.opname} {ins.argrepr}"
+        if GAP < value < 0:
+            return self._analysis.code_objects[-1 - value].qualname
+        return ""
+
+    def marks_for(self, selection: Selection) -> tuple[Iterable[int], Iterable[int]]:
+        row_of = self._layout.row_of_instruction
+        links = selection.links
+        return (
+            [row_of[i] for i in links.instructions],
+            [row_of[i] for i in links.secondary_instructions],
+        )
+
+    def row_for_cursor_from(self, selection: Selection) -> int | None:
+        links = selection.links
+        first = links.instructions or links.secondary_instructions
+        return self._layout.row_of_instruction[first[0]] if first else None

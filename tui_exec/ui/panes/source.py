@@ -1,0 +1,477 @@
+"""The source pane: the program as the compiler reads it, with a character cursor."""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.events import Click
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+
+from ...core import Analysis, Span
+from ..selection import Selection
+from .base import LinePane
+
+TAB_SIZE = 4
+# Control characters would move the terminal's cursor: show their Unicode pictures instead.
+_CONTROL = {c: chr(0x2400 + c) for c in range(32)} | {0x7F: "\u2421"}
+_CONTROL.pop(9)  # tabs are expanded, not pictured
+
+_TOKEN_CLASSES = {
+    "COMMENT": "source-pane--comment",
+    "STRING": "source-pane--string",
+    "FSTRING_START": "source-pane--string",
+    "FSTRING_MIDDLE": "source-pane--string",
+    "FSTRING_END": "source-pane--string",
+    "NUMBER": "source-pane--number",
+    "OP": "source-pane--operator",
+    "ERRORTOKEN": "source-pane--error",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A source line prepared for display."""
+
+    text: str
+    """Tabs expanded, control characters replaced by their pictures."""
+    index: list[int] | None
+    """index[col] = position in ``text`` of character ``col`` (None when they are the same)."""
+
+    def at(self, col: int) -> int:
+        if self.index is None:
+            return min(col, len(self.text))
+        return self.index[min(col, len(self.index) - 1)]
+
+
+def _prepare(line: str) -> _Line:
+    if line.isprintable() and "\t" not in line:
+        return _Line(line, None)
+    out: list[str] = []
+    index: list[int] = []
+    width = 0
+    for char in line:
+        index.append(width)
+        if char == "\t":
+            pad = TAB_SIZE - width % TAB_SIZE
+            out.append(" " * pad)
+            width += pad
+        else:
+            out.append(_CONTROL.get(ord(char), char))
+            width += 1
+    index.append(width)
+    return _Line("".join(out), index if "\t" in line else None)
+
+
+class SourcePane(LinePane):
+    """Read-only source with line numbers, syntax colours, the selection and the error marked.
+
+    | Class | Description |
+    | :- | :- |
+    | `source-pane--gutter` | Line numbers. |
+    | `source-pane--gutter-cursor` | The cursor line's number. |
+    | `source-pane--keyword` / `--string` / `--number` / `--comment` / `--operator` | Syntax. |
+    | `source-pane--error` | The span a stage reported an error for. |
+    | `source-pane--char-cursor` | The character under the cursor. |
+    """
+
+    COMPONENT_CLASSES = LinePane.COMPONENT_CLASSES | {
+        "source-pane--gutter",
+        "source-pane--gutter-cursor",
+        "source-pane--keyword",
+        "source-pane--string",
+        "source-pane--number",
+        "source-pane--comment",
+        "source-pane--operator",
+        "source-pane--error",
+        "source-pane--char-cursor",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1, 0)", "Up", show=False, id="source.up"),
+        Binding("down", "move(1, 0)", "Down", show=False, id="source.down"),
+        Binding("left", "move(0, -1)", "Left", show=False, id="source.left"),
+        Binding("right", "move(0, 1)", "Right", show=False, id="source.right"),
+        Binding("ctrl+left", "token(-1)", "Previous token", show=False, id="source.prev_token"),
+        Binding("ctrl+right", "token(1)", "Next token", show=False, id="source.next_token"),
+        Binding("home", "line_edge(0)", "Line start", show=False, id="source.home"),
+        Binding("end", "line_edge(1)", "Line end", show=False, id="source.end"),
+        Binding("ctrl+home", "file_edge(0)", "File start", show=False, id="source.top"),
+        Binding("ctrl+end", "file_edge(1)", "File end", show=False, id="source.bottom"),
+    ]
+
+    kind = "source"
+
+    @dataclass
+    class PointMoved(Message):
+        """The user moved the source cursor to (line, col)."""
+
+        pane: SourcePane
+        line: int
+        col: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, SourcePane.PointMoved)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._analysis: Analysis | None = None
+        self._lines: dict[int, _Line] = {}
+        self.cursor_col = 0
+        self._goal_col = 0
+        self._primary_span: Span | None = None
+        self._secondary_span: Span | None = None
+        self._error_spans: tuple[Span, ...] = ()
+        self._gutter_width = 4
+        self._source_cache: dict[tuple[object, ...], Strip] = {}
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        """Show the source of ``analysis``, keeping the cursor where it can."""
+        self._analysis = analysis
+        self._lines.clear()
+        self._source_cache.clear()
+        self._error_spans = tuple(e.span for e in analysis.errors if e.span is not None)
+        self._gutter_width = len(str(max(len(analysis.source.lines), 1))) + 3
+        source = analysis.source
+        wide = source.non_ascii_lines | {n for n, t in enumerate(source.lines, 1) if "\t" in t}
+        longest = max(
+            (
+                cell_len(self._line(n).text) if n in wide else len(text)
+                for n, text in enumerate(source.lines, 1)
+            ),
+            default=0,
+        )
+        self.reset_rows(self._gutter_width + longest + 1)
+        self._primary_span = self._secondary_span = None
+        line = min(self.cursor_row + 1, max(len(analysis.source.lines), 1))
+        self.cursor_col = min(self.cursor_col, len(analysis.source.line_text(line)))
+
+    @property
+    def row_count(self) -> int:
+        return max(len(self._analysis.source.lines), 1) if self._analysis else 0
+
+    @property
+    def cursor_line(self) -> int:
+        """The 1-based line of the cursor."""
+        return self.cursor_row + 1
+
+    def _line(self, line: int) -> _Line:
+        prepared = self._lines.get(line)
+        if prepared is None:
+            assert self._analysis is not None
+            prepared = self._lines[line] = _prepare(self._analysis.source.line_text(line))
+        return prepared
+
+    def search_text(self, row: int) -> str:
+        return self._analysis.source.line_text(row + 1) if self._analysis else ""
+
+    # -- selection ---------------------------------------------------------------------------------
+
+    def show_selection(self, selection: Selection, *, from_here: bool) -> None:
+        links = selection.links
+        primary = links.span
+        secondary: Span | None = None
+        if selection.origin in ("source", "token") and links.nodes and self._analysis:
+            secondary = self._analysis.index.for_node(links.nodes[0]).span
+        self._set_spans(primary, secondary)
+        if not from_here and primary is not None and self._analysis is not None:
+            line = max(primary.start_line, 1)
+            col = primary.start_col if primary.start_line >= 1 else 0
+            self.move_point(line, col, user=False)
+            # Show the whole span when it fits.
+            if primary.end_line > line:
+                self.scroll_to_row(min(primary.end_line, self.row_count) - 1)
+                self.scroll_to_row(line - 1)
+
+    def _set_spans(self, primary: Span | None, secondary: Span | None) -> None:
+        old = (self._primary_span, self._secondary_span)
+        self._primary_span, self._secondary_span = primary, secondary
+        rows: set[int] = set()
+        for span in (*old, primary, secondary):
+            if span is None:
+                continue
+            if span.end_line - span.start_line > 200:
+                self.refresh()
+                return
+            rows.update(range(max(span.start_line, 1) - 1, span.end_line))
+        for row in rows:
+            self.refresh_lines(row)
+
+    @property
+    def marked_spans(self) -> tuple[Span | None, Span | None]:
+        """The primary and secondary spans shown."""
+        return self._primary_span, self._secondary_span
+
+    # -- cursor ----------------------------------------------------------------------------------
+
+    def move_point(self, line: int, col: int, *, user: bool, keep_goal: bool = False) -> None:
+        """Put the cursor on (line, col), clamped; ``user`` moves tell the app."""
+        if self._analysis is None:
+            return
+        line = max(1, min(line, self.row_count))
+        col = max(0, min(col, len(self._analysis.source.line_text(line))))
+        old_row = self.cursor_row
+        self.cursor_col = col
+        if not keep_goal:
+            self._goal_col = col
+        self.move_cursor(line - 1, user=False)
+        self.refresh_lines(old_row)
+        self.refresh_lines(line - 1)
+        self._scroll_to_col(line, col)
+        if user:
+            self.post_message(self.PointMoved(self, line, col))
+
+    def _scroll_to_col(self, line: int, col: int) -> None:
+        prepared = self._line(line)
+        x = cell_len(prepared.text[: prepared.at(col)])
+        width = self.scrollable_content_region.width - self._gutter_width
+        if width <= 0:
+            return
+        scroll_x = self.scroll_offset.x
+        if x < scroll_x or x >= scroll_x + width - 1:
+            self.scroll_to(x=max(0, x - width // 2), animate=False, immediate=True)
+
+    def action_move(self, lines: int, cols: int) -> None:
+        """Arrow keys: up/down keep the column you were on; left/right cross line ends."""
+        if self._analysis is None:
+            return
+        line, col = self.cursor_line, self.cursor_col
+        if lines:
+            self.move_point(line + lines, self._goal_col, user=True, keep_goal=True)
+            return
+        col += cols
+        if col < 0 and line > 1:
+            line -= 1
+            col = len(self._analysis.source.line_text(line))
+        elif col > len(self._analysis.source.line_text(line)) and line < self.row_count:
+            line, col = line + 1, 0
+        self.move_point(line, col, user=True)
+
+    def action_page(self, direction: int) -> None:
+        step = max(self.scrollable_content_region.height - 1, 1)
+        self.move_point(
+            self.cursor_line + direction * step, self._goal_col, user=True, keep_goal=True
+        )
+
+    def action_line_edge(self, end: int) -> None:
+        """Home/End: the start or end of the line (Home goes to the indentation first)."""
+        if self._analysis is None:
+            return
+        text = self._analysis.source.line_text(self.cursor_line)
+        if end:
+            col = len(text)
+        else:
+            indent = len(text) - len(text.lstrip())
+            col = 0 if self.cursor_col == indent else indent
+        self.move_point(self.cursor_line, col, user=True)
+
+    def action_file_edge(self, end: int) -> None:
+        """Ctrl+Home/End: the start or end of the file."""
+        if end:
+            line = self.row_count
+            self.move_point(
+                line, len(self._analysis.source.line_text(line)) if self._analysis else 0, user=True
+            )
+        else:
+            self.move_point(1, 0, user=True)
+
+    def action_first(self) -> None:
+        self.action_file_edge(0)
+
+    def action_last(self) -> None:
+        self.action_file_edge(1)
+
+    def action_token(self, direction: int) -> None:
+        """Ctrl+Left/Right: jump to the start of the previous or next token."""
+        if self._analysis is None:
+            return
+        tokens = self._analysis.tokens
+        here = (self.cursor_line, self.cursor_col)
+        candidates = (
+            (t.span.start_line, t.span.start_col)
+            for t in (tokens if direction > 0 else reversed(tokens))
+            if not t.span.is_empty and t.type not in ("NEWLINE", "NL", "INDENT", "DEDENT")
+        )
+        for start in candidates:
+            if (direction > 0 and start > here) or (direction < 0 and start < here):
+                self.move_point(*start, user=True)
+                return
+
+    def search(self, term: str, *, backwards: bool = False, skip_current: bool = True) -> bool:
+        if self._analysis is None or not term:
+            return False
+        lines = self._analysis.source.lines
+        needle = term.casefold()
+        count = len(lines)
+        step = -1 if backwards else 1
+        start = self.cursor_row
+        for i in range(count + 1):
+            row = (start + step * i) % count
+            text = lines[row].casefold()
+            if row == start and i == 0:
+                pos = (
+                    text.find(needle, self.cursor_col + 1)
+                    if not backwards
+                    else text.rfind(needle, 0, max(self.cursor_col, 0))
+                )
+            else:
+                pos = text.find(needle) if not backwards else text.rfind(needle)
+            if pos >= 0:
+                self.move_point(row + 1, pos, user=True)
+                return True
+        return False
+
+    def on_click(self, event: Click) -> None:
+        if self._analysis is None:
+            return
+        self.focus()
+        row = self.scroll_offset.y + event.y
+        if not 0 <= row < self.row_count:
+            return
+        x = event.x - self._gutter_width + self.scroll_offset.x
+        text = self._analysis.source.line_text(row + 1)
+        prepared = self._line(row + 1)
+        col = len(text)
+        for i in range(len(text)):
+            if cell_len(prepared.text[: prepared.at(i + 1)]) > x:
+                col = i
+                break
+        self.move_point(row + 1, col, user=True)
+
+    # -- rendering ---------------------------------------------------------------------------------
+
+    def _on_focus(self, event: object) -> None:
+        self.refresh_lines(self.cursor_row)
+
+    def _on_blur(self, event: object) -> None:
+        self.refresh_lines(self.cursor_row)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._source_cache.clear()
+
+    @staticmethod
+    def _cols_on(span: Span | None, line: int, length: int) -> tuple[int, int] | None:
+        """The part of ``span`` on ``line`` as (start col, end col); a line end counts as a col."""
+        if span is None or not span.start_line <= line <= span.end_line:
+            return None
+        start = span.start_col if line == span.start_line else 0
+        end = span.end_col if line == span.end_line else length + 1
+        if span.is_empty:
+            end = start + 1 if start < length else start
+        return (start, end)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self._analysis is None or row >= self.row_count:
+            return Strip.blank(width, base)
+        line = row + 1
+        length = len(self._analysis.source.line_text(line))
+        is_cursor = row == self.cursor_row
+        focused = self.has_focus
+        primary = self._cols_on(self._primary_span, line, length)
+        secondary = self._cols_on(self._secondary_span, line, length)
+        errors = tuple(
+            cols for span in self._error_spans if (cols := self._cols_on(span, line, length))
+        )
+        cursor = self.cursor_col if is_cursor and focused else -1
+        key = (row, is_cursor, cursor, primary, secondary, errors, self._generation)
+        code = self._source_cache.get(key)
+        if code is None:
+            if len(self._source_cache) > 4096:
+                self._source_cache.clear()
+            code = self._source_cache[key] = self._render_code(
+                line, primary, secondary, errors, cursor
+            )
+        gutter = self._render_gutter(line, is_cursor, bool(errors))
+        code_width = max(width - self._gutter_width, 0)
+        return Strip.join([gutter, code.crop_extend(scroll_x, scroll_x + code_width, base)])
+
+    def _render_gutter(self, line: int, is_cursor: bool, has_error: bool) -> Strip:
+        style = self.get_component_rich_style(
+            "source-pane--gutter-cursor" if is_cursor else "source-pane--gutter"
+        )
+        marker = "✗" if has_error else " "
+        number = f"{line:>{self._gutter_width - 3}} "
+        error_style = self.get_component_rich_style("source-pane--error")
+        return Strip(
+            [
+                Segment(number, style),
+                Segment(marker, error_style if has_error else style),
+                Segment(" ", style),
+            ],
+            self._gutter_width,
+        )
+
+    def _render_code(
+        self,
+        line: int,
+        primary: tuple[int, int] | None,
+        secondary: tuple[int, int] | None,
+        errors: tuple[tuple[int, int], ...],
+        cursor: int,
+    ) -> Strip:
+        assert self._analysis is not None
+        prepared = self._line(line)
+        # One extra cell at the end so a selected line break or end-of-line cursor is visible.
+        text = Text(prepared.text + " ", end="", no_wrap=True)
+        at = prepared.at
+        source_line = self._analysis.source.line_text(line)
+        tokens = self._analysis.tokens
+        for token_id in self._analysis.index.tokens_on_line(line):
+            token = tokens[token_id]
+            name = _TOKEN_CLASSES.get(token.type)
+            if name is None:
+                if token.type == "NAME" and (
+                    keyword.iskeyword(token.string) or keyword.issoftkeyword(token.string)
+                ):
+                    name = "source-pane--keyword"
+                else:
+                    continue
+            cols = self._cols_on(token.span, line, len(source_line))
+            if cols:
+                text.stylize(
+                    self.get_component_rich_style(name, partial=True), at(cols[0]), at(cols[1])
+                )
+        for cols, component in (
+            *((cols, "source-pane--error") for cols in errors),
+            (secondary, "line-pane--secondary"),
+            (primary, "line-pane--primary"),
+        ):
+            if cols is not None:
+                text.stylize(
+                    self.get_component_rich_style(component, partial=True),
+                    at(cols[0]),
+                    max(at(cols[1]), at(cols[0]) + 1),
+                )
+        if cursor >= 0:
+            start = at(cursor)
+            end = at(cursor + 1) if cursor < len(source_line) else start + 1
+            text.stylize(
+                self.get_component_rich_style("source-pane--char-cursor"),
+                start,
+                max(end, start + 1),
+            )
+        segments = [Segment(s.text, s.style or Style()) for s in text.render(self.app.console)]
+        return Strip(segments, text.cell_len)
+
+    def scroll_cursor_into_view(self) -> None:
+        """Scroll so the cursor shows (after a resize or a reload)."""
+        self.scroll_to_region(Region(0, self.cursor_row, 1, 1), animate=False, x_axis=False)
+
+    def marks_for(self, selection: Selection) -> tuple[Iterable[int], Iterable[int]]:
+        return (), ()

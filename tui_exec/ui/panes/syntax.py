@@ -1,0 +1,262 @@
+"""The AST pane: the tree of ast.parse, filled in lazily as nodes are expanded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ...core import Analysis, Node
+from ..selection import Selection
+from .tokens import span_text
+
+# Load/Store/Del are folded into their parent's label ("Name 'x' Store"), not shown as children.
+_FOLDED = frozenset({"Load", "Store", "Del"})
+
+
+class AstPane(Tree[int]):
+    """Every node of the AST, labelled ``field: Type detail  span``.
+
+    Children are created only when a node is first expanded, so a 100k-node tree opens at once.
+
+    | Class | Description |
+    | :- | :- |
+    | `ast-pane--primary` | The node(s) matching the selection. |
+    | `ast-pane--type` | Node type names. |
+    | `ast-pane--field` | The parent field holding a node. |
+    | `ast-pane--span` | Node spans. |
+    """
+
+    COMPONENT_CLASSES = Tree.COMPONENT_CLASSES | {
+        "ast-pane--primary",
+        "ast-pane--type",
+        "ast-pane--field",
+        "ast-pane--span",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right", "expand_node", "Expand", show=False, id="ast.expand"),
+        Binding("left", "collapse_or_parent", "Collapse", show=False, id="ast.collapse"),
+        Binding("e", "expand_all_below", "Expand below", show=False, id="ast.expand_below"),
+    ]
+
+    kind = "node"
+
+    @dataclass
+    class NodeMoved(Message):
+        """The user moved the tree cursor onto AST node ``node_id``."""
+
+        pane: AstPane
+        node_id: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, AstPane.NodeMoved)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Module", data=0, id=id)
+        self.guide_depth = 3
+        self._analysis: Analysis | None = None
+        self._tree_nodes_by_ast: dict[int, TreeNode[int]] = {}
+        self._populated: set[int] = set()
+        self._primary: frozenset[int] = frozenset()
+        self._syncing_to: int | None = None
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        """Show the tree of ``analysis`` (empty when it did not parse)."""
+        self._analysis = analysis
+        self._tree_nodes_by_ast.clear()
+        self._populated.clear()
+        self._primary = frozenset()
+        self._syncing_to = None
+        self.cursor_line = -1  # so that rebuilding the tree highlights nothing by itself
+        self.clear()
+        if not analysis.nodes:
+            return
+        self.root.data = 0
+        self.root.set_label(self._label(analysis.nodes[0]))
+        self._tree_nodes_by_ast[0] = self.root
+        self._populate(self.root)
+        self.root.expand()
+
+    @property
+    def primary_nodes(self) -> frozenset[int]:
+        """AST node ids marked as matching the selection."""
+        return self._primary
+
+    def _children(self, node: Node) -> list[Node]:
+        assert self._analysis is not None
+        nodes = self._analysis.nodes
+        found = []
+        child = node.id + 1
+        while child < node.end:
+            if nodes[child].type not in _FOLDED:
+                found.append(nodes[child])
+            child = nodes[child].end
+        return found
+
+    def _populate(self, tree_node: TreeNode[int]) -> None:
+        """Create the children of ``tree_node`` if not done yet."""
+        assert self._analysis is not None and tree_node.data is not None
+        if tree_node.data in self._populated:
+            return
+        self._populated.add(tree_node.data)
+        for child in self._children(self._analysis.nodes[tree_node.data]):
+            has_children = bool(self._children(child))
+            added = tree_node.add(self._label(child), data=child.id, allow_expand=has_children)
+            self._tree_nodes_by_ast[child.id] = added
+
+    def _label(self, node: Node) -> Text:
+        field = self.get_component_rich_style("ast-pane--field", partial=True)
+        kind = self.get_component_rich_style("ast-pane--type", partial=True)
+        muted = self.get_component_rich_style("ast-pane--span", partial=True)
+        parts: list[tuple[str, Style] | str] = []
+        if node.field is not None:
+            parts.append((f"{node.label}: ", field))
+        parts.append((node.type, kind))
+        if node.detail:
+            parts.append(" " + node.detail)
+        if node.span is not None:
+            parts.append((f"  {span_text(*node.span)}", muted))
+        return Text.assemble(*parts, no_wrap=True, end="")
+
+    def render_label(self, node: TreeNode[int], base_style: Style, style: Style) -> Text:
+        if node.data in self._primary:
+            style = style + self.get_component_rich_style("ast-pane--primary")
+        return super().render_label(node, base_style, style)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[int]) -> None:
+        if event.node.tree is self:
+            self._populate(event.node)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
+        event.stop()
+        node_id = event.node.data
+        if node_id is None or self._analysis is None:
+            return
+        if node_id == self._syncing_to:
+            self._syncing_to = None  # this highlight was our own doing: do not echo it back
+            return
+        if not self.has_focus:
+            return  # only the user, in this pane, selects from here
+        self.post_message(self.NodeMoved(self, node_id))
+
+    def action_expand_node(self) -> None:
+        """Expand the node under the cursor, or step into its first child."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            self._populate(node)
+            node.expand()
+        elif node.children:
+            self.move_cursor(node.children[0])
+
+    def action_collapse_or_parent(self) -> None:
+        """Collapse the node under the cursor, or go to its parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.children:
+            node.collapse()
+        elif node.parent is not None:
+            self.move_cursor(node.parent)
+
+    def action_expand_all_below(self) -> None:
+        """Expand everything under the cursor (bounded, so huge subtrees stay responsive)."""
+        node = self.cursor_node
+        if node is None:
+            return
+        budget = 2000
+        stack = [node]
+        while stack and budget > 0:
+            current = stack.pop()
+            self._populate(current)
+            current.expand()
+            budget -= len(current.children)
+            stack.extend(child for child in current.children if child.allow_expand)
+
+    def reveal(self, node_id: int) -> TreeNode[int] | None:
+        """Create and expand the path to ``node_id``; return its tree node."""
+        if self._analysis is None:
+            return None
+        nodes = self._analysis.nodes
+        target: int | None = node_id
+        while target is not None and nodes[target].type in _FOLDED:
+            target = nodes[target].parent
+        if target is None:
+            return None
+        path = []
+        current: int | None = target
+        while current is not None and current not in self._tree_nodes_by_ast:
+            path.append(current)
+            current = nodes[current].parent
+        if current is None:
+            return None
+        tree_node = self._tree_nodes_by_ast[current]
+        for ancestor in reversed(path):
+            self._populate(tree_node)
+            if not tree_node.is_expanded:
+                tree_node.expand()
+            tree_node = self._tree_nodes_by_ast[ancestor]
+        parent = tree_node.parent
+        while parent is not None and not parent.is_expanded:
+            parent.expand()
+            parent = parent.parent
+        return tree_node
+
+    def show_selection(self, selection: Selection, *, from_here: bool) -> None:
+        """Mark the selection's nodes; unless it came from here, reveal and move to the first."""
+        old = self._primary
+        self._primary = frozenset(selection.links.nodes)
+        for node_id in old ^ self._primary:
+            tree_node = self._tree_nodes_by_ast.get(node_id)
+            if tree_node is not None:
+                tree_node.refresh()
+        if from_here or not selection.links.nodes:
+            return
+        tree_node = self.reveal(selection.links.nodes[0])
+        if tree_node is None:
+            return
+        for node_id in self._primary:
+            if (shown := self._tree_nodes_by_ast.get(node_id)) is not None:
+                shown.refresh()
+        if self.cursor_node is not tree_node:
+            self._syncing_to = tree_node.data
+            # The tree rebuilds its lines on the next refresh; until then node lines are stale.
+            self.call_after_refresh(self._move_to, tree_node)
+
+    def _move_to(self, tree_node: TreeNode[int]) -> None:
+        if tree_node.tree is not self or tree_node.data != self._syncing_to:
+            return
+        previous = self.cursor_line
+        self.move_cursor(tree_node, animate=False)
+        self.scroll_to_node(tree_node, animate=False)
+        if self.cursor_line == previous:
+            # No highlight event will come to consume the guard: drop it now.
+            self._syncing_to = None
+
+    def search(self, term: str, *, backwards: bool = False, skip_current: bool = True) -> bool:
+        """Find the next node (in preorder) whose type, detail or field contains ``term``."""
+        if self._analysis is None or not term:
+            return False
+        nodes = self._analysis.nodes
+        needle = term.casefold()
+        current = self.cursor_node.data if self.cursor_node and self.cursor_node.data else 0
+        step = -1 if backwards else 1
+        count = len(nodes)
+        for i in range(1, count + 1):
+            node = nodes[(current + step * i) % count]
+            if node.type in _FOLDED:
+                continue
+            if needle in f"{node.type} {node.detail} {node.field or ''}".casefold():
+                tree_node = self.reveal(node.id)
+                if tree_node is not None:
+                    self.call_after_refresh(self.move_cursor, tree_node)
+                    return True
+        return False

@@ -1,0 +1,80 @@
+"""The tokens pane: one row per token, as ``python -m tokenize`` would list it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+
+from ...core import Analysis
+from ..selection import Selection
+from .base import LinePane
+
+
+def span_text(line: int, col: int, end_line: int, end_col: int) -> str:
+    """``3:6–11`` on one line, ``3:6–4:2`` across lines."""
+    if line == end_line:
+        return f"{line}:{col}–{end_col}"
+    return f"{line}:{col}–{end_line}:{end_col}"
+
+
+class TokensPane(LinePane):
+    """Every token: its span, type, exact type (OP → PLUS) and the repr of its string.
+
+    | Class | Description |
+    | :- | :- |
+    | `tokens-pane--type` | The token type column. |
+    """
+
+    COMPONENT_CLASSES = LinePane.COMPONENT_CLASSES | {"tokens-pane--type"}
+    kind = "token"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._analysis: Analysis | None = None
+        self._span_width = 9
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        """Render the tokens of ``analysis``."""
+        self._analysis = analysis
+        tokens = analysis.tokens
+        if tokens:
+            last = tokens[-1].span
+            self._span_width = len(span_text(*last)) + 2
+        longest = max((len(repr(t.string)) for t in tokens), default=0)
+        self.reset_rows(self._span_width + 12 + 16 + min(longest, 10_000))
+
+    @property
+    def row_count(self) -> int:
+        return len(self._analysis.tokens) if self._analysis else 0
+
+    def row_text(self, row: int) -> Text:
+        assert self._analysis is not None
+        token = self._analysis.tokens[row]
+        muted = self.get_component_rich_style("line-pane--muted", partial=True)
+        kind = self.get_component_rich_style("tokens-pane--type", partial=True)
+        exact = token.exact_type if token.exact_type != token.type else ""
+        return Text.assemble(
+            (f"{span_text(*token.span):<{self._span_width}}", muted),
+            (f"{token.type:<12}", kind),
+            (f"{exact:<16}", kind),
+            repr(token.string),
+            no_wrap=True,
+            end="",
+        )
+
+    def search_text(self, row: int) -> str:
+        assert self._analysis is not None
+        token = self._analysis.tokens[row]
+        return f"{token.type} {token.exact_type} {token.string}"
+
+    def marks_for(self, selection: Selection) -> tuple[Iterable[int], Iterable[int]]:
+        return selection.links.tokens, ()
+
+    def row_for_cursor_from(self, selection: Selection) -> int | None:
+        tokens = selection.links.tokens
+        return tokens[0] if tokens else None
+
+    def token_id(self, row: int) -> int:
+        """The token shown on ``row``."""
+        return row
