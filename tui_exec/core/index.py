@@ -6,6 +6,7 @@ exact spans, so its cost depends on the size of the answer, never on the size of
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -37,6 +38,11 @@ class Links:
 EMPTY_LINKS = Links(None)
 
 
+def _key(start: int, end: int) -> int:
+    """One int for a (start, end) pair of offsets: dict keys without tuple objects."""
+    return (start << 32) | end
+
+
 class SpanIndex:
     """Answers every "what matches this?" question between source, tokens, AST and bytecode."""
 
@@ -55,45 +61,55 @@ class SpanIndex:
         self._instructions = instructions
         at = source.line_offsets  # at[line] + col is an absolute character offset
 
-        # Tokens never overlap and come in source order: two sorted lists answer every query.
-        self._token_starts = [at[s[0]] + s[1] for _, _, _, _, s in tokens]
-        self._token_ends = [at[s[2]] + s[3] for _, _, _, _, s in tokens]
+        # Offsets live in compact arrays (8 bytes each, no int objects): an analysis of 20k
+        # lines holds several hundred thousand of them. -1 marks "no position".
+        # Tokens never overlap and come in source order: two sorted arrays answer every query.
+        self._token_starts = array("q", [at[s[0]] + s[1] for _, _, _, _, s in tokens])
+        self._token_ends = array("q", [at[s[2]] + s[3] for _, _, _, _, s in tokens])
 
         # Extent: a node's own span, or for span-less nodes (arguments, Module) the range its
         # positioned descendants cover.
-        extents: list[tuple[int, int] | None] = [
-            None if (ns := n.span) is None else (at[ns[0]] + ns[1], at[ns[2]] + ns[3])
-            for n in nodes
-        ]
-        self._node_by_span: dict[tuple[int, int], list[int]] = {}
+        node_starts = array("q", [-1]) * len(nodes)
+        node_ends = array("q", [-1]) * len(nodes)
+        depths = [n.depth for n in nodes]
+        self._node_by_span: dict[int, int] = {}
+        by_span = self._node_by_span
         positioned: list[tuple[int, int, int]] = []
-        for node_id, bounds in enumerate(extents):
-            if bounds is not None:
-                positioned.append((bounds[0], bounds[1], node_id))
-                self._node_by_span.setdefault(bounds, []).append(node_id)
-        spanless = {n.id for n in nodes if n.span is None}
+        for node in nodes:
+            ns = node.span
+            if ns is None:
+                continue
+            start, end = at[ns[0]] + ns[1], at[ns[2]] + ns[3]
+            node_id = node.id
+            node_starts[node_id], node_ends[node_id] = start, end
+            positioned.append((start, end, node_id))
+            key = _key(start, end)
+            # Of nodes sharing a span (Expr and its Call) keep the deepest.
+            if (other := by_span.get(key)) is None or depths[other] <= depths[node_id]:
+                by_span[key] = node_id
         for node in reversed(nodes):
             parent = node.parent
-            if parent not in spanless or (mine := extents[node.id]) is None:
+            me = node.id
+            if parent is None or nodes[parent].span is not None or node_starts[me] < 0:
                 continue
-            theirs = extents[parent]  # type: ignore[index]
-            extents[parent] = (  # type: ignore[index]
-                mine if theirs is None else (min(theirs[0], mine[0]), max(theirs[1], mine[1]))
-            )
-        self._node_extents = extents
+            if node_starts[parent] < 0:
+                node_starts[parent], node_ends[parent] = node_starts[me], node_ends[me]
+            else:
+                node_starts[parent] = min(node_starts[parent], node_starts[me])
+                node_ends[parent] = max(node_ends[parent], node_ends[me])
+        self._node_starts, self._node_ends = node_starts, node_ends
         self._node_index = IntervalIndex(positioned)
 
-        self._instruction_bounds: list[tuple[int, int] | None] = [
-            None if (s := ins.span) is None else (at[s[0]] + s[1], at[s[2]] + s[3])
-            for ins in instructions
-        ]
-        self._instructions_by_span: dict[tuple[int, int], list[int]] = {}
-        for ins_id, bounds in enumerate(self._instruction_bounds):
-            if bounds is not None:
-                self._instructions_by_span.setdefault(bounds, []).append(ins_id)
-        self._instruction_index = IntervalIndex(
-            [(b[0], b[1], i) for i, b in enumerate(self._instruction_bounds) if b is not None]
-        )
+        ins_starts = array("q", [-1]) * len(instructions)
+        ins_ends = array("q", [-1]) * len(instructions)
+        positioned = []
+        for ins in instructions:
+            if (s := ins.span) is not None:
+                start, end = at[s[0]] + s[1], at[s[2]] + s[3]
+                ins_starts[ins.id], ins_ends[ins.id] = start, end
+                positioned.append((start, end, ins.id))
+        self._ins_starts, self._ins_ends = ins_starts, ins_ends
+        self._instruction_index = IntervalIndex(positioned)
         self._names: dict[str, list[int]] | None = None
 
     # -- conversions -------------------------------------------------------------------------
@@ -139,10 +155,10 @@ class SpanIndex:
         """Split instructions into those with the smallest span and the rest, each by id."""
         if not ids:
             return (), ()
-        bounds = self._instruction_bounds
-        width = min(b[1] - b[0] for i in ids if (b := bounds[i]) is not None)
-        inner = sorted(i for i in ids if (b := bounds[i]) is not None and b[1] - b[0] == width)
-        outer = sorted(i for i in ids if (b := bounds[i]) is not None and b[1] - b[0] != width)
+        starts, ends = self._ins_starts, self._ins_ends
+        width = min(ends[i] - starts[i] for i in ids)
+        inner = sorted(i for i in ids if ends[i] - starts[i] == width)
+        outer = sorted(i for i in ids if ends[i] - starts[i] != width)
         return tuple(inner), tuple(outer)
 
     # -- single answers (also used by dump) ----------------------------------------------------
@@ -163,13 +179,12 @@ class SpanIndex:
     def nodes_for_instruction(self, instruction_id: int) -> tuple[int, ...]:
         """The node(s) an instruction executes; see :meth:`node_for_instruction`."""
         ins = self._instructions[instruction_id]
-        bounds = self._instruction_bounds[instruction_id]
-        if bounds is None or ins.span is None:
+        if ins.span is None:
             return ()
-        exact = self._node_by_span.get(bounds)
-        first: int | None
-        if exact:
-            first = self._deepest(exact)
+        bounds = (self._ins_starts[instruction_id], self._ins_ends[instruction_id])
+        first = self._node_by_span.get(_key(*bounds))
+        if first is not None:
+            pass
         elif bounds[0] == bounds[1] and ins.span.start_col == 0:
             code = self._codes[ins.code]
             if ins.span.start_line == 0:
@@ -205,9 +220,9 @@ class SpanIndex:
             return None
         offset = self._source.offset
         bounds = (offset(span.start_line, span.start_col), offset(span.end_line, span.end_col))
-        exact = self._node_by_span.get(bounds)
-        if exact:
-            return self._deepest(exact)
+        exact = self._node_by_span.get(_key(*bounds))
+        if exact is not None:
+            return exact
         return self._deepest(self._node_index.enclosing(*bounds))
 
     def _next_name(self, after: int, name: str, store: bool) -> int | None:
@@ -255,15 +270,16 @@ class SpanIndex:
         """Links for a node: tokens inside it, instructions with its span (primary) or inside."""
         nodes = self._nodes
         anchor: int | None = node_id
-        while anchor is not None and self._node_extents[anchor] is None:
+        while anchor is not None and self._node_starts[anchor] < 0:
             anchor = nodes[anchor].parent
         if anchor is None:
             return Links(None, nodes=(node_id,), note="no position in the source")
-        bounds = self._node_extents[anchor]
-        assert bounds is not None
+        bounds = (self._node_starts[anchor], self._node_ends[anchor])
         note = "" if anchor == node_id else "no position of its own: shown through its parent"
-        exact = tuple(sorted(self._instructions_by_span.get(bounds, ())))
-        inside = sorted(set(self._instruction_index.inside(*bounds)).difference(exact))
+        starts, ends = self._ins_starts, self._ins_ends
+        inside = self._instruction_index.inside(*bounds)
+        exact = tuple(sorted(i for i in inside if (starts[i], ends[i]) == bounds))
+        inside = sorted(set(inside).difference(exact))
         return Links(
             self._span(bounds),
             tokens=self._tokens_inside(*bounds),
@@ -276,8 +292,8 @@ class SpanIndex:
     def for_instruction(self, instruction_id: int) -> Links:
         """Links for an instruction: its node(s), its span, the tokens inside it."""
         ins = self._instructions[instruction_id]
-        bounds = self._instruction_bounds[instruction_id]
-        if bounds is None or ins.span is None:
+        bounds = (self._ins_starts[instruction_id], self._ins_ends[instruction_id])
+        if ins.span is None:
             return Links(
                 None,
                 instructions=(instruction_id,),
@@ -288,8 +304,8 @@ class SpanIndex:
         note = ""
         if bounds[0] == bounds[1]:
             note = "synthetic position"
-            if nodes and (extent := self._node_extents[nodes[0]]) is not None:
-                span = self._span(extent)
+            if nodes and self._node_starts[nodes[0]] >= 0:
+                span = self._span((self._node_starts[nodes[0]], self._node_ends[nodes[0]]))
         return Links(
             span,
             tokens=self._tokens_inside(*bounds) if bounds[1] > bounds[0] else (),

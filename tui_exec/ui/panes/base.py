@@ -76,6 +76,7 @@ class LinePane(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(2048)
         self._generation = 0
         self._max_width = 0
+        self._pending_rows: set[int] = set()
 
     # -- subclass API ----------------------------------------------------------------------------
 
@@ -121,10 +122,19 @@ class LinePane(ScrollView, can_focus=True):
         """Mark the rows matching ``selection``; unless it came from here, move the cursor."""
         primary, secondary = self.marks_for(selection)
         self.set_marks(frozenset(primary), frozenset(secondary))
+        self._apply_pending()
         if not from_here:
             row = self.row_for_cursor_from(selection)
             if row is not None:
                 self.move_cursor(row, user=False)
+
+    def _apply_pending(self) -> None:
+        """Scroll to and repaint what a user move changed (see :meth:`move_cursor`)."""
+        if self._pending_rows:
+            self.scroll_to_row(self.cursor_row)
+            for row in self._pending_rows:
+                self.refresh_rows(row, row)
+            self._pending_rows.clear()
 
     @property
     def primary_rows(self) -> frozenset[int]:
@@ -144,8 +154,21 @@ class LinePane(ScrollView, can_focus=True):
         if changed_count > _FULL_REPAINT:
             self.refresh()
             return
-        for row in (old_primary ^ self._primary) | (old_secondary ^ self._secondary):
-            self.refresh_lines(row)
+        changed = (old_primary ^ self._primary) | (old_secondary ^ self._secondary)
+        if changed:
+            self.refresh_rows(min(changed), max(changed))
+
+    def refresh_rows(self, first: int, last: int) -> None:
+        """Repaint rows ``first..last`` (inclusive), or the part of them on screen.
+
+        Rows off screen need nothing: their cache keys hold their state, so they are drawn
+        right when they scroll into view. One region refresh is far cheaper than one per row.
+        """
+        top = self.scroll_offset.y
+        bottom = top + self.scrollable_content_region.height - 1
+        first, last = max(first, top), min(last, bottom)
+        if first <= last:
+            self.refresh_lines(first, last - first + 1)
 
     def move_cursor(self, row: int, *, user: bool) -> None:
         """Move the cursor and scroll it into view; ``user`` moves tell the app."""
@@ -155,12 +178,16 @@ class LinePane(ScrollView, can_focus=True):
         row = max(0, min(row, count - 1))
         previous = self.cursor_row
         self.cursor_row = row
-        if previous != row:
-            self.refresh_lines(previous)
-            self.refresh_lines(row)
-        self.scroll_to_row(row)
         if user:
+            # Repaint and scroll when the selection comes back (show_selection), so that this
+            # pane and every other one change in the same frame instead of two frames apart.
+            self._pending_rows.update((previous, row))
             self.post_message(self.CursorMoved(self, row))
+        else:
+            self.scroll_to_row(row)
+            if previous != row:
+                self.refresh_rows(previous, previous)
+                self.refresh_rows(row, row)
 
     def scroll_to_row(self, row: int) -> None:
         """Bring ``row`` into view; far jumps centre it so its neighbours show too."""

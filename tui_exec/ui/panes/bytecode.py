@@ -72,13 +72,19 @@ class BytecodePane(LinePane):
         super().__init__(id=id)
         self._analysis: Analysis | None = None
         self._layout = _Layout([], [], {})
+        self._opname_width = 20
+        self._where_width = 12
 
     def show_analysis(self, analysis: Analysis) -> None:
         """Lay out the code objects of ``analysis``."""
         self._analysis = analysis
         self._layout = _layout(analysis)
-        longest = max((len(i.argrepr) for i in analysis.instructions), default=0)
-        self.reset_rows(62 + min(longest, 200))
+        instructions = analysis.instructions
+        self._opname_width = max((len(i.opname) for i in instructions), default=18) + 2
+        last_line = len(str(len(analysis.source.lines)))
+        self._where_width = 2 * last_line + 8
+        longest = max((len(i.argrepr) for i in instructions), default=0)
+        self.reset_rows(24 + self._opname_width + self._where_width + min(longest, 200))
 
     @property
     def row_count(self) -> int:
@@ -130,14 +136,15 @@ class BytecodePane(LinePane):
         else:
             argrepr = ins.argrepr
         where = span_text(*ins.span) if ins.span is not None else "-"
+        # Columns as dis prints them, with the source position before the free-form argrepr.
         return Text.assemble(
-            (f"{label + ':' if label else '':>5}", label_style),
+            (f"{label + ':' if label else '':>4}", label_style),
             (f"{line:>5} ", muted),
             (f"{ins.offset:>5}  ", muted),
-            (f"{ins.opname:<24}", opname),
-            (f"{arg:>5}  ", muted),
-            (f"{argrepr:<22}", ""),
-            (f" {where}", muted),
+            (f"{ins.opname:<{self._opname_width}}", opname),
+            (f"{arg:>4}  ", muted),
+            (f"{where:<{self._where_width}}", muted),
+            argrepr,
             end="",
             no_wrap=True,
         )

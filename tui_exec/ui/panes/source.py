@@ -179,6 +179,9 @@ class SourcePane(LinePane):
     # -- selection ---------------------------------------------------------------------------------
 
     def show_selection(self, selection: Selection, *, from_here: bool) -> None:
+        if self._pending_rows:
+            self._scroll_to_col(self.cursor_line, self.cursor_col)
+        self._apply_pending()
         links = selection.links
         primary = links.span
         secondary: Span | None = None
@@ -197,16 +200,9 @@ class SourcePane(LinePane):
     def _set_spans(self, primary: Span | None, secondary: Span | None) -> None:
         old = (self._primary_span, self._secondary_span)
         self._primary_span, self._secondary_span = primary, secondary
-        rows: set[int] = set()
         for span in (*old, primary, secondary):
-            if span is None:
-                continue
-            if span.end_line - span.start_line > 200:
-                self.refresh()
-                return
-            rows.update(range(max(span.start_line, 1) - 1, span.end_line))
-        for row in rows:
-            self.refresh_lines(row)
+            if span is not None:
+                self.refresh_rows(max(span.start_line, 1) - 1, span.end_line - 1)
 
     @property
     def marked_spans(self) -> tuple[Span | None, Span | None]:
@@ -225,12 +221,16 @@ class SourcePane(LinePane):
         self.cursor_col = col
         if not keep_goal:
             self._goal_col = col
-        self.move_cursor(line - 1, user=False)
-        self.refresh_lines(old_row)
-        self.refresh_lines(line - 1)
-        self._scroll_to_col(line, col)
+        self.set_reactive(LinePane.cursor_row, line - 1)
         if user:
+            # Scrolled and repainted with the selection, in the same frame as the other panes.
+            self._pending_rows.update((old_row, line - 1))
             self.post_message(self.PointMoved(self, line, col))
+        else:
+            self.scroll_to_row(line - 1)
+            self._scroll_to_col(line, col)
+            self.refresh_rows(old_row, old_row)
+            self.refresh_rows(line - 1, line - 1)
 
     def _scroll_to_col(self, line: int, col: int) -> None:
         prepared = self._line(line)

@@ -18,6 +18,8 @@ from .tokens import span_text
 
 # Load/Store/Del are folded into their parent's label ("Name 'x' Store"), not shown as children.
 _FOLDED = frozenset({"Load", "Store", "Del"})
+# How many nodes syncing may leave expanded before it folds those off the current path.
+_FOLD_AFTER = 48
 
 
 class AstPane(Tree[int]):
@@ -66,6 +68,8 @@ class AstPane(Tree[int]):
         self._populated: set[int] = set()
         self._primary: frozenset[int] = frozenset()
         self._syncing_to: int | None = None
+        self._styles: tuple[Style, Style, Style] | None = None
+        self._auto_expanded: set[int] = set()
 
     def show_analysis(self, analysis: Analysis) -> None:
         """Show the tree of ``analysis`` (empty when it did not parse)."""
@@ -74,6 +78,7 @@ class AstPane(Tree[int]):
         self._populated.clear()
         self._primary = frozenset()
         self._syncing_to = None
+        self._auto_expanded.clear()
         self.cursor_line = -1  # so that rebuilding the tree highlights nothing by itself
         self.clear()
         if not analysis.nodes:
@@ -111,10 +116,21 @@ class AstPane(Tree[int]):
             added = tree_node.add(self._label(child), data=child.id, allow_expand=has_children)
             self._tree_nodes_by_ast[child.id] = added
 
+    def _label_styles(self) -> tuple[Style, Style, Style]:
+        if self._styles is None:
+            self._styles = (
+                self.get_component_rich_style("ast-pane--field", partial=True),
+                self.get_component_rich_style("ast-pane--type", partial=True),
+                self.get_component_rich_style("ast-pane--span", partial=True),
+            )
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
     def _label(self, node: Node) -> Text:
-        field = self.get_component_rich_style("ast-pane--field", partial=True)
-        kind = self.get_component_rich_style("ast-pane--type", partial=True)
-        muted = self.get_component_rich_style("ast-pane--span", partial=True)
+        field, kind, muted = self._label_styles()
         parts: list[tuple[str, Style] | str] = []
         if node.field is not None:
             parts.append((f"{node.label}: ", field))
@@ -154,6 +170,8 @@ class AstPane(Tree[int]):
         if node.allow_expand and not node.is_expanded:
             self._populate(node)
             node.expand()
+            if node.data is not None:
+                self._auto_expanded.discard(node.data)  # the user's: never folded for them
         elif node.children:
             self.move_cursor(node.children[0])
 
@@ -191,8 +209,21 @@ class AstPane(Tree[int]):
             target = nodes[target].parent
         if target is None:
             return None
+        ancestors = set()
+        current: int | None = nodes[target].parent
+        while current is not None:
+            ancestors.add(current)
+            current = nodes[current].parent
+        # Once syncs have opened many nodes, fold away those off this path: the tree stays
+        # small enough to redraw at once. (Not on every move: nearby moves would churn.)
+        if len(self._auto_expanded) > _FOLD_AFTER:
+            for stale in self._auto_expanded - ancestors:
+                shown = self._tree_nodes_by_ast.get(stale)
+                if shown is not None and shown.is_expanded:
+                    shown.collapse()
+            self._auto_expanded &= ancestors
         path = []
-        current: int | None = target
+        current = target
         while current is not None and current not in self._tree_nodes_by_ast:
             path.append(current)
             current = nodes[current].parent
@@ -200,15 +231,21 @@ class AstPane(Tree[int]):
             return None
         tree_node = self._tree_nodes_by_ast[current]
         for ancestor in reversed(path):
-            self._populate(tree_node)
-            if not tree_node.is_expanded:
-                tree_node.expand()
+            self._expand(tree_node)
             tree_node = self._tree_nodes_by_ast[ancestor]
         parent = tree_node.parent
         while parent is not None and not parent.is_expanded:
-            parent.expand()
+            self._expand(parent)
             parent = parent.parent
         return tree_node
+
+    def _expand(self, tree_node: TreeNode[int]) -> None:
+        """Expand for a sync (remembered, so the next sync may fold it again)."""
+        self._populate(tree_node)
+        if not tree_node.is_expanded and tree_node.data is not None:
+            tree_node.expand()
+            if tree_node is not self.root:
+                self._auto_expanded.add(tree_node.data)
 
     def show_selection(self, selection: Selection, *, from_here: bool) -> None:
         """Mark the selection's nodes; unless it came from here, reveal and move to the first."""
@@ -228,18 +265,13 @@ class AstPane(Tree[int]):
                 shown.refresh()
         if self.cursor_node is not tree_node:
             self._syncing_to = tree_node.data
-            # The tree rebuilds its lines on the next refresh; until then node lines are stale.
-            self.call_after_refresh(self._move_to, tree_node)
-
-    def _move_to(self, tree_node: TreeNode[int]) -> None:
-        if tree_node.tree is not self or tree_node.data != self._syncing_to:
-            return
-        previous = self.cursor_line
-        self.move_cursor(tree_node, animate=False)
-        self.scroll_to_node(tree_node, animate=False)
-        if self.cursor_line == previous:
-            # No highlight event will come to consume the guard: drop it now.
-            self._syncing_to = None
+            # Expanding leaves the tree's line table stale until it is next read; reading a
+            # line rebuilds it, so the cursor lands on the right node in this same frame.
+            self.get_node_at_line(0)
+            previous = self.cursor_line
+            self.move_cursor(tree_node, animate=False)
+            if self.cursor_line == previous:
+                self._syncing_to = None  # no highlight event will come to consume the guard
 
     def search(self, term: str, *, backwards: bool = False, skip_current: bool = True) -> bool:
         """Find the next node (in preorder) whose type, detail or field contains ``term``."""
@@ -257,6 +289,7 @@ class AstPane(Tree[int]):
             if needle in f"{node.type} {node.detail} {node.field or ''}".casefold():
                 tree_node = self.reveal(node.id)
                 if tree_node is not None:
-                    self.call_after_refresh(self.move_cursor, tree_node)
+                    self.get_node_at_line(0)  # rebuild the line table after expanding
+                    self.move_cursor(tree_node)
                     return True
         return False

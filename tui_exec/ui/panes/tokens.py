@@ -38,9 +38,9 @@ class TokensPane(LinePane):
         """Render the tokens of ``analysis``."""
         self._analysis = analysis
         tokens = analysis.tokens
-        if tokens:
-            last = tokens[-1].span
-            self._span_width = len(span_text(*last)) + 2
+        lines = analysis.source.lines
+        widest_col = len(str(max((len(line) for line in lines), default=0) + 1))
+        self._span_width = len(str(len(lines) + 1)) + 2 * widest_col + 3
         longest = max((len(repr(t.string)) for t in tokens), default=0)
         self.reset_rows(self._span_width + 12 + 16 + min(longest, 10_000))
 
