@@ -86,6 +86,7 @@ def disassemble(
     rows: list[Instruction] = []
     bounds: list[tuple[int, int]] = []
     span_of = source.span_from_bytes
+    non_ascii = source.non_ascii_lines
     is_313 = sys.version_info >= (3, 13)
     for code_id, (code, _parent) in enumerate(codes):
         first = len(rows)
@@ -100,7 +101,10 @@ def disassemble(
                 and pos.col_offset is not None
                 and pos.end_col_offset is not None
             ):
-                span = span_of(pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
+                if pos.lineno in non_ascii or pos.end_lineno in non_ascii:
+                    span = span_of(pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
+                else:  # byte columns are character columns: skip the conversion
+                    span = Span(pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
             argval = ins.argval
             argrepr = ins.argrepr
             if isinstance(argval, CodeType):

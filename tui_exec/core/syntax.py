@@ -101,6 +101,7 @@ def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
     rows: list[tuple[str, int | None, str | None, int | None, Span | None, int, str]] = []
     append = rows.append
     span_of = source.span_from_bytes
+    non_ascii = source.non_ascii_lines
     AST = ast.AST
     # A stack rather than recursion: deeply nested programs must not overflow Python's stack.
     stack: list[tuple[ast.AST, int | None, str | None, int | None, int]] = [
@@ -112,13 +113,12 @@ def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
         me = len(rows)
         shape = _shape(type(node))
         span: Span | None = None
-        if shape.positioned and node.end_lineno is not None:  # type: ignore[attr-defined]
-            span = span_of(
-                node.lineno,  # type: ignore[attr-defined]
-                node.col_offset,  # type: ignore[attr-defined]
-                node.end_lineno,  # type: ignore[attr-defined]
-                node.end_col_offset,  # type: ignore[attr-defined]
-            )
+        if shape.positioned and (end_line := node.end_lineno) is not None:  # type: ignore[attr-defined]
+            line = node.lineno  # type: ignore[attr-defined]
+            if line in non_ascii or end_line in non_ascii:
+                span = span_of(line, node.col_offset, end_line, node.end_col_offset)  # type: ignore[attr-defined]
+            else:  # byte columns are character columns: skip the conversion
+                span = Span(line, node.col_offset, end_line, node.end_col_offset)  # type: ignore[attr-defined]
         append(
             (
                 shape.name,

@@ -156,7 +156,8 @@ class TuiExecApp(App[int]):
         self.query_one("#ast", StagePanel).border_title = f"3 AST · {len(analysis.nodes):,} nodes"
         self.query_one("#bytecode", StagePanel).border_title = (
             f"4 Bytecode · {len(analysis.code_objects)} code objects, "
-            f"{len(analysis.instructions):,} instructions · Python {analysis.python}"
+            f"{len(analysis.instructions):,} instructions · Python "
+            f"{'.'.join(analysis.python.split('.')[:2])}"
         )
         errors = self.query_one("#errors", Static)
         errors.update(describe_errors(analysis))
