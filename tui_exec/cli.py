@@ -53,6 +53,18 @@ def check_decodable(data: bytes, name: str) -> None:
         raise ProgramError(f"{name}: not a Python source file{where}: {problem.message}")
 
 
+def _reattach_terminal() -> None:
+    """After reading the program from a pipe, read keys from the terminal instead."""
+    try:
+        terminal = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise ProgramError(
+            "the program came on standard input and there is no terminal to read keys from"
+        ) from None
+    os.dup2(terminal, 0)
+    os.close(terminal)
+
+
 def _dump_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tui-exec dump",
@@ -122,6 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    if args.file == "-" and not sys.stdin.isatty():
+        try:
+            _reattach_terminal()
+        except ProgramError as exc:
+            print(f"tui-exec: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
     from .ui.app import make_app
 
     path = None if args.file in (None, "-") else args.file

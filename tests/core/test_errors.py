@@ -96,3 +96,12 @@ def test_future_import_in_tui_exec_does_not_leak_into_user_code() -> None:
     analysis = analyze(b"def f(x: int) -> int: return x\n")
     opnames = [i.argrepr for i in analysis.instructions]
     assert "'int'" not in opnames  # with the future import, annotations become strings
+
+
+def test_progress_names_each_stage_in_order() -> None:
+    stages: list[str] = []
+    analyze(b"x = 1\n", on_stage=stages.append)
+    assert stages == ["tokenize", "parse", "disassemble", "index"]
+    stages.clear()
+    analyze(b"x = (\n", on_stage=stages.append)
+    assert stages == ["tokenize", "parse", "index"]

@@ -25,6 +25,16 @@ async def test_opens_and_every_pane_fills(path: Path) -> None:
         assert app.selection is not None
 
 
+async def test_the_built_in_sample_opens_and_compiles() -> None:
+    from tui_exec.sample import SAMPLE_NAME, SAMPLE_PROGRAM
+
+    app = app_for(SAMPLE_PROGRAM, SAMPLE_NAME)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.analysis is not None
+        assert app.analysis.errors == () and app.analysis.compiled
+
+
 async def test_deep_nesting_and_binary_input_do_not_crash() -> None:
     nested = "x = " + "[" * 150 + "]" * 150 + "\n"
     for source in (nested, "x = (" * 3000, "a = 1\n\x00\n"):

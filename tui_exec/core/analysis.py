@@ -6,7 +6,7 @@ import ast
 import gc
 import platform
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import CodeType
@@ -88,18 +88,28 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def analyze(source: str | bytes, filename: str = "<string>") -> Analysis:
+def analyze(
+    source: str | bytes,
+    filename: str = "<string>",
+    *,
+    on_stage: Callable[[str], None] | None = None,
+) -> Analysis:
     """Decode, tokenize, parse and compile ``source``; never raises for bad input.
 
     ``bytes`` are decoded as CPython would (BOM, coding cookie, UTF-8). A ``str`` is taken as
     already decoded. Each stage that fails records a :class:`StageError` and the stages after it
     are left empty, while the stages before it stay complete. Nothing is executed.
+    ``on_stage`` is called with each stage's name as it starts, for progress displays.
     """
     with _no_cyclic_gc():
-        return _analyze(source, filename)
+        return _analyze(source, filename, on_stage or _quiet)
 
 
-def _analyze(source: str | bytes, filename: str) -> Analysis:
+def _quiet(stage: str) -> None:
+    """The default progress callback: says nothing."""
+
+
+def _analyze(source: str | bytes, filename: str, on_stage: Callable[[str], None]) -> Analysis:
     errors: list[StageError] = []
     if isinstance(source, bytes):
         text, problem = decode(source)
@@ -109,6 +119,7 @@ def _analyze(source: str | bytes, filename: str) -> Analysis:
     if problem is not None:
         errors.append(StageError("decode", problem.type, problem.message, problem.span))
 
+    on_stage("tokenize")
     tokens, token_problem = tokenize_source(text)
     if token_problem is not None:
         errors.append(
@@ -123,10 +134,13 @@ def _analyze(source: str | bytes, filename: str) -> Analysis:
     with warnings.catch_warnings(record=True) as caught:
         # Warnings about the user's code are data to show, never text on the terminal.
         warnings.simplefilter("always")
+        on_stage("parse")
         tree, module_code = _parse_and_compile(text, filename, fatal_decode, errors)
     nodes: tuple[Node, ...] = walk(tree, text) if tree is not None else ()
     if module_code is not None:
+        on_stage("disassemble")
         codes, instructions = disassemble(module_code, text)
+    on_stage("index")
 
     return Analysis(
         filename=filename,

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from ..core import Analysis, Span, analyze
 from ..core.source import decode
-from .messages import AnalysisReady, ReloadFailed
+from .messages import AnalysisProgress, AnalysisReady, ReloadFailed
 from .panes import AstPane, BytecodePane, LinePane, SourcePane, TokensPane
 from .screens import HelpScreen, PromptScreen
 from .selection import Origin, Selection
@@ -29,6 +29,12 @@ from .status import describe_errors, describe_selection
 WIDE_MIN_WIDTH = 120
 WIDE_MIN_HEIGHT = 34
 WATCH_INTERVAL = 1.0
+_STAGE_STEPS = {
+    "tokenize": "tokenizing (1/4)",
+    "parse": "parsing and compiling (2/4)",
+    "disassemble": "disassembling (3/4)",
+    "index": "linking the stages (4/4)",
+}
 
 
 class StagePanel(Vertical):
@@ -132,8 +138,19 @@ class TuiExecApp(App[int]):
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
     def _analyze(self, data: bytes, name: str, reloaded: bool) -> None:
         """Heavy work off the UI thread; the result comes back as a message."""
-        analysis = analyze(data, name)
+
+        def report(stage: str) -> None:
+            self.post_message(AnalysisProgress(stage))  # thread-safe, unlike widget calls
+
+        analysis = analyze(data, name, on_stage=report)
         self.post_message(AnalysisReady(analysis, reloaded))
+
+    def on_analysis_progress(self, message: AnalysisProgress) -> None:
+        if self.analysis is None:
+            step = _STAGE_STEPS.get(message.stage, "")
+            self.query_one("#status", Static).update(
+                f"Analysing {self._name}: {step}…", layout=False
+            )
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         analysis = message.analysis

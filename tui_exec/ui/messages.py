@@ -19,6 +19,13 @@ class AnalysisReady(Message):
 
 
 @dataclass
+class AnalysisProgress(Message):
+    """The worker started a stage (tokenize, parse, disassemble, index)."""
+
+    stage: str
+
+
+@dataclass
 class ReloadFailed(Message):
     """The file changed on disk but could not be read or decoded; the old analysis stays."""
 
