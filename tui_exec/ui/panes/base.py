@@ -283,12 +283,15 @@ class LinePane(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             text = self.row_text(row)
+            # Unstyled text must still carry the pane's colours, or terminals show their own.
+            text.style = base
             if state:
                 text.stylize(self._mark_style(state))
                 # Pad marked rows so the mark reads as a bar across the pane, not just the text.
                 text.pad_right(max(self._max_width, width) - text.cell_len)
             segments = [
-                Segment(seg.text, seg.style or Style()) for seg in text.render(self.app.console)
+                Segment(seg.text, base + seg.style if seg.style else base)
+                for seg in text.render(self.app.console)
             ]
             strip = Strip(segments, text.cell_len)
             self._cache[key] = strip

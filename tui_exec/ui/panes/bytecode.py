@@ -10,6 +10,7 @@ from rich.text import Text
 from ...core import Analysis, Instruction
 from ..selection import Selection
 from .base import LinePane
+from .styles import foreground
 from .tokens import span_text
 
 
@@ -113,7 +114,7 @@ class BytecodePane(LinePane):
             return Text("", end="")
         if value < 0:
             code = self._analysis.code_objects[-1 - value]
-            header = self.get_component_rich_style("bytecode-pane--header", partial=True)
+            header = foreground(self.get_component_rich_style("bytecode-pane--header"))
             count = code.end_instruction - code.first_instruction
             return Text.assemble(
                 (f"── {code.qualname} ", header),
@@ -124,9 +125,9 @@ class BytecodePane(LinePane):
         return self._instruction_text(self._analysis.instructions[value])
 
     def _instruction_text(self, ins: Instruction) -> Text:
-        muted = self.get_component_rich_style("line-pane--muted", partial=True)
-        opname = self.get_component_rich_style("bytecode-pane--opname", partial=True)
-        label_style = self.get_component_rich_style("bytecode-pane--label", partial=True)
+        muted = foreground(self.get_component_rich_style("line-pane--muted"))
+        opname = foreground(self.get_component_rich_style("bytecode-pane--opname"))
+        label_style = foreground(self.get_component_rich_style("bytecode-pane--label"))
         label = self._layout.labels.get((ins.code, ins.offset), "")
         line = str(ins.line) if ins.starts_line and ins.line is not None else ""
         arg = "" if ins.arg is None else str(ins.arg)

@@ -9,7 +9,6 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
@@ -20,6 +19,7 @@ from textual.strip import Strip
 from ...core import Analysis, Span
 from ..selection import Selection
 from .base import LinePane
+from .styles import foreground
 
 TAB_SIZE = 4
 # Control characters would move the terminal's cursor: show their Unicode pictures instead.
@@ -428,7 +428,7 @@ class SourcePane(LinePane):
         assert self._analysis is not None
         prepared = self._line(line)
         # One extra cell at the end so a selected line break or end-of-line cursor is visible.
-        text = Text(prepared.text + " ", end="", no_wrap=True)
+        text = Text(prepared.text + " ", style=self.rich_style, end="", no_wrap=True)
         at = prepared.at
         source_line = self._analysis.source.line_text(line)
         tokens = self._analysis.tokens
@@ -445,7 +445,7 @@ class SourcePane(LinePane):
             cols = self._cols_on(token.span, line, len(source_line))
             if cols:
                 text.stylize(
-                    self.get_component_rich_style(name, partial=True), at(cols[0]), at(cols[1])
+                    foreground(self.get_component_rich_style(name)), at(cols[0]), at(cols[1])
                 )
         for cols, component in (
             *((cols, "source-pane--error") for cols in errors),
@@ -454,7 +454,7 @@ class SourcePane(LinePane):
         ):
             if cols is not None:
                 text.stylize(
-                    self.get_component_rich_style(component, partial=True),
+                    self.get_component_rich_style(component),
                     at(cols[0]),
                     max(at(cols[1]), at(cols[0]) + 1),
                 )
@@ -466,7 +466,13 @@ class SourcePane(LinePane):
                 start,
                 max(end, start + 1),
             )
-        segments = [Segment(s.text, s.style or Style()) for s in text.render(self.app.console)]
+        # Every segment carries the pane's colours under its own: an unstyled one would show
+        # the terminal's default background (and NO_COLOR needs a Style on each).
+        base = self.rich_style
+        segments = [
+            Segment(s.text, base + s.style if s.style else base)
+            for s in text.render(self.app.console)
+        ]
         return Strip(segments, text.cell_len)
 
     def scroll_cursor_into_view(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets.tree import TreeNode
 
 from ...core import Analysis, Node
 from ..selection import Selection
+from .styles import foreground
 from .tokens import span_text
 
 # Load/Store/Del are folded into their parent's label ("Name 'x' Store"), not shown as children.
@@ -119,9 +120,9 @@ class AstPane(Tree[int]):
     def _label_styles(self) -> tuple[Style, Style, Style]:
         if self._styles is None:
             self._styles = (
-                self.get_component_rich_style("ast-pane--field", partial=True),
-                self.get_component_rich_style("ast-pane--type", partial=True),
-                self.get_component_rich_style("ast-pane--span", partial=True),
+                foreground(self.get_component_rich_style("ast-pane--field")),
+                foreground(self.get_component_rich_style("ast-pane--type")),
+                foreground(self.get_component_rich_style("ast-pane--span")),
             )
         return self._styles
 

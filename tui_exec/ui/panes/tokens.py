@@ -9,6 +9,7 @@ from rich.text import Text
 from ...core import Analysis
 from ..selection import Selection
 from .base import LinePane
+from .styles import foreground
 
 
 def span_text(line: int, col: int, end_line: int, end_col: int) -> str:
@@ -51,8 +52,8 @@ class TokensPane(LinePane):
     def row_text(self, row: int) -> Text:
         assert self._analysis is not None
         token = self._analysis.tokens[row]
-        muted = self.get_component_rich_style("line-pane--muted", partial=True)
-        kind = self.get_component_rich_style("tokens-pane--type", partial=True)
+        muted = foreground(self.get_component_rich_style("line-pane--muted"))
+        kind = foreground(self.get_component_rich_style("tokens-pane--type"))
         exact = token.exact_type if token.exact_type != token.type else ""
         return Text.assemble(
             (f"{span_text(*token.span):<{self._span_width}}", muted),
