@@ -202,16 +202,19 @@ class TuiExecApp(App[int]):
         ast_panel = self.query_one("#ast", StagePanel)
         bytecode_panel = self.query_one("#bytecode", StagePanel)
         if parse is not None:
-            text = Text.assemble(
-                (f"{parse.type}", "bold"),
-                f" ({parse.stage} stage)\n",
-                (parse.message, "bold"),
-                f"\nat {_where(parse.span)}\n\n",
-                "No AST without a program that parses. Fix the error and save the file:\n"
-                "every pane comes back.",
-            )
-            ast_panel.show_message(text)
-            bytecode_panel.show_message(text)
+
+            def explain(stage: str) -> Text:
+                return Text.assemble(
+                    (f"{parse.type}", "bold"),
+                    f" ({parse.stage} stage)\n",
+                    (parse.message, "bold"),
+                    f"\nat {_where(parse.span)}\n\n",
+                    f"No {stage} without a program that parses. Fix the error and save the "
+                    "file: every pane comes back.",
+                )
+
+            ast_panel.show_message(explain("AST"))
+            bytecode_panel.show_message(explain("bytecode"))
         else:
             ast_panel.show_message(None)
             if compile_error is not None:
