@@ -1,0 +1,150 @@
+"""Running programs: the recorded steps, output, limits, and programs that misbehave."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_exec.core import analyze
+from tui_exec.core.run import ProgramRun, RunLimits, RunResult
+
+DEFAULT_LIMITS = RunLimits()
+DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
+
+
+def run(
+    path: Path,
+    *,
+    stdin: bytes = b"",
+    limits: RunLimits = DEFAULT_LIMITS,
+    args: tuple[str, ...] = (),
+) -> RunResult:
+    program = ProgramRun(str(path), stdin=stdin, limits=limits, args=args)
+    program.start()
+    return program.wait()
+
+
+def write(tmp_path: Path, source: str) -> Path:
+    path = tmp_path / "prog.py"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def test_classic_steps_match_the_analysis_and_output() -> None:
+    path = DEMOS / "classic.py"
+    result = run(path)
+    assert result.status == "exited" and result.exit_code == 0
+    assert result.stdout == "15\n"
+    analysis = analyze(path.read_bytes(), str(path))
+    by_offset = {(i.code, i.offset): i for i in analysis.instructions}
+    executed = [
+        by_offset[(result.steps[2 * k], result.steps[2 * k + 1])] for k in range(result.step_count)
+    ]
+    names = [(i.opname, i.argrepr) for i in executed]
+    start = names.index(("LOAD_CONST", "5"))
+    assert names[start : start + 4] == [
+        ("LOAD_CONST", "5"),
+        ("STORE_NAME", "x"),
+        ("LOAD_CONST", "10"),
+        ("STORE_NAME", "y"),
+    ]
+    assert any(op.startswith("BINARY_OP") for op, _ in names)
+    lines = [record.line for record in result.lines]
+    assert lines == [3, 4, 5]
+    last = result.lines[-1]
+    assert dict(last.locals)["x"] == "5" and dict(last.locals)["y"] == "10"
+    assert last.stdout == 0 and result.lines[0].stack == (0,)
+
+
+def test_calls_record_the_stack_and_output_positions(tmp_path: Path) -> None:
+    path = write(tmp_path, "def f(n):\n    print(n)\n    return n * 2\n\nf(1)\nf(2)\n")
+    result = run(path)
+    assert result.stdout == "1\n2\n"
+    in_f = [r for r in result.lines if r.code == 1]
+    assert in_f and all(r.stack == (0, 1) for r in in_f)
+    assert [dict(r.locals)["n"] for r in in_f if r.line == 2] == ["1", "2"]
+    second_print = [r for r in in_f if r.line == 2][1]
+    assert second_print.stdout == 2  # "1\n" was written before it
+
+
+def test_uncaught_exception_reports_type_message_and_frames(tmp_path: Path) -> None:
+    path = write(tmp_path, "def f():\n    return 1 / 0\n\nf()\n")
+    result = run(path)
+    assert result.status == "exception" and result.exit_code == 1
+    assert result.exception is not None
+    assert result.exception.type == "ZeroDivisionError"
+    assert [frame[2] for frame in result.exception.frames] == [4, 2]
+    assert "ZeroDivisionError: division by zero" in result.stderr
+    assert "tui_exec" not in result.stderr  # the recorder's own frame is not shown
+
+
+def test_time_limit_ends_an_infinite_loop(tmp_path: Path) -> None:
+    path = write(tmp_path, "while True:\n    pass\n")
+    result = run(path, limits=RunLimits(wall_time=1.0, max_steps=10**9))
+    assert result.status == "timeout"
+    assert "time limit" in result.describe()
+    assert result.step_count > 0  # what was recorded up to the kill is kept
+
+
+def test_step_limit_ends_the_run_with_a_notice(tmp_path: Path) -> None:
+    path = write(tmp_path, "i = 0\nwhile True:\n    i += 1\n")
+    result = run(path, limits=RunLimits(max_steps=50_000))
+    assert result.status == "step-limit"
+    assert 50_000 <= result.step_count < 50_000 + 20_000
+    assert "50,000" in result.describe()
+
+
+def test_output_limit_drops_the_rest_with_a_notice(tmp_path: Path) -> None:
+    path = write(tmp_path, "for i in range(100000):\n    print('x' * 50)\n")
+    result = run(path, limits=RunLimits(max_output=10_000, max_steps=10**8))
+    assert result.status == "exited"
+    assert len(result.stdout) < 11_000
+    assert "output limit reached" in result.stdout
+
+
+def test_exit_codes_os_exit_and_input(tmp_path: Path) -> None:
+    assert run(write(tmp_path, "import sys\nsys.exit(3)\n")).exit_code == 3
+    result = run(write(tmp_path, "import os\nprint('bye', flush=True)\nos._exit(4)\n"))
+    assert (result.status, result.exit_code, result.stdout) == ("exited", 4, "bye\n")
+    assert result.step_count > 0
+    result = run(write(tmp_path, "name = input()\nprint('hi', name)\n"), stdin=b"Ada\n")
+    assert result.stdout == "hi Ada\n"
+    result = run(write(tmp_path, "print(input())\n"))
+    assert result.status == "exception" and result.exception is not None
+    assert result.exception.type == "EOFError"
+
+
+def test_argv_and_working_directory(tmp_path: Path) -> None:
+    path = write(tmp_path, "import os, sys\nprint(sys.argv[1:], os.getcwd())\n")
+    result = run(path, args=("a", "b"))
+    assert result.stdout.strip() == f"['a', 'b'] {tmp_path}"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_killed_by_a_signal_and_a_child_process(tmp_path: Path) -> None:
+    result = run(write(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"))
+    assert result.status == "signal" and "SIGKILL" in result.describe()
+    spawner = write(
+        tmp_path,
+        "import subprocess, sys\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "while True:\n    pass\n",
+    )
+    result = run(spawner, limits=RunLimits(wall_time=1.5, max_steps=10**9))
+    assert result.status == "timeout"
+
+
+def test_deep_recursion_is_an_ordinary_exception(tmp_path: Path) -> None:
+    result = run(write(tmp_path, "def f(n):\n    return f(n + 1)\nf(0)\n"))
+    assert result.status == "exception" and result.exception is not None
+    assert result.exception.type == "RecursionError"
+
+
+def test_a_program_that_cannot_start(tmp_path: Path) -> None:
+    program = ProgramRun(str(tmp_path / "missing.py"))
+    program.start()
+    result = program.wait()
+    assert result.status == "failed"
+    assert "could not be run" in result.describe()

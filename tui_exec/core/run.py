@@ -1,0 +1,307 @@
+"""Running a program in a subprocess, under limits, with every executed instruction recorded.
+
+Running is always an explicit user action; the analysis never executes anything. The child is
+``python -m tui_exec.core.trace`` (same interpreter), in its own process group so that a stop
+or a time-out also ends whatever it spawned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import marshal
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from .trace import LINES_FILE, RESULT_FILE, STEPS_FILE
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
+_POLL = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class RunLimits:
+    """What a run may use before it is ended."""
+
+    wall_time: float = 10.0
+    """Seconds."""
+    max_output: int = 1_000_000
+    """Characters of stdout and stderr together; the rest is dropped with a notice."""
+    max_steps: int = 2_000_000
+    """Recorded instructions; reaching it ends the run."""
+
+
+DEFAULT_LIMITS = RunLimits()
+
+
+class LineRecord(NamedTuple):
+    """State at the start of a line: see :data:`trace.LINE_FIELDS`."""
+
+    step: int
+    code: int
+    line: int
+    stack: tuple[int, ...]
+    locals: tuple[tuple[str, str], ...]
+    stdout: int
+    stderr: int
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedException:
+    """The program's uncaught exception: type, message, and its frames in the file."""
+
+    type: str
+    message: str
+    frames: tuple[tuple[int, int, int], ...]
+    """(code id, instruction offset, line), outermost first."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """How a run ended, its output, and its recorded steps."""
+
+    status: str
+    """exited, exception, timeout, stopped, step-limit, output-limit, signal or failed."""
+    exit_code: int | None
+    seconds: float
+    stdout: str
+    stderr: str
+    steps: array = field(repr=False)  # type: ignore[type-arg]
+    """Pairs: steps[2*i] is the code id and steps[2*i+1] the offset of step i."""
+    lines: tuple[LineRecord, ...] = field(repr=False)
+    exception: RaisedException | None = None
+    detail: str = ""
+    """Why it ended, for people (the limit hit, the signal, why it failed to start)."""
+
+    @property
+    def step_count(self) -> int:
+        """How many instructions were recorded."""
+        return len(self.steps) // 2
+
+    def describe(self) -> str:
+        """One line: ``exited with status 0 in 0.12 s · 1,234 steps``."""
+        if self.status == "exited":
+            head = f"exited with status {self.exit_code}"
+        elif self.status == "exception" and self.exception is not None:
+            head = f"raised {self.exception.type}: {self.exception.message}"
+        else:
+            head = self.detail or self.status
+        return f"{head} in {self.seconds:.2f} s · {self.step_count:,} steps recorded"
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Without debug ranges CPython records no columns at all: never inherit that.
+    env.pop("PYTHONNODEBUGRANGES", None)
+    env["PYTHONIOENCODING"] = "utf-8"
+    paths = [_PACKAGE_ROOT, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+class ProgramRun:
+    """One run of one file. ``start()``, then ``wait()`` (from a worker thread), or ``stop()``."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        args: Sequence[str] = (),
+        stdin: bytes = b"",
+        limits: RunLimits = DEFAULT_LIMITS,
+        python: str = sys.executable,
+    ) -> None:
+        self.path = os.path.abspath(path)
+        self.args = tuple(args)
+        self.stdin = stdin
+        self.limits = limits
+        self.python = python
+        self._dir = Path(tempfile.mkdtemp(prefix="tui-exec-run-"))
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stopped = threading.Event()
+        self._started_at = 0.0
+
+    def start(self) -> None:
+        """Start the child; raises OSError when it cannot even start."""
+        stdin_path = self._dir / "stdin"
+        stdin_path.write_bytes(self.stdin)
+        command = [
+            self.python,
+            "-m",
+            "tui_exec.core.trace",
+            str(self._dir),
+            str(self.limits.max_steps),
+            str(self.limits.max_output),
+            self.path,
+            *self.args,
+        ]
+        with (
+            open(stdin_path, "rb") as stdin,
+            open(self._dir / "stdout", "wb") as stdout,
+            open(self._dir / "stderr", "wb") as stderr,
+        ):
+            self._process = subprocess.Popen(
+                command,
+                stdin=stdin,
+                stdout=stdout,
+                stderr=stderr,
+                cwd=os.path.dirname(self.path),
+                env=_child_env(),
+                start_new_session=True,  # its own process group: stop() ends its children too
+            )
+        self._started_at = time.perf_counter()
+
+    def stop(self) -> None:
+        """End the run now (the user pressed stop, or the app is quitting)."""
+        self._stopped.set()
+        self._kill()
+
+    def _kill(self) -> None:
+        process = self._process
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                process.kill()
+
+    def _output_size(self) -> int:
+        try:
+            return (self._dir / "stdout").stat().st_size + (self._dir / "stderr").stat().st_size
+        except OSError:
+            return 0
+
+    def wait(self, on_tick: Callable[[float], None] | None = None) -> RunResult:
+        """Wait for the end (enforcing the limits) and read everything back."""
+        process = self._process
+        assert process is not None, "start() first"
+        status = ""
+        detail = ""
+        while process.poll() is None:
+            elapsed = time.perf_counter() - self._started_at
+            if self._stopped.is_set():
+                status, detail = "stopped", "stopped by you"
+                self._kill()
+            elif elapsed > self.limits.wall_time:
+                status = "timeout"
+                detail = f"ended after the {self.limits.wall_time:g} s time limit"
+                self._kill()
+            elif self._output_size() > 4 * self.limits.max_output + 65536:
+                # Only writes that bypass sys.stdout (child processes, os.write) get here.
+                status = "output-limit"
+                detail = "ended: it wrote far past the output limit"
+                self._kill()
+            if on_tick is not None:
+                on_tick(elapsed)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(_POLL)
+        seconds = time.perf_counter() - self._started_at
+        try:
+            return self._collect(process.returncode, status, detail, seconds)
+        finally:
+            self.cleanup()
+
+    def _collect(self, returncode: int, status: str, detail: str, seconds: float) -> RunResult:
+        result: dict[str, object] = {}
+        result_path = self._dir / RESULT_FILE
+        if result_path.exists():
+            try:
+                result = json.loads(result_path.read_text(encoding="utf-8"))
+            except ValueError:
+                result = {}
+        if not status:
+            if result:
+                status = str(result.get("status", "exited"))
+                if status == "step-limit":
+                    detail = f"ended at the limit of {self.limits.max_steps:,} recorded steps"
+            elif returncode < 0:
+                status = "signal"
+                name = (
+                    signal.Signals(-returncode).name
+                    if -returncode in signal.valid_signals()
+                    else str(-returncode)
+                )
+                detail = f"killed by {name}"
+            else:
+                status = "failed"
+                detail = f"the program could not be run (status {returncode})"
+        exception = None
+        raised = result.get("exception")
+        if isinstance(raised, dict):
+            exception = RaisedException(
+                str(raised.get("type")),
+                str(raised.get("message")),
+                tuple(tuple(f) for f in raised.get("frames", ())),  # type: ignore[misc]
+            )
+        exit_code = returncode if returncode >= 0 else None
+        if isinstance(result.get("exit_code"), int) and status in ("exited", "exception"):
+            exit_code = int(result["exit_code"])  # type: ignore[call-overload]
+        return RunResult(
+            status=status,
+            exit_code=exit_code,
+            seconds=seconds,
+            stdout=self._text("stdout"),
+            stderr=self._text("stderr"),
+            steps=read_steps(self._dir / STEPS_FILE),
+            lines=read_lines(self._dir / LINES_FILE),
+            exception=exception,
+            detail=detail,
+        )
+
+    def _text(self, name: str) -> str:
+        try:
+            data = (self._dir / name).read_bytes()
+        except OSError:
+            return ""
+        limit = 4 * self.limits.max_output
+        if len(data) > limit:
+            data = data[:limit]
+        return data.decode("utf-8", "replace")
+
+    def cleanup(self) -> None:
+        """Remove the run's temporary files."""
+        for child in self._dir.glob("*"):
+            child.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self._dir.rmdir()
+
+
+def read_steps(path: Path) -> array:  # type: ignore[type-arg]
+    """The recorded (code id, offset) pairs, read in large chunks."""
+    steps = array("I")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            steps.fromfile(handle, size // steps.itemsize)
+    except (OSError, EOFError):
+        pass
+    if sys.byteorder != "little":
+        steps.byteswap()
+    if len(steps) % 2:
+        steps.pop()
+    return steps
+
+
+def read_lines(path: Path) -> tuple[LineRecord, ...]:
+    """The line records, chunk by chunk; a chunk cut short by a kill ends the list."""
+    records: list[LineRecord] = []
+    try:
+        with open(path, "rb") as handle:
+            while True:
+                try:
+                    chunk = marshal.load(handle)
+                except (EOFError, ValueError, TypeError):
+                    break
+                records.extend(LineRecord(*row) for row in chunk)
+    except OSError:
+        pass
+    return tuple(records)
