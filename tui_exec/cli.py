@@ -19,6 +19,7 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
   tui-exec                  open it on a built-in sample program
   tui-exec -                read the program from standard input
   tui-exec dump FILE.py     print the whole analysis (--format json|text)
+  tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
 """
 
 
@@ -88,6 +89,31 @@ def _main_parser() -> argparse.ArgumentParser:
         help="do not capture the mouse, so the terminal's own text selection keeps working",
     )
     parser.add_argument("--version", action="version", version=f"tui-exec {__version__}")
+    run = parser.add_argument_group(
+        "running (F5)", "The program runs only when you press F5, in a subprocess with limits."
+    )
+    run.add_argument("--stdin", metavar="FILE", help="what the program reads from standard input")
+    run.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="end a run after this long (default: 10)",
+    )
+    run.add_argument(
+        "--output-limit",
+        type=int,
+        default=1_000_000,
+        metavar="CHARS",
+        help="keep this much stdout+stderr, drop the rest (default: 1000000)",
+    )
+    run.add_argument(
+        "--step-limit",
+        type=int,
+        default=2_000_000,
+        metavar="STEPS",
+        help="end a run after recording this many instructions (default: 2000000)",
+    )
     return parser
 
 
@@ -122,7 +148,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["dump"]:
         return dump_main(args_list[1:])
-    args = _main_parser().parse_args(args_list)
+    # Everything after `--` is the program's own sys.argv[1:].
+    program_args: list[str] = []
+    if "--" in args_list:
+        split = args_list.index("--")
+        args_list, program_args = args_list[:split], args_list[split + 1 :]
+    parser = _main_parser()
+    args = parser.parse_args(args_list)
+    if args.time_limit <= 0 or args.output_limit <= 0 or args.step_limit <= 0:
+        parser.error("limits must be positive")
     try:
         if args.file is None:
             from .sample import SAMPLE_NAME, SAMPLE_PROGRAM
@@ -140,10 +174,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ProgramError as exc:
             print(f"tui-exec: {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
-    from .ui.app import make_app
+    stdin = b""
+    if args.stdin is not None:
+        try:
+            stdin, _ = read_program(args.stdin)
+        except ProgramError as exc:
+            print(f"tui-exec: --stdin {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    from .core.run import RunLimits
+    from .ui.app import RunOptions, make_app
 
+    options = RunOptions(
+        limits=RunLimits(args.time_limit, args.output_limit, args.step_limit),
+        stdin=stdin,
+        args=tuple(program_args),
+    )
     path = None if args.file in (None, "-") else args.file
-    app = make_app(data, name, path=path)
+    app = make_app(data, name, path=path, run_options=options)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0
 

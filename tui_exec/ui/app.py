@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,10 +19,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from ..core import Analysis, Span, analyze
+from ..core import EMPTY_LINKS, Analysis, Span, analyze
+from ..core.run import ProgramRun, RunLimits, RunResult
 from ..core.source import decode
-from .messages import AnalysisProgress, AnalysisReady, ReloadFailed
+from .messages import AnalysisProgress, AnalysisReady, ReloadFailed, RunFinished, RunProgress
 from .panes import AstPane, BytecodePane, LinePane, SourcePane, TokensPane
+from .panes.run import OutputPane, RunPane, Timeline
 from .screens import HelpScreen, PromptScreen
 from .selection import Origin, Selection
 from .status import describe_errors, describe_selection
@@ -37,13 +41,25 @@ _STAGE_STEPS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How F5 runs the program: limits, standard input and arguments."""
+
+    limits: RunLimits = RunLimits()
+    stdin: bytes = b""
+    args: tuple[str, ...] = ()
+
+
+DEFAULT_RUN_OPTIONS = RunOptions()
+
+
 class StagePanel(Vertical):
     """A bordered box for one stage: its view, and a message shown instead when it has none."""
 
     ALLOW_MAXIMIZE = True
 
-    def __init__(self, view: Widget, title: str, *, id: str) -> None:
-        super().__init__(id=id)
+    def __init__(self, view: Widget, title: str, *, id: str, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.view = view
         self.border_title = title
 
@@ -85,9 +101,35 @@ class TuiExecApp(App[int]):
         Binding("3", "focus_pane('ast')", "AST", show=False, id="app.focus_ast"),
         Binding("4", "focus_pane('bytecode')", "Bytecode", show=False, id="app.focus_bytecode"),
         Binding("ctrl+r", "reload", "Reload", id="app.reload", tooltip="Analyse the file again"),
+        Binding("f5", "run", "Run/Stop", id="app.run", tooltip="Run the program, or stop it"),
+        Binding(
+            "f6",
+            "program_input",
+            "Input",
+            show=False,
+            id="app.input",
+            tooltip="Text the program reads from stdin",
+        ),
+        Binding("5", "focus_pane('run')", "Run pane", show=False, id="app.focus_run"),
+        Binding("6", "focus_pane('output')", "Output pane", show=False, id="app.focus_output"),
+        Binding(
+            "full_stop",
+            "next_run",
+            "Next run of it",
+            show=False,
+            id="app.next_run",
+            tooltip="Bytecode pane: the next step that executes this instruction",
+        ),
     ]
 
-    def __init__(self, data: bytes, name: str, *, path: str | None = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        name: str,
+        *,
+        path: str | None = None,
+        run_options: RunOptions = DEFAULT_RUN_OPTIONS,
+    ) -> None:
         super().__init__()
         self._data = data
         self._name = name
@@ -100,6 +142,11 @@ class TuiExecApp(App[int]):
         self.tokens_pane = TokensPane(id="tokens-view")
         self.ast_pane = AstPane(id="ast-view")
         self.bytecode_pane = BytecodePane(id="bytecode-view")
+        self.run_pane = RunPane(id="run-view")
+        self.output_pane = OutputPane(id="output-view", highlight=False)
+        self.run_options = run_options
+        self.timeline: Timeline | None = None
+        self._program: ProgramRun | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -109,6 +156,8 @@ class TuiExecApp(App[int]):
             yield StagePanel(self.tokens_pane, "2 Tokens", id="tokens")
             yield StagePanel(self.ast_pane, "3 AST", id="ast")
             yield StagePanel(self.bytecode_pane, "4 Bytecode", id="bytecode")
+            yield StagePanel(self.run_pane, "5 Run (F5)", id="run", classes="-idle")
+            yield StagePanel(self.output_pane, "6 Output", id="output", classes="-idle")
         yield Static(id="errors")
         yield Static("Analysing…", id="status")
         yield Footer()
@@ -243,6 +292,7 @@ class TuiExecApp(App[int]):
             "node": self.ast_pane,
             "instruction": self.bytecode_pane,
             "code": self.bytecode_pane,
+            "step": self.run_pane,
         }[origin]
 
     def select(self, origin: Origin, item: int | tuple[int, int]) -> None:
@@ -262,6 +312,10 @@ class TuiExecApp(App[int]):
         elif origin == "code":
             assert isinstance(item, int)
             links = index.for_code(item)
+        elif origin == "step":
+            assert isinstance(item, int) and self.timeline is not None
+            instruction = self.timeline.instruction(item)
+            links = index.for_instruction(instruction) if instruction is not None else EMPTY_LINKS
         else:
             assert isinstance(item, int)
             links = index.for_instruction(item)
@@ -357,6 +411,7 @@ class TuiExecApp(App[int]):
         )
         yield "Source pane", keys(SourcePane.BINDINGS) + [("pgup / pgdn", "Page up / down")]
         yield "Tokens and bytecode panes", keys(LinePane.BINDINGS)
+        yield "Run pane (after F5)", keys(RunPane.BINDINGS)
         yield (
             "AST pane",
             keys(AstPane.BINDINGS)
@@ -421,6 +476,142 @@ class TuiExecApp(App[int]):
             self.notify("Nothing to reload: the program did not come from a file.")
             return
         self._reload()
+
+    # -- running -----------------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        """F5: run the program in a subprocess, or stop the run in progress."""
+        if self._program is not None:
+            self._program.stop()
+            return
+        if self.analysis is None:
+            return
+        if not self.analysis.compiled:
+            self.notify("The program does not compile: there is nothing to run.", severity="error")
+            return
+        for panel_id in ("#run", "#output"):
+            self.query_one(panel_id, StagePanel).remove_class("-idle", "-hidden")
+        self.query_one("#panes").add_class("-ran")
+        limits = self.run_options.limits
+        self.run_pane.show_timeline(None, "Running… (F5 stops it)")
+        self.output_pane.show_running(0.0, limits)
+        path = self._path
+        if path is None:
+            # A program from stdin or the sample: run the very bytes that were analysed.
+            with tempfile.NamedTemporaryFile("wb", suffix=".py", delete=False) as handle:
+                handle.write(self._data)
+            path = handle.name
+        program = ProgramRun(
+            path, args=self.run_options.args, stdin=self.run_options.stdin, limits=limits
+        )
+        self._program = program
+        self._run_worker(program, self.analysis)
+
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
+    def _run_worker(self, program: ProgramRun, analysis: Analysis) -> None:
+        """Start, wait (the limits are enforced here) and read the trace, off the UI thread."""
+        try:
+            program.start()
+        except OSError as exc:
+            from array import array
+
+            self.post_message(
+                RunFinished(
+                    RunResult(
+                        "failed",
+                        None,
+                        0.0,
+                        "",
+                        "",
+                        array("I"),
+                        (),
+                        None,
+                        f"could not start Python: {exc}",
+                    )
+                )
+            )
+            return
+        last = [0.0]
+
+        def tick(seconds: float) -> None:
+            if seconds - last[0] >= 0.25:
+                last[0] = seconds
+                self.post_message(RunProgress(seconds))
+
+        self.post_message(RunFinished(program.wait(on_tick=tick)))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        if self._program is not None:
+            self.output_pane.show_running(message.seconds, self.run_options.limits)
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        result = message.result
+        self._program = None
+        analysis = self.analysis
+        if analysis is None:
+            return
+        self.timeline = Timeline(analysis, result)
+        self.run_pane.show_timeline(self.timeline, result.describe())
+        self.output_pane.show_result(result, self.run_options.limits)
+        self.query_one("#run", StagePanel).border_title = f"5 Run · {result.step_count:,} steps"
+        clean = result.status == "exited" and result.exit_code == 0
+        self.notify(
+            f"The program {result.describe()}",
+            severity="information" if clean else "warning",
+            timeout=4,
+        )
+        if result.step_count:
+            # After an exception, start where it was raised; otherwise at the beginning.
+            last = result.step_count - 1 if result.status == "exception" else 0
+            self.run_pane.go(last, user=False)
+            self.select("step", last)
+
+    def on_run_pane_step_changed(self, message: RunPane.StepChanged) -> None:
+        self.select("step", message.step)
+
+    def action_next_run(self) -> None:
+        """Bytecode pane: go to the next step that executes the instruction under the cursor."""
+        if self.timeline is None:
+            self.notify("Run the program first (F5).", severity="warning")
+            return
+        instruction = self.bytecode_pane.instruction_at(self.bytecode_pane.cursor_row)
+        if instruction is None:
+            return
+        step = self.timeline.next_run_of(instruction, self.run_pane.step)
+        if step is None:
+            self.notify("That instruction never ran.", severity="warning")
+            return
+        self.run_pane.go(step, user=False)
+        self.select("step", step)
+
+    def action_program_input(self) -> None:
+        """F6: set the text the program reads from stdin (\\n for a new line)."""
+        current = self.run_options.stdin.decode("utf-8", "replace").replace("\n", "\\n")
+
+        def keep(answer: str | None) -> None:
+            if answer is not None:
+                text = answer.replace("\\n", "\n")
+                if text and not text.endswith("\n"):
+                    text += "\n"
+                self.run_options = replace(self.run_options, stdin=text.encode())
+                self.notify(f"The next run reads {len(text)} characters from stdin.")
+
+        self.push_screen(
+            PromptScreen("Input for the program's stdin (write \\n for a new line)", "", current),
+            keep,
+        )
+
+    def _stop_run(self) -> None:
+        if self._program is not None:
+            self._program.stop()
+
+    def on_unmount(self) -> None:
+        self._stop_run()
+
+    async def action_quit(self) -> None:
+        """Quit, ending a run in progress first."""
+        self._stop_run()
+        self.exit(0)
 
     # -- file watching -------------------------------------------------------------------------
 
@@ -489,6 +680,12 @@ def _where(span: Span | None) -> str:
     return f"line {span.start_line}, column {span.start_col + 1}"
 
 
-def make_app(data: bytes, name: str, *, path: str | None = None) -> TuiExecApp:
+def make_app(
+    data: bytes,
+    name: str,
+    *,
+    path: str | None = None,
+    run_options: RunOptions = DEFAULT_RUN_OPTIONS,
+) -> TuiExecApp:
     """The app for a program's bytes; shared by the CLI, the tests and the benchmarks."""
-    return TuiExecApp(data, name, path=path)
+    return TuiExecApp(data, name, path=path, run_options=run_options)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from ..core import Analysis
+from ..core.run import RunResult
 
 
 @dataclass
@@ -30,3 +31,17 @@ class ReloadFailed(Message):
     """The file changed on disk but could not be read or decoded; the old analysis stays."""
 
     reason: str
+
+
+@dataclass
+class RunProgress(Message):
+    """The program has been running for ``seconds``."""
+
+    seconds: float
+
+
+@dataclass
+class RunFinished(Message):
+    """The program ended (or could not start): its output and recorded steps."""
+
+    result: RunResult

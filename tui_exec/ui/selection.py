@@ -7,7 +7,7 @@ from typing import Literal
 
 from ..core import Links
 
-Origin = Literal["source", "token", "node", "instruction", "code"]
+Origin = Literal["source", "token", "node", "instruction", "code", "step"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,5 +17,5 @@ class Selection:
     origin: Origin
     """Which kind of item the user selected."""
     item: int | tuple[int, int]
-    """A token, node, instruction or code-object id; for the source, a (line, col) point."""
+    """A token, node, instruction, code-object id or run step; for the source, (line, col)."""
     links: Links

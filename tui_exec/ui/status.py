@@ -23,8 +23,10 @@ def describe_selection(analysis: Analysis, selection: Selection) -> Text:
     if selection.origin == "code":
         code = analysis.code_objects[selection.item]  # type: ignore[index]
         parts.append(f"code object {code.qualname} (line {code.firstlineno})")
-    if selection.origin == "instruction":
-        ins = analysis.instructions[selection.item]  # type: ignore[index]
+    if selection.origin == "step":
+        parts.append(f"step {selection.item + 1:,}")  # type: ignore[operator]
+    if selection.origin in ("instruction", "step") and links.instructions:
+        ins = analysis.instructions[links.instructions[0]]
         code = analysis.code_objects[ins.code]
         parts.append(f"{ins.opname} @{ins.offset} in {code.qualname}")
     if links.tokens and selection.origin in ("source", "token"):
@@ -35,9 +37,9 @@ def describe_selection(analysis: Analysis, selection: Selection) -> Text:
         where = f" {span_text(*node.span)}" if node.span is not None else ""
         names = " + ".join(analysis.nodes[n].type for n in links.nodes)
         parts.append(f"{names}{where}")
-    if selection.origin in ("node", "instruction", "code") and links.span is not None:
+    if selection.origin in ("node", "instruction", "code", "step") and links.span is not None:
         parts.append(_count(len(links.tokens), "token"))
-    if selection.origin not in ("instruction", "code"):
+    if selection.origin not in ("instruction", "code", "step"):
         if links.instructions:
             first = analysis.instructions[links.instructions[0]]
             more = len(links.instructions) - 1

@@ -1,0 +1,138 @@
+"""Running the program from the app: steps, highlights, output, exceptions, limits, input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.helpers import app_for, ready
+from tui_exec.core import Span
+from tui_exec.core.run import RunLimits
+from tui_exec.ui.app import RunOptions, StagePanel, TuiExecApp
+
+DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
+
+
+async def run_and_wait(pilot) -> TuiExecApp:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("f5")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert app.timeline is not None
+    return app
+
+
+def current_op(app: TuiExecApp) -> tuple[str, str]:
+    assert app.timeline is not None and app.analysis is not None
+    instruction = app.timeline.instruction(app.run_pane.step)
+    assert instruction is not None
+    ins = app.analysis.instructions[instruction]
+    return ins.opname, ins.argrepr
+
+
+async def test_classic_steps_in_order_and_prints_15(tmp_path: Path) -> None:
+    path = DEMOS / "classic.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        assert not app.query_one("#run", StagePanel).has_class("-idle")
+        assert "15" in "\n".join(app.output_pane.lines)
+        assert app.timeline is not None and app.timeline.result.stdout == "15\n"
+        await pilot.press("5", "home")
+        ops = []
+        for _ in range(6):
+            ops.append(current_op(app))
+            await pilot.press("right")
+        start = ops.index(("LOAD_CONST", "5"))
+        assert ops[start : start + 4] == [
+            ("LOAD_CONST", "5"),
+            ("STORE_NAME", "x"),
+            ("LOAD_CONST", "10"),
+            ("STORE_NAME", "y"),
+        ]
+
+
+async def test_stepping_moves_every_highlight() -> None:
+    path = DEMOS / "classic.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("5", "home")
+        while current_op(app)[0] not in ("BINARY_OP", "BINARY_OP_ADD_INT"):
+            await pilot.press("right")
+        assert app.source_pane.marked_spans[0] == Span(5, 6, 5, 11)
+        assert app.analysis is not None
+        assert [app.analysis.nodes[n].type for n in app.ast_pane.primary_nodes] == ["BinOp"]
+        row = app.bytecode_pane.cursor_row
+        instruction = app.bytecode_pane.instruction_at(row)
+        assert instruction is not None
+        assert app.analysis.instructions[instruction].opname.startswith("BINARY_OP")
+        assert app.focused is app.run_pane
+        await pilot.press("down")  # the next line: print's CALL finished, the module ends
+        assert app.run_pane.step > 0
+
+
+async def test_exception_run_highlights_the_failing_span(tmp_path: Path) -> None:
+    path = tmp_path / "boom.py"
+    path.write_text("def f(d):\n    return d['missing']\n\nf({})\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        assert app.timeline is not None
+        result = app.timeline.result
+        assert result.status == "exception" and result.exception is not None
+        assert result.exception.type == "KeyError"
+        assert "KeyError" in "\n".join(app.output_pane.lines)
+        # The run pane starts at the raising instruction: its span is marked in the source.
+        primary = app.source_pane.marked_spans[0]
+        assert primary is not None and primary.start_line == 2
+
+
+async def test_time_limit_and_stop_keep_the_ui_usable(tmp_path: Path) -> None:
+    path = tmp_path / "loop.py"
+    path.write_text("while True:\n    pass\n")
+    options = RunOptions(limits=RunLimits(wall_time=1.0, max_steps=10**9))
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    app.run_options = options
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        assert app.timeline is not None and app.timeline.result.status == "timeout"
+        assert "time limit" in "\n".join(app.output_pane.lines)
+        await pilot.press("1", "down")  # still responsive
+        assert app.source_pane.cursor_line == 2
+
+
+async def test_program_input_is_given_to_stdin(tmp_path: Path) -> None:
+    path = tmp_path / "ask.py"
+    path.write_text("name = input('name? ')\nprint('hello', name)\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6", *"Ada", "enter")
+        await run_and_wait(pilot)
+        assert app.timeline is not None
+        assert app.timeline.result.stdout == "name? hello Ada\n"
+
+
+async def test_next_run_of_an_instruction_from_the_bytecode_pane() -> None:
+    path = DEMOS / "fibonacci.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        assert app.timeline is not None and app.analysis is not None
+        append = next(
+            i for i in app.analysis.instructions if i.argrepr.endswith("append") and i.code == 1
+        )
+        await pilot.press("4")
+        app.bytecode_pane.move_cursor(app.bytecode_pane.row_of_instruction(append.id), user=True)
+        await pilot.pause()
+        await pilot.press("full_stop")
+        first = app.run_pane.step
+        assert app.timeline.instruction(first) == append.id
+        await pilot.press("4", "full_stop")
+        assert app.run_pane.step > first
+        assert app.timeline.instruction(app.run_pane.step) == append.id
