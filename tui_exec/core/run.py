@@ -137,8 +137,8 @@ class ProgramRun:
         stdin_path.write_bytes(self.stdin)
         command = [
             self.python,
-            "-m",
-            "tui_exec.core.trace",
+            "-c",
+            "from tui_exec.core.trace import cli; cli()",
             str(self._dir),
             str(self.limits.max_steps),
             str(self.limits.max_output),
@@ -295,13 +295,19 @@ def read_lines(path: Path) -> tuple[LineRecord, ...]:
     """The line records, chunk by chunk; a chunk cut short by a kill ends the list."""
     records: list[LineRecord] = []
     try:
-        with open(path, "rb") as handle:
-            while True:
-                try:
-                    chunk = marshal.load(handle)
-                except (EOFError, ValueError, TypeError):
-                    break
-                records.extend(LineRecord(*row) for row in chunk)
+        data = memoryview(path.read_bytes())
     except OSError:
-        pass
+        return ()
+    position = 0
+    # One read, then chunk by chunk: marshal.load() on a file is slow (small reads).
+    while position + 4 <= len(data):
+        size = int.from_bytes(data[position : position + 4], "little")
+        start, position = position + 4, position + 4 + size
+        if position > len(data):
+            break
+        try:
+            chunk = marshal.loads(data[start:position])
+        except (EOFError, ValueError, TypeError):
+            break
+        records.extend(LineRecord(*row) for row in chunk)
     return tuple(records)

@@ -1,0 +1,105 @@
+"""Recording cost per executed instruction, and the time to load a 2M-step trace.
+
+Run: ``uv run python -m benchmarks.bench_run``. Targets: <= 3 us per recorded instruction on
+3.12+; the UI usable within 2 s of the run ending.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tui_exec.core import analyze
+from tui_exec.core.run import ProgramRun, RunLimits, read_lines, read_steps
+from tui_exec.ui.panes.run import Timeline
+
+PROGRAM = """\
+total = 0
+for i in range({n}):
+    if i % 3:
+        total += i * 2
+    else:
+        total -= 1
+print(total)
+"""
+
+BASELINE = """\
+import sys, time
+code = compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')
+start = time.perf_counter()
+exec(code, {{'__name__': '__main__'}})
+print(time.perf_counter() - start, file=sys.stderr)
+"""
+
+
+def _baseline(path: Path) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", BASELINE.format(), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stderr.strip().splitlines()[-1])
+
+
+def main() -> None:
+    print(f"Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "loop.py"
+        path.write_text(PROGRAM.format(n=120_000))
+        baseline = statistics.median(_baseline(path) for _ in range(5))
+        traced = []
+        steps = 0
+        for _ in range(3):
+            program = ProgramRun(str(path), limits=RunLimits(max_steps=10**8, wall_time=60))
+            program.start()
+            start = time.perf_counter()
+            result = program.wait()
+            traced.append(time.perf_counter() - start)
+            steps = result.step_count
+        # The traced wall time includes starting the interpreter; so does the baseline's.
+        startup = statistics.median(_timed([sys.executable, "-c", "pass"]) for _ in range(5))
+        run_time = statistics.median(traced) - startup
+        per = (run_time - baseline) / steps * 1e6
+        print(
+            f"  loop of {steps:,} instructions: {baseline * 1000:.0f} ms plain, "
+            f"{run_time * 1000:.0f} ms recorded -> {per:.2f} us per recorded instruction"
+        )
+
+        path.write_text(PROGRAM.format(n=400_000))
+        program = ProgramRun(str(path), limits=RunLimits(max_steps=2_000_000, wall_time=60))
+        program.start()
+        assert program._process is not None
+        program._process.wait()
+        # From the moment the run ends: read the files back, lay them over the analysis.
+        analysis = analyze(path.read_bytes(), str(path))
+        start = time.perf_counter()
+        steps = read_steps(program._dir / "steps.bin")
+        lines = read_lines(program._dir / "lines.bin")
+        read = time.perf_counter() - start
+        result = program.wait()
+        start = time.perf_counter()
+        timeline = Timeline(analysis, result)
+        timeline.instruction(timeline.count - 1)
+        timeline.record(timeline.count - 1)
+        laid = time.perf_counter() - start
+        print(
+            f"  trace of {len(steps) // 2:,} steps ({result.status}), {len(lines):,} line "
+            f"records: read back in {read * 1000:.0f} ms, laid over the analysis in "
+            f"{laid * 1000:.0f} ms -> usable {read + laid:.2f} s after the run ends"
+        )
+
+
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()
