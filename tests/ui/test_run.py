@@ -136,3 +136,30 @@ async def test_next_run_of_an_instruction_from_the_bytecode_pane() -> None:
         await pilot.press("4", "full_stop")
         assert app.run_pane.step > first
         assert app.timeline.instruction(app.run_pane.step) == append.id
+
+
+async def test_execution_counts_in_the_gutter_and_bytecode() -> None:
+    path = DEMOS / "fibonacci.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")  # before a run: a notice, nothing toggled
+        assert not app.bytecode_pane.showing_counts
+        await run_and_wait(pilot)
+        assert app.timeline is not None and app.analysis is not None
+        await pilot.press("c")
+        assert app.bytecode_pane.showing_counts
+        # The loop body ran 10 times: its line and its append call say so.
+        assert app.timeline.line_counts[10] == 10
+        append_call = next(
+            i
+            for i in app.analysis.instructions
+            if i.code == 1 and i.opname in ("CALL", "PRECALL") and i.line == 10
+        )
+        assert app.timeline.instruction_counts[append_call.id] == 10
+        row = app.bytecode_pane.row_of_instruction(append_call.id)
+        assert app.bytecode_pane.row_text(row).plain.lstrip().startswith("10 ")
+        gutter = "".join(s.text for s in app.source_pane._render_gutter(10, False, False))
+        assert gutter.strip().startswith("10")
+        await pilot.press("c")
+        assert not app.bytecode_pane.showing_counts

@@ -113,6 +113,14 @@ class TuiExecApp(App[int]):
         Binding("5", "focus_pane('run')", "Run pane", show=False, id="app.focus_run"),
         Binding("6", "focus_pane('output')", "Output pane", show=False, id="app.focus_output"),
         Binding(
+            "c",
+            "toggle_counts",
+            "Counts",
+            show=False,
+            id="app.counts",
+            tooltip="After a run: how often each line and instruction ran",
+        ),
+        Binding(
             "full_stop",
             "next_run",
             "Next run of it",
@@ -538,7 +546,9 @@ class TuiExecApp(App[int]):
                 last[0] = seconds
                 self.post_message(RunProgress(seconds))
 
-        self.post_message(RunFinished(program.wait(on_tick=tick)))
+        result = program.wait(on_tick=tick)
+        # Counting a 2M-step run takes a moment: do it here, off the UI thread.
+        self.post_message(RunFinished(result, Timeline(analysis, result)))
 
     def on_run_progress(self, message: RunProgress) -> None:
         if self._program is not None:
@@ -550,7 +560,10 @@ class TuiExecApp(App[int]):
         analysis = self.analysis
         if analysis is None:
             return
-        self.timeline = Timeline(analysis, result)
+        self.timeline = message.timeline or Timeline(analysis, result)
+        if self.bytecode_pane.showing_counts:
+            self.bytecode_pane.show_counts(self.timeline.instruction_counts)
+            self.source_pane.show_counts(self.timeline.line_counts)
         self.run_pane.show_timeline(self.timeline, result.describe())
         self.output_pane.show_result(result, self.run_options.limits)
         self.query_one("#run", StagePanel).border_title = f"5 Run · {result.step_count:,} steps"
@@ -568,6 +581,15 @@ class TuiExecApp(App[int]):
 
     def on_run_pane_step_changed(self, message: RunPane.StepChanged) -> None:
         self.select("step", message.step)
+
+    def action_toggle_counts(self) -> None:
+        """Show or hide execution counts in the source gutter and the bytecode pane."""
+        if self.timeline is None:
+            self.notify("Run the program first (F5): counts come from a run.", severity="warning")
+            return
+        showing = self.bytecode_pane.showing_counts
+        self.bytecode_pane.show_counts(None if showing else self.timeline.instruction_counts)
+        self.source_pane.show_counts(None if showing else self.timeline.line_counts)
 
     def action_next_run(self) -> None:
         """Bytecode pane: go to the next step that executes the instruction under the cursor."""

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from ..core import Analysis
 from ..core.run import RunResult
+
+if TYPE_CHECKING:
+    from .panes.run import Timeline
 
 
 @dataclass
@@ -45,3 +49,5 @@ class RunFinished(Message):
     """The program ended (or could not start): its output and recorded steps."""
 
     result: RunResult
+    timeline: Timeline | None = None
+    """The run laid over the analysis it ran (None when it could not start)."""

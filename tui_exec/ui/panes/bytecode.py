@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 
 from ...core import Analysis, Instruction
 from ..selection import Selection
 from .base import LinePane
+from .heat import count_text, heat_style
 from .styles import foreground
 from .tokens import span_text
 
@@ -75,6 +77,8 @@ class BytecodePane(LinePane):
         self._layout = _Layout([], [], {})
         self._opname_width = 20
         self._where_width = 12
+        self._counts: dict[int, int] | None = None
+        self._hottest = 0
 
     def show_analysis(self, analysis: Analysis) -> None:
         """Lay out the code objects of ``analysis``."""
@@ -86,6 +90,18 @@ class BytecodePane(LinePane):
         self._where_width = 2 * last_line + 8
         longest = max((len(i.argrepr) for i in instructions), default=0)
         self.reset_rows(24 + self._opname_width + self._where_width + min(longest, 200))
+
+    def show_counts(self, counts: dict[int, int] | None) -> None:
+        """Show how often each instruction ran (None hides the column)."""
+        self._counts = counts
+        self._hottest = max(counts.values(), default=0) if counts else 0
+        self.notify_style_update()
+        self.refresh()
+
+    @property
+    def showing_counts(self) -> bool:
+        """Whether the execution-count column is shown."""
+        return self._counts is not None
 
     @property
     def row_count(self) -> int:
@@ -137,8 +153,13 @@ class BytecodePane(LinePane):
         else:
             argrepr = ins.argrepr
         where = span_text(*ins.span) if ins.span is not None else "-"
+        heat: list[tuple[str, Style]] = []
+        if self._counts is not None:
+            count = self._counts.get(ins.id, 0)
+            heat.append((count_text(count), heat_style(count, self._hottest)))
         # Columns as dis prints them, with the source position before the free-form argrepr.
         return Text.assemble(
+            *heat,
             (f"{label + ':' if label else '':>4}", label_style),
             (f"{line:>5} ", muted),
             (f"{ins.offset:>5}  ", muted),

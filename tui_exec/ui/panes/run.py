@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -29,6 +31,17 @@ class Timeline:
             self._by_offset[ins.code][ins.offset] = ins.id
         self._line_steps = [record.step for record in result.lines]
         self._raw = result.steps.tobytes()
+        # Execution counts, counted in C: each step is one 8-byte (code, offset) word.
+        per_pair = Counter(memoryview(self._raw).cast("Q"))
+        self.instruction_counts: dict[int, int] = {}
+        code_shift, offset_shift = (0, 32) if sys.byteorder == "little" else (32, 0)
+        for pair, count in per_pair.items():
+            code = (pair >> code_shift) & 0xFFFFFFFF
+            if code < len(self._by_offset):
+                found = self._by_offset[code].get((pair >> offset_shift) & 0xFFFFFFFF)
+                if found is not None:
+                    self.instruction_counts[found] = count
+        self.line_counts: dict[int, int] = dict(Counter(r.line for r in result.lines))
 
     @property
     def count(self) -> int:

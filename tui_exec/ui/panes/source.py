@@ -19,6 +19,8 @@ from textual.strip import Strip
 from ...core import Analysis, Span
 from ..selection import Selection
 from .base import LinePane
+from .heat import WIDTH as HEAT_WIDTH
+from .heat import count_text, heat_style
 from .styles import foreground
 
 TAB_SIZE = 4
@@ -133,6 +135,9 @@ class SourcePane(LinePane):
         self._error_spans: tuple[Span, ...] = ()
         self._gutter_width = 4
         self._source_cache: dict[tuple[object, ...], Strip] = {}
+        self._line_counts: dict[int, int] | None = None
+        self._hottest = 0
+        self._number_width = 1
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -142,7 +147,9 @@ class SourcePane(LinePane):
         self._lines.clear()
         self._source_cache.clear()
         self._error_spans = tuple(e.span for e in analysis.errors if e.span is not None)
-        self._gutter_width = len(str(max(len(analysis.source.lines), 1))) + 3
+        self._number_width = len(str(max(len(analysis.source.lines), 1)))
+        self._line_counts = None
+        self._gutter_width = self._number_width + 3
         source = analysis.source
         wide = source.non_ascii_lines | {n for n, t in enumerate(source.lines, 1) if "\t" in t}
         longest = max(
@@ -406,16 +413,28 @@ class SourcePane(LinePane):
             "source-pane--gutter-cursor" if is_cursor else "source-pane--gutter"
         )
         marker = "✗" if has_error else " "
-        number = f"{line:>{self._gutter_width - 3}} "
+        number = f"{line:>{self._number_width}} "
         error_style = self.get_component_rich_style("source-pane--error")
+        heat: list[Segment] = []
+        if self._line_counts is not None:
+            count = self._line_counts.get(line, 0)
+            heat.append(Segment(count_text(count), style + heat_style(count, self._hottest)))
         return Strip(
             [
+                *heat,
                 Segment(number, style),
                 Segment(marker, error_style if has_error else style),
                 Segment(" ", style),
             ],
             self._gutter_width,
         )
+
+    def show_counts(self, counts: dict[int, int] | None) -> None:
+        """Show how often each line ran in the gutter (None hides the counts)."""
+        self._line_counts = counts
+        self._hottest = max(counts.values(), default=0) if counts else 0
+        self._gutter_width = self._number_width + 3 + (HEAT_WIDTH if counts is not None else 0)
+        self.refresh()
 
     def _render_code(
         self,
