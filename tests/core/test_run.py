@@ -148,3 +148,21 @@ def test_a_program_that_cannot_start(tmp_path: Path) -> None:
     result = program.wait()
     assert result.status == "failed"
     assert "could not be run" in result.describe()
+
+
+def test_a_run_without_recording_reports_specialized_instructions(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "def f(n):\n    t = 0\n    for i in range(n):\n        t += i * 2\n    return t\n\n"
+        "print(f(2000))\n",
+    )
+    program = ProgramRun(str(path), record=False)
+    program.start()
+    result = program.wait()
+    assert result.status == "exited" and result.stdout == "3998000\n"
+    assert result.step_count == 0
+    names = set(result.specialized.get(1, {}).values())
+    if sys.version_info >= (3, 12):
+        assert "BINARY_OP_ADD_INT" in names or "BINARY_OP_MULTIPLY_INT" in names
+    else:
+        assert any(name.startswith("BINARY_OP_") for name in names)

@@ -163,3 +163,29 @@ async def test_execution_counts_in_the_gutter_and_bytecode() -> None:
         assert gutter.strip().startswith("10")
         await pilot.press("c")
         assert not app.bytecode_pane.showing_counts
+
+
+async def test_specialized_view_after_a_run_without_recording(tmp_path: Path) -> None:
+    path = tmp_path / "hot.py"
+    path.write_text(
+        "def f(n):\n    t = 0\n    for i in range(n):\n        t += i * 2\n    return t\n\n"
+        "print(f(3000))\n"
+    )
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")  # nothing to show yet
+        assert not app.bytecode_pane.showing_specialized
+        await pilot.press("f7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.timeline is not None and app.timeline.result.stdout == "8997000\n"
+        await pilot.press("s")
+        assert app.bytecode_pane.showing_specialized
+        assert "specialized view" in app.query_one("#bytecode", StagePanel).border_title
+        rows = "\n".join(
+            app.bytecode_pane.row_text(r).plain for r in range(app.bytecode_pane.row_count)
+        )
+        assert "BINARY_OP_" in rows
+        await pilot.press("s")
+        assert not app.bytecode_pane.showing_specialized

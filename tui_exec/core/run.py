@@ -81,6 +81,8 @@ class RunResult:
     lines: tuple[LineRecord, ...] = field(repr=False)
     exception: RaisedException | None = None
     detail: str = ""
+    specialized: dict[int, dict[int, str]] = field(default_factory=dict, repr=False)
+    """For runs without recording: code id → offset → specialized (adaptive) opname."""
     """Why it ended, for people (the limit hit, the signal, why it failed to start)."""
 
     @property
@@ -96,7 +98,8 @@ class RunResult:
             head = f"raised {self.exception.type}: {self.exception.message}"
         else:
             head = self.detail or self.status
-        return f"{head} in {self.seconds:.2f} s · {self.step_count:,} steps recorded"
+        recorded = f"{self.step_count:,} steps recorded" if self.steps else "not recorded"
+        return f"{head} in {self.seconds:.2f} s · {recorded}"
 
 
 def _child_env() -> dict[str, str]:
@@ -120,12 +123,14 @@ class ProgramRun:
         stdin: bytes = b"",
         limits: RunLimits = DEFAULT_LIMITS,
         python: str = sys.executable,
+        record: bool = True,
     ) -> None:
         self.path = os.path.abspath(path)
         self.args = tuple(args)
         self.stdin = stdin
         self.limits = limits
         self.python = python
+        self.record = record
         self._dir = Path(tempfile.mkdtemp(prefix="tui-exec-run-"))
         self._process: subprocess.Popen[bytes] | None = None
         self._stopped = threading.Event()
@@ -142,6 +147,7 @@ class ProgramRun:
             str(self._dir),
             str(self.limits.max_steps),
             str(self.limits.max_output),
+            "record" if self.record else "plain",
             self.path,
             *self.args,
         ]
@@ -245,7 +251,13 @@ class ProgramRun:
         exit_code = returncode if returncode >= 0 else None
         if isinstance(result.get("exit_code"), int) and status in ("exited", "exception"):
             exit_code = int(result["exit_code"])  # type: ignore[call-overload]
+        specialized: dict[int, dict[int, str]] = {}
+        raw_specialized = result.get("specialized")
+        if isinstance(raw_specialized, dict):
+            for code_id, pairs in raw_specialized.items():
+                specialized[int(code_id)] = {int(offset): str(name) for offset, name in pairs}
         return RunResult(
+            specialized=specialized,
             status=status,
             exit_code=exit_code,
             seconds=seconds,

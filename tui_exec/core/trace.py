@@ -236,8 +236,13 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
 
 
 def main(argv: list[str]) -> int:
-    """``OUT_DIR MAX_STEPS MAX_OUTPUT SCRIPT [ARGS...]``: run SCRIPT, recording into OUT_DIR."""
-    out_dir, max_steps, max_output, script, *args = argv
+    """``OUT_DIR MAX_STEPS MAX_OUTPUT MODE SCRIPT [ARGS...]``: run SCRIPT into OUT_DIR.
+
+    MODE ``record`` records every step; ``plain`` records nothing and, at the end, collects
+    the specialized (adaptive) instructions, which only a run without tracing produces:
+    measured, under settrace or sys.monitoring CPython specializes (almost) nothing.
+    """
+    out_dir, max_steps, max_output, mode, script, *args = argv
     out = Path(out_dir)
     script_path = os.path.abspath(script)
     with open(script_path, "rb") as handle:
@@ -258,6 +263,8 @@ def main(argv: list[str]) -> int:
         result["seconds"] = time.perf_counter() - started
         result["steps"] = recorder.step_count
         result["lines"] = recorder.line_count
+        if mode == "plain":
+            result["specialized"] = _specialized(codes)
         with open(out / RESULT_FILE, "w", encoding="utf-8") as handle:
             json.dump(result, handle)
 
@@ -295,8 +302,14 @@ def main(argv: list[str]) -> int:
     sys.argv = [script, *args]
     sys.path[0] = os.path.dirname(script_path)
     sys.stdout, sys.stderr = recorder.stdout, recorder.stderr  # type: ignore[assignment]
-    install = _install_monitoring if sys.version_info >= (3, 12) else _install_settrace
-    remove = install(recorder)
+    if mode == "record":
+        install = _install_monitoring if sys.version_info >= (3, 12) else _install_settrace
+        remove = install(recorder)
+    else:
+
+        def remove() -> None:
+            """Nothing was installed."""
+
     status, exit_code = "exited", 0
     try:
         exec(code, main_module.__dict__)
@@ -318,6 +331,23 @@ def main(argv: list[str]) -> int:
     sys.stderr.flush()
     finish(status, exit_code)
     return exit_code
+
+
+def _specialized(codes: list[types.CodeType]) -> dict[str, list[tuple[int, str]]]:
+    """Per code id, the (offset, specialized name) of instructions the run specialized."""
+    import dis
+
+    found: dict[str, list[tuple[int, str]]] = {}
+    for code_id, code in enumerate(codes):
+        plain = {i.offset: i.opname for i in dis.get_instructions(code)}
+        changed = [
+            (i.offset, i.opname)
+            for i in dis.get_instructions(code, adaptive=True)
+            if i.offset in plain and i.opname != plain[i.offset]
+        ]
+        if changed:
+            found[str(code_id)] = changed
+    return found
 
 
 def _exit_code(exc: SystemExit) -> int:

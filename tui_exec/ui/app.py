@@ -103,6 +103,22 @@ class TuiExecApp(App[int]):
         Binding("ctrl+r", "reload", "Reload", id="app.reload", tooltip="Analyse the file again"),
         Binding("f5", "run", "Run/Stop", id="app.run", tooltip="Run the program, or stop it"),
         Binding(
+            "f7",
+            "run(False)",
+            "Run unrecorded",
+            show=False,
+            id="app.run_unrecorded",
+            tooltip="Run without recording, to see CPython's specialized bytecode",
+        ),
+        Binding(
+            "s",
+            "toggle_specialized",
+            "Specialized",
+            show=False,
+            id="app.specialized",
+            tooltip="After F7: the bytecode as the specializing interpreter rewrote it",
+        ),
+        Binding(
             "f6",
             "program_input",
             "Input",
@@ -154,6 +170,7 @@ class TuiExecApp(App[int]):
         self.output_pane = OutputPane(id="output-view", highlight=False)
         self.run_options = run_options
         self.timeline: Timeline | None = None
+        self.specialized: dict[int, dict[int, str]] = {}
         self._program: ProgramRun | None = None
 
     # -- layout ----------------------------------------------------------------------------------
@@ -228,11 +245,10 @@ class TuiExecApp(App[int]):
         self._show_stage_messages(analysis)
         self.query_one("#tokens", StagePanel).border_title = f"2 Tokens · {len(analysis.tokens):,}"
         self.query_one("#ast", StagePanel).border_title = f"3 AST · {len(analysis.nodes):,} nodes"
-        self.query_one("#bytecode", StagePanel).border_title = (
-            f"4 Bytecode · {len(analysis.code_objects)} code objects, "
-            f"{len(analysis.instructions):,} instructions · Python "
-            f"{'.'.join(analysis.python.split('.')[:2])}"
-        )
+        # A new analysis has new code objects: an old run's specialized names no longer apply.
+        self.specialized = {}
+        self.bytecode_pane.show_specialized(None)
+        self._title_bytecode()
         errors = self.query_one("#errors", Static)
         errors.update(describe_errors(analysis))
         errors.set_class(bool(analysis.errors or analysis.warnings), "-shown")
@@ -487,8 +503,9 @@ class TuiExecApp(App[int]):
 
     # -- running -----------------------------------------------------------------------------------
 
-    def action_run(self) -> None:
-        """F5: run the program in a subprocess, or stop the run in progress."""
+    def action_run(self, record: bool = True) -> None:
+        """F5: run the program in a subprocess, recording every step (F7: without recording),
+        or stop the run in progress."""
         if self._program is not None:
             self._program.stop()
             return
@@ -510,7 +527,11 @@ class TuiExecApp(App[int]):
                 handle.write(self._data)
             path = handle.name
         program = ProgramRun(
-            path, args=self.run_options.args, stdin=self.run_options.stdin, limits=limits
+            path,
+            args=self.run_options.args,
+            stdin=self.run_options.stdin,
+            limits=limits,
+            record=record,
         )
         self._program = program
         self._run_worker(program, self.analysis)
@@ -561,6 +582,10 @@ class TuiExecApp(App[int]):
         if analysis is None:
             return
         self.timeline = message.timeline or Timeline(analysis, result)
+        if result.specialized:
+            self.specialized = result.specialized
+            if self.bytecode_pane.showing_specialized:
+                self.bytecode_pane.show_specialized(self.specialized)
         if self.bytecode_pane.showing_counts:
             self.bytecode_pane.show_counts(self.timeline.instruction_counts)
             self.source_pane.show_counts(self.timeline.line_counts)
@@ -581,6 +606,31 @@ class TuiExecApp(App[int]):
 
     def on_run_pane_step_changed(self, message: RunPane.StepChanged) -> None:
         self.select("step", message.step)
+
+    def action_toggle_specialized(self) -> None:
+        """Show or hide the specialized instructions of the last run without recording."""
+        if self.bytecode_pane.showing_specialized:
+            self.bytecode_pane.show_specialized(None)
+        elif not self.specialized:
+            self.notify(
+                "Run without recording first (F7): CPython does not specialize traced code.",
+                severity="warning",
+            )
+            return
+        else:
+            self.bytecode_pane.show_specialized(self.specialized)
+        self._title_bytecode()
+
+    def _title_bytecode(self) -> None:
+        analysis = self.analysis
+        if analysis is None:
+            return
+        view = " · specialized view" if self.bytecode_pane.showing_specialized else ""
+        self.query_one("#bytecode", StagePanel).border_title = (
+            f"4 Bytecode{view} · {len(analysis.code_objects)} code objects, "
+            f"{len(analysis.instructions):,} instructions · Python "
+            f"{'.'.join(analysis.python.split('.')[:2])}"
+        )
 
     def action_toggle_counts(self) -> None:
         """Show or hide execution counts in the source gutter and the bytecode pane."""

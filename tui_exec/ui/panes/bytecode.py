@@ -76,9 +76,11 @@ class BytecodePane(LinePane):
         self._analysis: Analysis | None = None
         self._layout = _Layout([], [], {})
         self._opname_width = 20
+        self._plain_width = 20
         self._where_width = 12
         self._counts: dict[int, int] | None = None
         self._hottest = 0
+        self._specialized: dict[int, dict[int, str]] | None = None
 
     def show_analysis(self, analysis: Analysis) -> None:
         """Lay out the code objects of ``analysis``."""
@@ -86,6 +88,7 @@ class BytecodePane(LinePane):
         self._layout = _layout(analysis)
         instructions = analysis.instructions
         self._opname_width = max((len(i.opname) for i in instructions), default=18) + 2
+        self._plain_width = self._opname_width
         last_line = len(str(len(analysis.source.lines)))
         self._where_width = 2 * last_line + 8
         longest = max((len(i.argrepr) for i in instructions), default=0)
@@ -97,6 +100,20 @@ class BytecodePane(LinePane):
         self._hottest = max(counts.values(), default=0) if counts else 0
         self.notify_style_update()
         self.refresh()
+
+    def show_specialized(self, names: dict[int, dict[int, str]] | None) -> None:
+        """Show specialized opnames (code id → offset → name), or the plain ones (None)."""
+        self._specialized = names
+        # Room for the longer specialized names (BINARY_OP → BINARY_OP_ADD_INT...).
+        longest = max((len(n) for code in (names or {}).values() for n in code.values()), default=0)
+        self._opname_width = max(self._plain_width, longest + 2)
+        self.notify_style_update()
+        self.refresh()
+
+    @property
+    def showing_specialized(self) -> bool:
+        """Whether specialized opnames are shown."""
+        return self._specialized is not None
 
     @property
     def showing_counts(self) -> bool:
@@ -153,6 +170,12 @@ class BytecodePane(LinePane):
         else:
             argrepr = ins.argrepr
         where = span_text(*ins.span) if ins.span is not None else "-"
+        name = ins.opname
+        if self._specialized is not None:
+            specialized = self._specialized.get(ins.code, {}).get(ins.offset)
+            if specialized is not None:
+                name = specialized
+                opname = opname + label_style + Style(bold=True)
         heat: list[tuple[str, Style]] = []
         if self._counts is not None:
             count = self._counts.get(ins.id, 0)
@@ -163,7 +186,7 @@ class BytecodePane(LinePane):
             (f"{label + ':' if label else '':>4}", label_style),
             (f"{line:>5} ", muted),
             (f"{ins.offset:>5}  ", muted),
-            (f"{ins.opname:<{self._opname_width}}", opname),
+            (f"{name:<{self._opname_width}}", opname),
             (f"{arg:>4}  ", muted),
             (f"{where:<{self._where_width}}", muted),
             argrepr,

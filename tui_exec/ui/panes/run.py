@@ -175,7 +175,13 @@ class RunPane(Widget, can_focus=True):
         analysis = timeline.analysis
         heading = Text(no_wrap=True, overflow="ellipsis")
         if not timeline.count:
-            return Group(Text(self.status), Text("No instruction of this file was recorded."))
+            hint = (
+                "Ran without recording (F7): no timeline. Press s to see the bytecode as "
+                "CPython specialized it while running."
+                if timeline.result.specialized or not timeline.result.steps
+                else "No instruction of this file was recorded."
+            )
+            return Group(Text(self.status), Text(hint, style="italic"))
         heading.append(f"Step {self.step + 1:,} / {timeline.count:,}  ", style="bold")
         instruction = timeline.instruction(self.step)
         record = timeline.record(self.step)
