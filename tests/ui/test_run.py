@@ -189,3 +189,28 @@ async def test_specialized_view_after_a_run_without_recording(tmp_path: Path) ->
         assert "BINARY_OP_" in rows
         await pilot.press("s")
         assert not app.bytecode_pane.showing_specialized
+
+
+async def test_a_program_without_a_file_runs_its_analysed_bytes() -> None:
+    app = app_for("import os\nprint('from stdin', os.path.basename(__file__))\n", "<stdin>")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        assert app.timeline is not None
+        assert app.timeline.result.stdout == "from stdin program.py\n"
+
+
+async def test_reloading_drops_a_stale_run(tmp_path: Path) -> None:
+    path = tmp_path / "prog.py"
+    path.write_text("x = 1\nprint(x)\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("c")
+        assert app.bytecode_pane.showing_counts
+        path.write_text("x = 2\ny = x * 3\nprint(y)\n")
+        await pilot.press("ctrl+r")
+        await ready(pilot)
+        assert app.timeline is None
+        assert not app.bytecode_pane.showing_counts

@@ -124,14 +124,20 @@ class ProgramRun:
         limits: RunLimits = DEFAULT_LIMITS,
         python: str = sys.executable,
         record: bool = True,
+        source: bytes | None = None,
     ) -> None:
+        """Run the file at ``path``; or, given ``source``, run those bytes (a program that
+        came on stdin, the sample) from a file in the run's own temporary folder."""
+        self._dir = Path(tempfile.mkdtemp(prefix="tui-exec-run-"))
+        if source is not None:
+            path = str(self._dir / "program.py")
+            Path(path).write_bytes(source)
         self.path = os.path.abspath(path)
         self.args = tuple(args)
         self.stdin = stdin
         self.limits = limits
         self.python = python
         self.record = record
-        self._dir = Path(tempfile.mkdtemp(prefix="tui-exec-run-"))
         self._process: subprocess.Popen[bytes] | None = None
         self._stopped = threading.Event()
         self._started_at = 0.0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -234,6 +233,12 @@ class TuiExecApp(App[int]):
         # of key presses. Frozen, they are skipped by the cycle collector but still freed by
         # reference counting when a reload replaces them.
         gc.freeze()
+        if message.reloaded and self.timeline is not None:
+            # Steps name instructions of the old code: they mean nothing for the new one.
+            self.timeline = None
+            self.run_pane.show_timeline(None, "The file changed: run it again (F5).")
+            self.bytecode_pane.show_counts(None)
+            self.source_pane.show_counts(None)
         for panel in self.query(StagePanel):
             panel.view.loading = False
         if self.focused is None:
@@ -520,14 +525,10 @@ class TuiExecApp(App[int]):
         limits = self.run_options.limits
         self.run_pane.show_timeline(None, "Running… (F5 stops it)")
         self.output_pane.show_running(0.0, limits)
-        path = self._path
-        if path is None:
-            # A program from stdin or the sample: run the very bytes that were analysed.
-            with tempfile.NamedTemporaryFile("wb", suffix=".py", delete=False) as handle:
-                handle.write(self._data)
-            path = handle.name
         program = ProgramRun(
-            path,
+            self._path or "program.py",
+            # A program from stdin or the sample: run the very bytes that were analysed.
+            source=self._data if self._path is None else None,
             args=self.run_options.args,
             stdin=self.run_options.stdin,
             limits=limits,
@@ -542,6 +543,7 @@ class TuiExecApp(App[int]):
         try:
             program.start()
         except OSError as exc:
+            program.cleanup()
             from array import array
 
             self.post_message(
