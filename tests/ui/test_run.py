@@ -214,3 +214,23 @@ async def test_reloading_drops_a_stale_run(tmp_path: Path) -> None:
         await ready(pilot)
         assert app.timeline is None
         assert not app.bytecode_pane.showing_counts
+
+
+async def test_the_app_stays_responsive_during_a_run_and_f5_stops_it(tmp_path: Path) -> None:
+    path = tmp_path / "spin.py"
+    path.write_text("import time\nwhile True:\n    time.sleep(0.01)\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    app.run_options = RunOptions(limits=RunLimits(wall_time=30.0, max_steps=10**9))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await pilot.pause(0.3)
+        assert app._program is not None  # still running
+        assert "Limits: 30 s" in "\n".join(app.output_pane.lines)
+        await pilot.press("down", "down")
+        assert app.source_pane.cursor_line == 3
+        await pilot.press("f5")  # stop
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.timeline is not None and app.timeline.result.status == "stopped"
+        assert "stopped by you" in "\n".join(app.output_pane.lines)

@@ -217,6 +217,9 @@ class ProgramRun:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(_POLL)
         seconds = time.perf_counter() - self._started_at
+        if not status and self._stopped.is_set():
+            # stop() killed it between two checks of the loop.
+            status, detail = "stopped", "stopped by you"
         try:
             return self._collect(process.returncode, status, detail, seconds)
         finally:

@@ -233,6 +233,10 @@ class OutputPane(Log):
     def show_running(self, seconds: float, limits: RunLimits) -> None:
         """A one-line note while the program runs."""
         self.clear()
-        self.write_line(
-            f"Running… {seconds:.1f} s (limit {limits.wall_time:g} s). Press F5 to stop."
+        self.write_lines(
+            [
+                f"Running… {seconds:.1f} s. Press F5 to stop.",
+                f"Limits: {limits.wall_time:g} s, {limits.max_output:,} characters of output, "
+                f"{limits.max_steps:,} recorded steps (see tui-exec --help to change them).",
+            ]
         )
