@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..core import Analysis
-from .panes.tokens import span_text
 from .selection import Selection
 
 
@@ -34,7 +33,7 @@ def describe_selection(analysis: Analysis, selection: Selection) -> Text:
         parts.append(f"{token.exact_type} {token.string!r}")
     if links.nodes:
         node = analysis.nodes[links.nodes[0]]
-        where = f" {span_text(*node.span)}" if node.span is not None else ""
+        where = f" {node.span}" if node.span is not None else ""
         names = " + ".join(analysis.nodes[n].type for n in links.nodes)
         parts.append(f"{names}{where}")
     if selection.origin in ("node", "instruction", "code", "step") and links.span is not None:

@@ -13,7 +13,6 @@ from ..selection import Selection
 from .base import LinePane
 from .heat import count_text, heat_style
 from .styles import foreground
-from .tokens import span_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +168,7 @@ class BytecodePane(LinePane):
             argrepr = f"to {target}"
         else:
             argrepr = ins.argrepr
-        where = span_text(*ins.span) if ins.span is not None else "-"
+        where = str(ins.span) if ins.span is not None else "-"
         name = ins.opname
         if self._specialized is not None:
             specialized = self._specialized.get(ins.code, {}).get(ins.offset)

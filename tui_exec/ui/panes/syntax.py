@@ -15,7 +15,6 @@ from textual.widgets.tree import TreeNode
 from ...core import Analysis, Node
 from ..selection import Selection
 from .styles import foreground
-from .tokens import span_text
 
 # Load/Store/Del are folded into their parent's label ("Name 'x' Store"), not shown as children.
 _FOLDED = frozenset({"Load", "Store", "Del"})
@@ -139,7 +138,7 @@ class AstPane(Tree[int]):
         if node.detail:
             parts.append(" " + node.detail)
         if node.span is not None:
-            parts.append((f"  {span_text(*node.span)}", muted))
+            parts.append((f"  {node.span}", muted))
         return Text.assemble(*parts, no_wrap=True, end="")
 
     def render_label(self, node: TreeNode[int], base_style: Style, style: Style) -> Text:

@@ -12,13 +12,6 @@ from .base import LinePane
 from .styles import foreground
 
 
-def span_text(line: int, col: int, end_line: int, end_col: int) -> str:
-    """``3:6–11`` on one line, ``3:6–4:2`` across lines."""
-    if line == end_line:
-        return f"{line}:{col}–{end_col}"
-    return f"{line}:{col}–{end_line}:{end_col}"
-
-
 class TokensPane(LinePane):
     """Every token: its span, type, exact type (OP → PLUS) and the repr of its string.
 
@@ -56,7 +49,7 @@ class TokensPane(LinePane):
         kind = foreground(self.get_component_rich_style("tokens-pane--type"))
         exact = token.exact_type if token.exact_type != token.type else ""
         return Text.assemble(
-            (f"{span_text(*token.span):<{self._span_width}}", muted),
+            (f"{str(token.span):<{self._span_width}}", muted),
             (f"{token.type:<12}", kind),
             (f"{exact:<16}", kind),
             repr(token.string),
