@@ -33,6 +33,8 @@ class Links:
     """Instructions that merely contain, or lie inside, the selection."""
     note: str = ""
     """Why something is missing, for the status line (e.g. no source position)."""
+    context_span: Span | None = None
+    """For a point or a token: the span of the deepest node around it, to mark as context."""
 
 
 EMPTY_LINKS = Links(None)
@@ -251,7 +253,14 @@ class SpanIndex:
             nodes=(node,) if node is not None else (),
             instructions=inner,
             secondary_instructions=outer,
+            context_span=self._node_span(node),
         )
+
+    def _node_span(self, node_id: int | None) -> Span | None:
+        """A node's span, or for a span-less node the extent of its positioned descendants."""
+        if node_id is None or self._node_starts[node_id] < 0:
+            return None
+        return self._span((self._node_starts[node_id], self._node_ends[node_id]))
 
     def for_token(self, token_id: int) -> Links:
         """Links for a token: its span, the deepest node holding it, instructions holding it."""
@@ -264,6 +273,7 @@ class SpanIndex:
             nodes=(node,) if node is not None else (),
             instructions=inner,
             secondary_instructions=outer,
+            context_span=self._node_span(node),
         )
 
     def for_node(self, node_id: int) -> Links:
@@ -304,8 +314,7 @@ class SpanIndex:
         note = ""
         if bounds[0] == bounds[1]:
             note = "synthetic position"
-            if nodes and self._node_starts[nodes[0]] >= 0:
-                span = self._span((self._node_starts[nodes[0]], self._node_ends[nodes[0]]))
+            span = (self._node_span(nodes[0]) if nodes else None) or span
         return Links(
             span,
             tokens=self._tokens_inside(*bounds) if bounds[1] > bounds[0] else (),

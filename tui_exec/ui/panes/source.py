@@ -191,10 +191,7 @@ class SourcePane(LinePane):
         self._apply_pending()
         links = selection.links
         primary = links.span
-        secondary: Span | None = None
-        if selection.origin in ("source", "token") and links.nodes and self._analysis:
-            secondary = self._analysis.index.for_node(links.nodes[0]).span
-        self._set_spans(primary, secondary)
+        self._set_spans(primary, links.context_span)
         if not from_here and primary is not None and self._analysis is not None:
             line = max(primary.start_line, 1)
             col = primary.start_col if primary.start_line >= 1 else 0
