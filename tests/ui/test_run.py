@@ -234,3 +234,28 @@ async def test_the_app_stays_responsive_during_a_run_and_f5_stops_it(tmp_path: P
         await pilot.pause()
         assert app.timeline is not None and app.timeline.result.status == "stopped"
         assert "stopped by you" in "\n".join(app.output_pane.lines)
+
+
+async def test_quitting_kills_a_run_in_progress(tmp_path: Path) -> None:
+    path = tmp_path / "spin.py"
+    path.write_text("while True:\n    pass\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    app.run_options = RunOptions(limits=RunLimits(wall_time=60.0, max_steps=10**10))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await pilot.pause(0.3)
+        program = app._program
+        assert program is not None and program._process is not None
+        process = program._process
+        await pilot.press("q")
+    process.wait(timeout=5)
+    assert process.returncode is not None
+
+
+async def test_the_palette_offers_run_commands() -> None:
+    app = app_for("print(1)\n")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "run: Run" in titles and "run: run without recording" in titles

@@ -746,6 +746,32 @@ class TuiExecApp(App[int]):
             yield SystemCommand(
                 "file: reload", "Read and analyse the file again", self.action_reload
             )
+        if self._program is not None:
+            yield SystemCommand("run: stop", "End the run in progress (F5)", self.action_run)
+        else:
+            yield SystemCommand(
+                "run: Run", "Run the program, recording every step (F5)", self.action_run
+            )
+            yield SystemCommand(
+                "run: run without recording",
+                "Run untraced, to see the specialized bytecode (F7)",
+                lambda: self.action_run(False),
+            )
+        yield SystemCommand(
+            "run: program input…", "Set what stdin reads (F6)", self.action_program_input
+        )
+        if self.timeline is not None:
+            yield SystemCommand(
+                "view: execution counts",
+                "Show or hide how often each line ran (c)",
+                self.action_toggle_counts,
+            )
+        if self.specialized:
+            yield SystemCommand(
+                "view: specialized bytecode",
+                "Show or hide specialized instructions (s)",
+                self.action_toggle_specialized,
+            )
 
 
 def _where(span: Span | None) -> str:
