@@ -105,6 +105,12 @@ class AstPane(Tree[int]):
             child = nodes[child].end
         return found
 
+    def _has_children(self, node: Node) -> bool:
+        """Whether ``node`` shows children: any descendant but a lone Load/Store/Del. O(1)."""
+        assert self._analysis is not None
+        size = node.end - node.id - 1
+        return size > 1 or (size == 1 and self._analysis.nodes[node.id + 1].type not in _FOLDED)
+
     def _populate(self, tree_node: TreeNode[int]) -> None:
         """Create the children of ``tree_node`` if not done yet."""
         assert self._analysis is not None and tree_node.data is not None
@@ -112,7 +118,7 @@ class AstPane(Tree[int]):
             return
         self._populated.add(tree_node.data)
         for child in self._children(self._analysis.nodes[tree_node.data]):
-            has_children = bool(self._children(child))
+            has_children = self._has_children(child)
             added = tree_node.add(self._label(child), data=child.id, allow_expand=has_children)
             self._tree_nodes_by_ast[child.id] = added
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 
 from rich.text import Text
 
@@ -35,7 +36,10 @@ class TokensPane(LinePane):
         lines = analysis.source.lines
         widest_col = len(str(max((len(line) for line in lines), default=0) + 1))
         self._span_width = len(str(len(lines) + 1)) + 2 * widest_col + 3
-        longest = max((len(repr(t.string)) for t in tokens), default=0)
+        # The longest string's repr is wide enough in practice; exact reprs of 500k tokens
+        # would cost the UI thread a noticeable pause.
+        strings = list(map(itemgetter(3), tokens))
+        longest = len(repr(max(strings, key=len))) if strings else 0
         self.reset_rows(self._span_width + 12 + 16 + min(longest, 10_000))
 
     @property
