@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..selection import Selection
+from .styles import foreground
 
 # Above this many changed rows a full repaint is cheaper than computing which rows changed.
 _FULL_REPAINT = 2000
@@ -77,6 +78,7 @@ class LinePane(ScrollView, can_focus=True):
         self._generation = 0
         self._max_width = 0
         self._pending_rows: set[int] = set()
+        self._styles: dict[tuple[str, bool], Style] = {}
 
     # -- subclass API ----------------------------------------------------------------------------
 
@@ -117,6 +119,21 @@ class LinePane(ScrollView, can_focus=True):
         super().notify_style_update()
         self._generation += 1
         self._cache.clear()
+        self._styles.clear()
+
+    def component_style(self, name: str, *, text_only: bool = False) -> Style:
+        """A component class's style, resolved once per theme (rows ask for them constantly).
+
+        ``text_only`` drops the background: see :func:`styles.foreground`.
+        """
+        key = (name, text_only)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.get_component_rich_style(name)
+            if text_only:
+                style = foreground(style)
+            self._styles[key] = style
+        return style
 
     def show_selection(self, selection: Selection, *, from_here: bool) -> None:
         """Mark the rows matching ``selection``; unless it came from here, move the cursor."""
@@ -264,11 +281,11 @@ class LinePane(ScrollView, can_focus=True):
     def _mark_style(self, state: int) -> Style:
         style = Style()
         if state & 3 == 1:
-            style += self.get_component_rich_style("line-pane--primary")
+            style += self.component_style("line-pane--primary")
         elif state & 3 == 2:
-            style += self.get_component_rich_style("line-pane--secondary")
+            style += self.component_style("line-pane--secondary")
         if state & 4:
-            style += self.get_component_rich_style("line-pane--cursor")
+            style += self.component_style("line-pane--cursor")
         return style
 
     def render_line(self, y: int) -> Strip:

@@ -13,7 +13,6 @@ from ...core import Analysis, Instruction
 from ..selection import Selection
 from .base import LinePane
 from .heat import count_text, heat_style
-from .styles import foreground
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +145,7 @@ class BytecodePane(LinePane):
             return Text("", end="")
         if value < 0:
             code = self._analysis.code_objects[-1 - value]
-            header = foreground(self.get_component_rich_style("bytecode-pane--header"))
+            header = self.component_style("bytecode-pane--header", text_only=True)
             count = code.end_instruction - code.first_instruction
             return Text.assemble(
                 (f"── {code.qualname} ", header),
@@ -157,9 +156,9 @@ class BytecodePane(LinePane):
         return self._instruction_text(self._analysis.instructions[value])
 
     def _instruction_text(self, ins: Instruction) -> Text:
-        muted = foreground(self.get_component_rich_style("line-pane--muted"))
-        opname = foreground(self.get_component_rich_style("bytecode-pane--opname"))
-        label_style = foreground(self.get_component_rich_style("bytecode-pane--label"))
+        muted = self.component_style("line-pane--muted", text_only=True)
+        opname = self.component_style("bytecode-pane--opname", text_only=True)
+        label_style = self.component_style("bytecode-pane--label", text_only=True)
         label = self._layout.labels.get((ins.code, ins.offset), "")
         line = str(ins.line) if ins.starts_line and ins.line is not None else ""
         arg = "" if ins.arg is None else str(ins.arg)

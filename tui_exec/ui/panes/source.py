@@ -21,7 +21,6 @@ from ..selection import Selection
 from .base import LinePane
 from .heat import WIDTH as HEAT_WIDTH
 from .heat import count_text, heat_style
-from .styles import foreground
 
 TAB_SIZE = 4
 # Control characters would move the terminal's cursor: show their Unicode pictures instead.
@@ -406,12 +405,12 @@ class SourcePane(LinePane):
         return Strip.join([gutter, code.crop_extend(scroll_x, scroll_x + code_width, base)])
 
     def _render_gutter(self, line: int, is_cursor: bool, has_error: bool) -> Strip:
-        style = self.get_component_rich_style(
+        style = self.component_style(
             "source-pane--gutter-cursor" if is_cursor else "source-pane--gutter"
         )
         marker = "✗" if has_error else " "
         number = f"{line:>{self._number_width}} "
-        error_style = self.get_component_rich_style("source-pane--error")
+        error_style = self.component_style("source-pane--error")
         heat: list[Segment] = []
         if self._line_counts is not None:
             count = self._line_counts.get(line, 0)
@@ -460,9 +459,7 @@ class SourcePane(LinePane):
                     continue
             cols = self._cols_on(token.span, line, len(source_line))
             if cols:
-                text.stylize(
-                    foreground(self.get_component_rich_style(name)), at(cols[0]), at(cols[1])
-                )
+                text.stylize(self.component_style(name, text_only=True), at(cols[0]), at(cols[1]))
         for cols, component in (
             *((cols, "source-pane--error") for cols in errors),
             (secondary, "line-pane--secondary"),
@@ -470,7 +467,7 @@ class SourcePane(LinePane):
         ):
             if cols is not None:
                 text.stylize(
-                    self.get_component_rich_style(component),
+                    self.component_style(component),
                     at(cols[0]),
                     max(at(cols[1]), at(cols[0]) + 1),
                 )
@@ -478,7 +475,7 @@ class SourcePane(LinePane):
             start = at(cursor)
             end = at(cursor + 1) if cursor < len(source_line) else start + 1
             text.stylize(
-                self.get_component_rich_style("source-pane--char-cursor"),
+                self.component_style("source-pane--char-cursor"),
                 start,
                 max(end, start + 1),
             )

@@ -10,7 +10,6 @@ from rich.text import Text
 from ...core import Analysis
 from ..selection import Selection
 from .base import LinePane
-from .styles import foreground
 
 
 class TokensPane(LinePane):
@@ -49,8 +48,8 @@ class TokensPane(LinePane):
     def row_text(self, row: int) -> Text:
         assert self._analysis is not None
         token = self._analysis.tokens[row]
-        muted = foreground(self.get_component_rich_style("line-pane--muted"))
-        kind = foreground(self.get_component_rich_style("tokens-pane--type"))
+        muted = self.component_style("line-pane--muted", text_only=True)
+        kind = self.component_style("tokens-pane--type", text_only=True)
         exact = token.exact_type if token.exact_type != token.type else ""
         return Text.assemble(
             (f"{str(token.span):<{self._span_width}}", muted),
