@@ -83,8 +83,8 @@ class TuiExecApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave tui-exec"),
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key"),
         Binding("slash", "search", "Search", id="app.search", tooltip="Search the focused pane"),
-        Binding("n", "search_next(False)", "Next", show=False, id="app.search_next"),
-        Binding("N", "search_next(True)", "Previous", show=False, id="app.search_previous"),
+        Binding("n", "search_next(False)", "Next match", show=False, id="app.search_next"),
+        Binding("N", "search_next(True)", "Previous match", show=False, id="app.search_previous"),
         Binding("g", "goto_line", "Go to line", id="app.goto_line"),
         Binding(
             "z",
@@ -95,10 +95,20 @@ class TuiExecApp(App[int]):
         ),
         Binding("x", "hide_pane", "Hide pane", show=False, id="app.hide_pane"),
         Binding("a", "show_all", "Show all panes", show=False, id="app.show_all"),
-        Binding("1", "focus_pane('source')", "Source", show=False, id="app.focus_source"),
-        Binding("2", "focus_pane('tokens')", "Tokens", show=False, id="app.focus_tokens"),
-        Binding("3", "focus_pane('ast')", "AST", show=False, id="app.focus_ast"),
-        Binding("4", "focus_pane('bytecode')", "Bytecode", show=False, id="app.focus_bytecode"),
+        Binding(
+            "1", "focus_pane('source')", "Focus the source pane", show=False, id="app.focus_source"
+        ),
+        Binding(
+            "2", "focus_pane('tokens')", "Focus the tokens pane", show=False, id="app.focus_tokens"
+        ),
+        Binding("3", "focus_pane('ast')", "Focus the AST pane", show=False, id="app.focus_ast"),
+        Binding(
+            "4",
+            "focus_pane('bytecode')",
+            "Focus the bytecode pane",
+            show=False,
+            id="app.focus_bytecode",
+        ),
         Binding("ctrl+r", "reload", "Reload", id="app.reload", tooltip="Analyse the file again"),
         Binding("f5", "run", "Run/Stop", id="app.run", tooltip="Run the program, or stop it"),
         Binding(
@@ -125,8 +135,10 @@ class TuiExecApp(App[int]):
             id="app.input",
             tooltip="Text the program reads from stdin",
         ),
-        Binding("5", "focus_pane('run')", "Run pane", show=False, id="app.focus_run"),
-        Binding("6", "focus_pane('output')", "Output pane", show=False, id="app.focus_output"),
+        Binding("5", "focus_pane('run')", "Focus the run pane", show=False, id="app.focus_run"),
+        Binding(
+            "6", "focus_pane('output')", "Focus the output pane", show=False, id="app.focus_output"
+        ),
         Binding(
             "c",
             "toggle_counts",

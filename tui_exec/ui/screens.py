@@ -31,8 +31,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(style="bold", no_wrap=True, max_width=24)
+        table.add_column(ratio=1)
         for title, keys in self._groups:
             table.add_row(Text(title, style="bold underline"), "")
             for key, description in keys:
