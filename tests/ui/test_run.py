@@ -124,9 +124,7 @@ async def test_next_run_of_an_instruction_from_the_bytecode_pane() -> None:
         await ready(pilot)
         await run_and_wait(pilot)
         assert app.timeline is not None and app.analysis is not None
-        append = next(
-            i for i in app.analysis.instructions if "append" in i.argrepr and i.code == 1
-        )
+        append = next(i for i in app.analysis.instructions if "append" in i.argrepr and i.code == 1)
         await pilot.press("4")
         app.bytecode_pane.move_cursor(app.bytecode_pane.row_of_instruction(append.id), user=True)
         await pilot.pause()

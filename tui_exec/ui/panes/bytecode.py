@@ -66,7 +66,6 @@ class BytecodePane(LinePane):
         "bytecode-pane--opname",
         "bytecode-pane--label",
     }
-    kind = "instruction"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keyword
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -12,7 +11,6 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
@@ -109,8 +107,6 @@ class SourcePane(LinePane):
         Binding("ctrl+home", "file_edge(0)", "File start", show=False, id="source.top"),
         Binding("ctrl+end", "file_edge(1)", "File end", show=False, id="source.bottom"),
     ]
-
-    kind = "source"
 
     @dataclass
     class PointMoved(Message):
@@ -487,10 +483,3 @@ class SourcePane(LinePane):
             for s in text.render(self.app.console)
         ]
         return Strip(segments, text.cell_len)
-
-    def scroll_cursor_into_view(self) -> None:
-        """Scroll so the cursor shows (after a resize or a reload)."""
-        self.scroll_to_region(Region(0, self.cursor_row, 1, 1), animate=False, x_axis=False)
-
-    def marks_for(self, selection: Selection) -> tuple[Iterable[int], Iterable[int]]:
-        return (), ()

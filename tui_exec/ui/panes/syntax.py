@@ -48,8 +48,6 @@ class AstPane(Tree[int]):
         Binding("e", "expand_all_below", "Expand below", show=False, id="ast.expand_below"),
     ]
 
-    kind = "node"
-
     @dataclass
     class NodeMoved(Message):
         """The user moved the tree cursor onto AST node ``node_id``."""

@@ -21,7 +21,6 @@ class TokensPane(LinePane):
     """
 
     COMPONENT_CLASSES = LinePane.COMPONENT_CLASSES | {"tokens-pane--type"}
-    kind = "token"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -71,7 +70,3 @@ class TokensPane(LinePane):
     def row_for_cursor_from(self, selection: Selection) -> int | None:
         tokens = selection.links.tokens
         return tokens[0] if tokens else None
-
-    def token_id(self, row: int) -> int:
-        """The token shown on ``row``."""
-        return row
