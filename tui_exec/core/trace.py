@@ -101,7 +101,6 @@ class Recorder:
         self._lines_file = open(out_dir / LINES_FILE, "wb")  # noqa: SIM115
         self.stdout: CountingStream | None = None
         self.stderr: CountingStream | None = None
-        self.limit_hit = False
         self.on_limit: Callable[[], None] = lambda: None
 
     def step(self, code_id: int, offset: int) -> None:
@@ -111,14 +110,17 @@ class Recorder:
         if len(steps) >= _CHUNK:
             self.flush_steps()
 
-    def flush_steps(self) -> None:
+    def _write_steps(self) -> None:
+        """Append the buffered steps to the steps file (little-endian) and empty the buffer."""
         self.step_count += len(self.steps) // 2
         if sys.byteorder != "little":
             self.steps.byteswap()
         self.steps.tofile(self._steps_file)
         self.steps = array("I")
+
+    def flush_steps(self) -> None:
+        self._write_steps()
         if self.step_count >= self.max_steps:
-            self.limit_hit = True
             self.on_limit()
 
     def line(self, frame: types.FrameType, code_id: int, line: int) -> None:
@@ -165,11 +167,7 @@ class Recorder:
 
     def close(self) -> None:
         self.flush_lines()
-        self.step_count += len(self.steps) // 2
-        if sys.byteorder != "little":
-            self.steps.byteswap()
-        self.steps.tofile(self._steps_file)
-        self.steps = array("I")
+        self._write_steps()
         self._steps_file.close()
         self._lines_file.close()
 
@@ -268,32 +266,23 @@ def main(argv: list[str]) -> int:
         with open(out / RESULT_FILE, "w", encoding="utf-8") as handle:
             json.dump(result, handle)
 
-    def stop_at_limit() -> None:
-        # Ending the process here is the only way user code cannot catch and carry on.
-        remove()
-        recorder.close()
-        recorder.stdout.flush()  # type: ignore[union-attr]
-        recorder.stderr.flush()  # type: ignore[union-attr]
-        finish("step-limit", 0)
-        real_stdout.flush()
-        real_stderr.flush()
-        real_exit(0)
-
-    recorder.on_limit = stop_at_limit
     real_exit = os._exit
 
-    def recorded_exit(status: int) -> None:
-        # os._exit skips every finally and flush: save what was recorded first.
+    def save_and_exit(status: str, exit_code: int) -> None:
+        """Save everything recorded, then end the process at once."""
         remove()
         recorder.close()
         recorder.stdout.flush()  # type: ignore[union-attr]
         recorder.stderr.flush()  # type: ignore[union-attr]
-        finish("exited", status)
+        finish(status, exit_code)
         real_stdout.flush()
         real_stderr.flush()
-        real_exit(status)
+        real_exit(exit_code)
 
-    os._exit = recorded_exit  # type: ignore[assignment]
+    # At the step limit, ending the process is the only way user code cannot catch and
+    # carry on; and os._exit skips every finally and flush, so save before it too.
+    recorder.on_limit = lambda: save_and_exit("step-limit", 0)
+    os._exit = lambda status: save_and_exit("exited", status)  # type: ignore[assignment,return-value]
     main_module = types.ModuleType("__main__")
     main_module.__dict__.update(
         {"__file__": script_path, "__builtins__": builtins, "__cached__": None}

@@ -350,12 +350,6 @@ class SourcePane(LinePane):
 
     # -- rendering ---------------------------------------------------------------------------------
 
-    def _on_focus(self, event: object) -> None:
-        self.refresh_lines(self.cursor_row)
-
-    def _on_blur(self, event: object) -> None:
-        self.refresh_lines(self.cursor_row)
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._source_cache.clear()
