@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -27,6 +28,29 @@ from .styles import foreground
 
 # Above this many changed rows a full repaint is cheaper than computing which rows changed.
 _FULL_REPAINT = 2000
+# Rendered rows kept per pane: a few screens' worth, enough for scrolling back and forth.
+_CACHED_ROWS = 1024
+
+
+class RenderedRow(NamedTuple):
+    """A row's segments, cached instead of a Strip: each Strip carries seven caches of its own,
+    and tens of thousands of them made every full garbage collection take 100-300 ms."""
+
+    segments: list[Segment]
+    cell_length: int
+
+    @classmethod
+    def of(cls, text: Text, base: Style, console: Console) -> RenderedRow:
+        """Render ``text``, giving every segment the pane's colours under its own (an unstyled
+        segment would show the terminal's default background, and NO_COLOR needs a Style)."""
+        segments = [
+            Segment(seg.text, base + seg.style if seg.style else base)
+            for seg in text.render(console)
+        ]
+        return cls(segments, text.cell_len)
+
+    def strip(self) -> Strip:
+        return Strip(self.segments, self.cell_length)
 
 
 class LinePane(ScrollView, can_focus=True):
@@ -74,7 +98,7 @@ class LinePane(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._primary: frozenset[int] = frozenset()
         self._secondary: frozenset[int] = frozenset()
-        self._cache: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(2048)
+        self._cache: LRUCache[tuple[int, int, int, int], RenderedRow] = LRUCache(_CACHED_ROWS)
         self._generation = 0
         self._max_width = 0
         self._pending_rows: set[int] = set()
@@ -297,19 +321,12 @@ class LinePane(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         state = self._state(row)
         key = (row, state, self._generation, width if state else 0)
-        strip = self._cache.get(key)
-        if strip is None:
+        rendered = self._cache.get(key)
+        if rendered is None:
             text = self.row_text(row)
-            # Unstyled text must still carry the pane's colours, or terminals show their own.
-            text.style = base
             if state:
                 text.stylize(self._mark_style(state))
                 # Pad marked rows so the mark reads as a bar across the pane, not just the text.
                 text.pad_right(max(self._max_width, width) - text.cell_len)
-            segments = [
-                Segment(seg.text, base + seg.style if seg.style else base)
-                for seg in text.render(self.app.console)
-            ]
-            strip = Strip(segments, text.cell_len)
-            self._cache[key] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+            rendered = self._cache[key] = RenderedRow.of(text, base, self.app.console)
+        return rendered.strip().crop_extend(scroll_x, scroll_x + width, base)

@@ -10,17 +10,20 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.events import Click
 from textual.message import Message
 from textual.strip import Strip
 
 from ...core import Analysis, Span
 from ..selection import Selection
-from .base import LinePane
+from .base import LinePane, RenderedRow
 from .heat import WIDTH as HEAT_WIDTH
 from .heat import count_text, heat_style
 
 TAB_SIZE = 4
+# Prepared and rendered lines kept: a few screens' worth (see RenderedRow).
+_CACHED_LINES = 1024
 # Control characters would move the terminal's cursor: show their Unicode pictures instead.
 _CONTROL = {c: chr(0x2400 + c) for c in range(32)} | {0x7F: "\u2421"}
 _CONTROL.pop(9)  # tabs are expanded, not pictured
@@ -122,14 +125,14 @@ class SourcePane(LinePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._analysis: Analysis | None = None
-        self._lines: dict[int, _Line] = {}
+        self._lines: LRUCache[int, _Line] = LRUCache(_CACHED_LINES)
         self.cursor_col = 0
         self._goal_col = 0
         self._primary_span: Span | None = None
         self._secondary_span: Span | None = None
         self._error_spans: tuple[Span, ...] = ()
         self._gutter_width = 4
-        self._source_cache: dict[tuple[object, ...], Strip] = {}
+        self._source_cache: LRUCache[tuple[object, ...], RenderedRow] = LRUCache(_CACHED_LINES)
         self._line_counts: dict[int, int] | None = None
         self._hottest = 0
         self._number_width = 1
@@ -385,14 +388,12 @@ class SourcePane(LinePane):
         key = (row, is_cursor, cursor, primary, secondary, errors, self._generation)
         code = self._source_cache.get(key)
         if code is None:
-            if len(self._source_cache) > 4096:
-                self._source_cache.clear()
             code = self._source_cache[key] = self._render_code(
                 line, primary, secondary, errors, cursor
             )
         gutter = self._render_gutter(line, is_cursor, bool(errors))
         code_width = max(width - self._gutter_width, 0)
-        return Strip.join([gutter, code.crop_extend(scroll_x, scroll_x + code_width, base)])
+        return Strip.join([gutter, code.strip().crop_extend(scroll_x, scroll_x + code_width, base)])
 
     def _render_gutter(self, line: int, is_cursor: bool, has_error: bool) -> Strip:
         style = self.component_style(
@@ -429,7 +430,7 @@ class SourcePane(LinePane):
         secondary: tuple[int, int] | None,
         errors: tuple[tuple[int, int], ...],
         cursor: int,
-    ) -> Strip:
+    ) -> RenderedRow:
         assert self._analysis is not None
         prepared = self._line(line)
         # One extra cell at the end so a selected line break or end-of-line cursor is visible.
@@ -469,11 +470,4 @@ class SourcePane(LinePane):
                 start,
                 max(end, start + 1),
             )
-        # Every segment carries the pane's colours under its own: an unstyled one would show
-        # the terminal's default background (and NO_COLOR needs a Style on each).
-        base = self.rich_style
-        segments = [
-            Segment(s.text, base + s.style if s.style else base)
-            for s in text.render(self.app.console)
-        ]
-        return Strip(segments, text.cell_len)
+        return RenderedRow.of(text, self.rich_style, self.app.console)
