@@ -116,7 +116,7 @@ async def test_help_lists_every_key_and_closes() -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(f"{key} {what}" for _, keys in app.screen.groups for key, what in keys)
-        for words in ("Quit", "Go to line", "Maximize", "Reload", "Previous token", "Expand"):
+        for words in ("Quit", "Go to line", "Maximize", "Reload", "Previous token", "Unfold"):
             assert words in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -375,6 +375,8 @@ class TuiExecApp(App[int]):
     def on_line_pane_cursor_moved(self, message: LinePane.CursorMoved) -> None:
         if message.pane is self.tokens_pane:
             self.select("token", message.row)
+        elif message.pane is self.ast_pane:
+            self.select("node", self.ast_pane.node_at(message.row))
         elif message.pane is self.bytecode_pane:
             instruction = self.bytecode_pane.instruction_at(message.row)
             code = self.bytecode_pane.code_at(message.row)
@@ -382,9 +384,6 @@ class TuiExecApp(App[int]):
                 self.select("instruction", instruction)
             elif code is not None:
                 self.select("code", code)
-
-    def on_ast_pane_node_moved(self, message: AstPane.NodeMoved) -> None:
-        self.select("node", message.node_id)
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -455,11 +454,7 @@ class TuiExecApp(App[int]):
         yield "Run pane (after F5)", keys(RunPane.BINDINGS)
         yield (
             "AST pane",
-            keys(AstPane.BINDINGS)
-            + [
-                ("up / down", "Previous / next node"),
-                ("enter / space", "Expand or collapse"),
-            ],
+            [("up / down, pgup / pgdn, home / end", "Move between nodes")] + keys(AstPane.BINDINGS),
         )
 
     def action_search(self) -> None:
@@ -485,7 +480,7 @@ class TuiExecApp(App[int]):
     def _search(self, term: str, *, backwards: bool, skip_current: bool) -> None:
         panel = self._focused_panel()
         view = panel.view if panel is not None else self.source_pane
-        if not isinstance(view, LinePane | AstPane) or not view.search(
+        if not isinstance(view, LinePane) or not view.search(
             term, backwards=backwards, skip_current=skip_current
         ):
             self.notify(f"Not found: {term!r}", severity="warning", timeout=3)

@@ -131,12 +131,16 @@ class LinePane(ScrollView, can_focus=True):
 
     def reset_rows(self, max_width: int) -> None:
         """Call after the rows changed (a new analysis)."""
-        self._generation += 1
-        self._cache.clear()
         self._primary = self._secondary = frozenset()
         self._max_width = max_width
-        self.virtual_size = Size(max_width, self.row_count)
+        self.rows_changed()
         self.set_reactive(LinePane.cursor_row, min(self.cursor_row, max(self.row_count - 1, 0)))
+
+    def rows_changed(self) -> None:
+        """Call after rows came or went; the caller re-marks (marks are row numbers)."""
+        self._generation += 1
+        self._cache.clear()
+        self.virtual_size = Size(self._max_width, self.row_count)
         self.refresh()
 
     def notify_style_update(self) -> None:
