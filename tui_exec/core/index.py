@@ -9,6 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .bytecode import CodeObject, Instruction
 from .intervals import IntervalIndex
@@ -45,6 +46,20 @@ def _key(start: int, end: int) -> int:
     return (start << 32) | end
 
 
+# Field getters for the NamedTuple records, C-speed over whole tuples of them.
+_token_span = itemgetter(Token._fields.index("span"))
+_node_span = itemgetter(Node._fields.index("span"))
+_node_depth = itemgetter(Node._fields.index("depth"))
+_instruction_span = itemgetter(Instruction._fields.index("span"))
+
+
+def _offsets(at: list[int], spans: list[Span | None]) -> tuple[array[int], array[int]]:
+    """Start and end character offsets of ``spans`` (-1 for a missing span)."""
+    starts = array("q", [at[s[0]] + s[1] if s is not None else -1 for s in spans])
+    ends = array("q", [at[s[2]] + s[3] if s is not None else -1 for s in spans])
+    return starts, ends
+
+
 class SpanIndex:
     """Answers every "what matches this?" question between source, tokens, AST and bytecode."""
 
@@ -66,52 +81,36 @@ class SpanIndex:
         # Offsets live in compact arrays (8 bytes each, no int objects): an analysis of 20k
         # lines holds several hundred thousand of them. -1 marks "no position".
         # Tokens never overlap and come in source order: two sorted arrays answer every query.
-        self._token_starts = array("q", [at[s[0]] + s[1] for _, _, _, _, s in tokens])
-        self._token_ends = array("q", [at[s[2]] + s[3] for _, _, _, _, s in tokens])
+        self._token_starts, self._token_ends = _offsets(at, list(map(_token_span, tokens)))
 
-        # Extent: a node's own span, or for span-less nodes (arguments, Module) the range its
-        # positioned descendants cover.
-        node_starts = array("q", [-1]) * len(nodes)
-        node_ends = array("q", [-1]) * len(nodes)
-        depths = [n.depth for n in nodes]
-        self._node_by_span: dict[int, int] = {}
-        by_span = self._node_by_span
-        positioned: list[tuple[int, int, int]] = []
+        # Comprehensions, not loops with statements: this runs on 100k+ records per analysis.
+        node_starts, node_ends = _offsets(at, list(map(_node_span, nodes)))
+        positioned_nodes = [i for i, start in enumerate(node_starts) if start >= 0]
+        # Of nodes sharing a span (Expr and its Call) keep the deepest (then the last): a
+        # stable sort by depth makes it the one a dict keeps.
+        depths = list(map(_node_depth, nodes))
+        self._node_by_span: dict[int, int] = {
+            _key(node_starts[i], node_ends[i]): i
+            for i in sorted(positioned_nodes, key=depths.__getitem__)
+        }
+        self._node_index = IntervalIndex(
+            [(node_starts[i], node_ends[i], i) for i in positioned_nodes]
+        )
+        # Extent of a span-less node (arguments, Module, comprehension): the range its
+        # positioned descendants (ids id+1 .. end-1) cover.
         for node in nodes:
-            ns = node.span
-            if ns is None:
-                continue
-            start, end = at[ns[0]] + ns[1], at[ns[2]] + ns[3]
-            node_id = node.id
-            node_starts[node_id], node_ends[node_id] = start, end
-            positioned.append((start, end, node_id))
-            key = _key(start, end)
-            # Of nodes sharing a span (Expr and its Call) keep the deepest.
-            if (other := by_span.get(key)) is None or depths[other] <= depths[node_id]:
-                by_span[key] = node_id
-        for node in reversed(nodes):
-            parent = node.parent
-            me = node.id
-            if parent is None or nodes[parent].span is not None or node_starts[me] < 0:
-                continue
-            if node_starts[parent] < 0:
-                node_starts[parent], node_ends[parent] = node_starts[me], node_ends[me]
-            else:
-                node_starts[parent] = min(node_starts[parent], node_starts[me])
-                node_ends[parent] = max(node_ends[parent], node_ends[me])
+            if node.span is None and node.end > node.id + 1:
+                inner = [i for i in range(node.id + 1, node.end) if node_starts[i] >= 0]
+                if inner:
+                    node_starts[node.id] = min(node_starts[i] for i in inner)
+                    node_ends[node.id] = max(node_ends[i] for i in inner)
         self._node_starts, self._node_ends = node_starts, node_ends
-        self._node_index = IntervalIndex(positioned)
 
-        ins_starts = array("q", [-1]) * len(instructions)
-        ins_ends = array("q", [-1]) * len(instructions)
-        positioned = []
-        for ins in instructions:
-            if (s := ins.span) is not None:
-                start, end = at[s[0]] + s[1], at[s[2]] + s[3]
-                ins_starts[ins.id], ins_ends[ins.id] = start, end
-                positioned.append((start, end, ins.id))
+        ins_starts, ins_ends = _offsets(at, list(map(_instruction_span, instructions)))
         self._ins_starts, self._ins_ends = ins_starts, ins_ends
-        self._instruction_index = IntervalIndex(positioned)
+        self._instruction_index = IntervalIndex(
+            [(start, ins_ends[i], i) for i, start in enumerate(ins_starts) if start >= 0]
+        )
         self._names: dict[str, list[int]] | None = None
 
     # -- conversions -------------------------------------------------------------------------

@@ -12,22 +12,15 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 
-class _Level:
-    """Siblings none of which contains another: starts and ends both strictly increase."""
-
-    __slots__ = ("starts", "ends", "ids")
-
-    def __init__(self) -> None:
-        # Arrays, not lists: no int object per entry (an index holds ~100k of them).
-        self.starts = array("q")
-        self.ends = array("q")
-        self.ids = array("q")
-
-
 class IntervalIndex:
-    """Answers containment queries over intervals given as (start, end, id)."""
+    """Answers containment queries over intervals given as (start, end, id).
 
-    __slots__ = ("_top", "_children", "_size")
+    Each interval's children (the intervals it contains that no other child contains) form a
+    level whose starts and ends both strictly increase. All levels live in three flat arrays,
+    grouped by parent, so building is one pass plus two sorts, with no object per level.
+    """
+
+    __slots__ = ("_starts", "_ends", "_ids", "_slots", "_parents", "_top_count")
 
     def __init__(self, intervals: Iterable[tuple[int, int, int]]) -> None:
         items = intervals if isinstance(intervals, list) else list(intervals)
@@ -35,43 +28,51 @@ class IntervalIndex:
         # One integer key per item sorts far faster than a tuple key.
         keys = [(start << 32) | (0xFFFFFFFF - end) for start, end, _ in items]
         ordered = [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
-        self._size = len(ordered)
-        self._top = _Level()
-        self._children: dict[int, _Level] = {}
-        open_ends: list[int] = []  # the chain of intervals containing the current one
-        open_ids: list[int] = []
-        children = self._children
-        top = self._top
-        for start, end, ident in ordered:
-            while open_ends and open_ends[-1] < end:
+        ends = [end for _, end, _ in ordered]
+        # parents[slot]: the slot of the innermost interval containing this one (-1: none).
+        parents: list[int] = []
+        open_ends: list[int] = [1 << 62]  # a sentinel containing everything
+        open_slots: list[int] = [-1]
+        for slot, end in enumerate(ends):
+            while open_ends[-1] < end:
                 open_ends.pop()
-                open_ids.pop()
-            if open_ids:
-                level = children.get(open_ids[-1])
-                if level is None:
-                    level = children[open_ids[-1]] = _Level()
-            else:
-                level = top
-            level.starts.append(start)
-            level.ends.append(end)
-            level.ids.append(ident)
+                open_slots.pop()
+            parents.append(open_slots[-1])
             open_ends.append(end)
-            open_ids.append(ident)
+            open_slots.append(slot)
+        # Group by parent (a stable sort keeps each level in start order). Arrays, not lists:
+        # no int object per entry (an index holds ~100k of them).
+        grouped = sorted(range(len(ordered)), key=parents.__getitem__)
+        self._starts = array("q", [ordered[i][0] for i in grouped])
+        self._ends = array("q", [ends[i] for i in grouped])
+        self._ids = array("q", [ordered[i][2] for i in grouped])
+        self._slots = array("q", grouped)
+        self._parents = array("q", [parents[i] for i in grouped])
+        self._top_count = bisect_right(self._parents, -1)
+
+    def _children(self, slot: int) -> tuple[int, int] | None:
+        """The [lo, hi) range of the level under ``slot``; None when it contains nothing."""
+        parents = self._parents
+        lo = bisect_left(parents, slot, self._top_count)
+        if lo < len(parents) and parents[lo] == slot:
+            return lo, bisect_right(parents, slot, lo)
+        return None
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._ids)
 
     def containing_point(self, point: int) -> list[int]:
         """Ids of intervals with start <= point < end, outermost first."""
         found: list[int] = []
-        level: _Level | None = self._top
-        pending: list[_Level] = []
+        starts, ends, ids, slots = self._starts, self._ends, self._ids, self._slots
+        level: tuple[int, int] | None = (0, self._top_count)
+        pending: list[tuple[int, int]] = []
         while level is not None:
-            starts, ends, ids = level.starts, level.ends, level.ids
-            i = bisect_right(starts, point) - 1
-            while i >= 0 and ends[i] > point:
+            lo, hi = level
+            i = bisect_right(starts, point, lo, hi) - 1
+            while i >= lo and ends[i] > point:
                 found.append(ids[i])
-                child = self._children.get(ids[i])
+                child = self._children(slots[i])
                 if child is not None:
                     pending.append(child)
                 i -= 1
@@ -81,14 +82,14 @@ class IntervalIndex:
     def enclosing(self, start: int, end: int) -> list[int]:
         """Ids of intervals with start' <= start and end <= end' (equal spans count)."""
         found: list[int] = []
-        pending: list[_Level] = [self._top]
+        starts, ends, ids, slots = self._starts, self._ends, self._ids, self._slots
+        pending: list[tuple[int, int]] = [(0, self._top_count)]
         while pending:
-            level = pending.pop()
-            starts, ends, ids = level.starts, level.ends, level.ids
-            i = bisect_right(starts, start) - 1
-            while i >= 0 and ends[i] >= end:
+            lo, hi = pending.pop()
+            i = bisect_right(starts, start, lo, hi) - 1
+            while i >= lo and ends[i] >= end:
                 found.append(ids[i])
-                child = self._children.get(ids[i])
+                child = self._children(slots[i])
                 if child is not None:
                     pending.append(child)
                 i -= 1
@@ -97,37 +98,36 @@ class IntervalIndex:
     def inside(self, start: int, end: int) -> list[int]:
         """Ids of intervals with start <= start' and end' <= end."""
         found: list[int] = []
-        pending: list[_Level] = [self._top]
-        children = self._children
+        starts, ends, slots = self._starts, self._ends, self._slots
+        pending: list[tuple[int, int]] = [(0, self._top_count)]
         while pending:
-            level = pending.pop()
-            starts, ends, ids = level.starts, level.ends, level.ids
-            first = bisect_left(starts, start)
+            lo, hi = pending.pop()
+            first = bisect_left(starts, start, lo, hi)
             # Earlier siblings that reach into the range may hold answers among their children.
             j = first - 1
-            while j >= 0 and ends[j] >= start:
-                child = children.get(ids[j])
+            while j >= lo and ends[j] >= start:
+                child = self._children(slots[j])
                 if child is not None:
                     pending.append(child)
                 j -= 1
             i = first
-            count = len(starts)
-            while i < count and starts[i] <= end:
+            while i < hi and starts[i] <= end:
                 if ends[i] <= end:
-                    self._collect_subtree(ids[i], found)
+                    self._collect_subtree(i, found)
                 else:
-                    child = children.get(ids[i])
+                    child = self._children(slots[i])
                     if child is not None:
                         pending.append(child)
                 i += 1
         return found
 
-    def _collect_subtree(self, ident: int, found: list[int]) -> None:
-        stack = [ident]
-        children = self._children
+    def _collect_subtree(self, position: int, found: list[int]) -> None:
+        """Append the id at ``position`` and every id nested under it, preorder."""
+        stack = [position]
+        ids, slots = self._ids, self._slots
         while stack:
             current = stack.pop()
-            found.append(current)
-            child = children.get(current)
+            found.append(ids[current])
+            child = self._children(slots[current])
             if child is not None:
-                stack.extend(child.ids)
+                stack.extend(range(child[0], child[1]))
