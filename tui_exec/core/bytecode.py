@@ -63,6 +63,9 @@ class CodeObject:
         return range(self.first_instruction, self.end_instruction)
 
 
+_NO_POSITION: tuple[None, None, None, None] = (None, None, None, None)
+
+
 def walk_code(module: CodeType) -> list[tuple[CodeType, int | None]]:
     """Every code object under ``module`` (co_consts recursion), parents first, with parent ids."""
     found: list[tuple[CodeType, int | None]] = []
@@ -88,25 +91,22 @@ def disassemble(
     span_of = source.span_from_bytes
     non_ascii = source.non_ascii_lines
     is_313 = sys.version_info >= (3, 13)
+    new = tuple.__new__  # NamedTuple._make without its length check: see tokens._collect
+    append = rows.append
     for code_id, (code, _parent) in enumerate(codes):
         first = len(rows)
         for ins in dis.get_instructions(code):
-            pos = ins.positions
-            line = pos.lineno if pos is not None else None
-            span: Span | None = None
-            if (
-                pos is not None
-                and pos.lineno is not None
-                and pos.end_lineno is not None
-                and pos.col_offset is not None
-                and pos.end_col_offset is not None
-            ):
-                if pos.lineno in non_ascii or pos.end_lineno in non_ascii:
-                    span = span_of(pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
-                else:  # byte columns are character columns: skip the conversion
-                    span = Span(pos.lineno, pos.col_offset, pos.end_lineno, pos.end_col_offset)
+            line, end_line, col, end_col = ins.positions or _NO_POSITION
+            span: Span | None
+            if line is None or end_line is None or col is None or end_col is None:
+                span = None  # none, or a partial position (3.11 gives some)
+            elif line in non_ascii or end_line in non_ascii:
+                span = span_of(line, col, end_line, end_col)
+            else:  # byte columns are character columns: skip the conversion
+                span = new(Span, (line, col, end_line, end_col))
             argval = ins.argval
             argrepr = ins.argrepr
+            opname = ins.opname
             if isinstance(argval, CodeType):
                 # dis prints the object's address, which changes on every run.
                 argrepr = f"<code object {argval.co_name}, line {argval.co_firstlineno}>"
@@ -119,24 +119,25 @@ def disassemble(
                 jump_target = argval if ins.opcode in _JUMP_OPCODES else None
                 starts_line = ins.starts_line is not None
             operands = (
-                tuple(argval)
-                if ins.opname in SUPERINSTRUCTIONS and isinstance(argval, tuple)
-                else ()
+                tuple(argval) if opname in SUPERINSTRUCTIONS and isinstance(argval, tuple) else ()
             )
-            rows.append(
-                Instruction(
-                    len(rows),
-                    code_id,
-                    ins.offset,
-                    ins.opname,
-                    ins.arg,
-                    argrepr,
-                    jump_target,
-                    line,
-                    starts_line,
-                    ins.is_jump_target,
-                    span,
-                    operands,
+            append(
+                new(
+                    Instruction,
+                    (
+                        len(rows),
+                        code_id,
+                        ins.offset,
+                        opname,
+                        ins.arg,
+                        argrepr,
+                        jump_target,
+                        line,
+                        starts_line,
+                        ins.is_jump_target,
+                        span,
+                        operands,
+                    ),
                 )
             )
         bounds.append((first, len(rows)))

@@ -103,6 +103,8 @@ def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
     span_of = source.span_from_bytes
     non_ascii = source.non_ascii_lines
     AST = ast.AST
+    shapes = _SHAPES
+    new = tuple.__new__  # NamedTuple._make without its length check: see tokens._collect
     # A stack rather than recursion: deeply nested programs must not overflow Python's stack.
     stack: list[tuple[ast.AST, int | None, str | None, int | None, int]] = [
         (tree, None, None, None, 0)
@@ -111,14 +113,14 @@ def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
     while stack:
         node, parent, field, index, depth = pop()
         me = len(rows)
-        shape = _shape(type(node))
+        shape = shapes.get(type(node)) or _shape(type(node))
         span: Span | None = None
         if shape.positioned and (end_line := node.end_lineno) is not None:  # type: ignore[attr-defined]
             line = node.lineno  # type: ignore[attr-defined]
             if line in non_ascii or end_line in non_ascii:
                 span = span_of(line, node.col_offset, end_line, node.end_col_offset)  # type: ignore[attr-defined]
             else:  # byte columns are character columns: skip the conversion
-                span = Span(line, node.col_offset, end_line, node.end_col_offset)  # type: ignore[attr-defined]
+                span = new(Span, (line, node.col_offset, end_line, node.end_col_offset))  # type: ignore[attr-defined]
         append(
             (
                 shape.name,
@@ -149,13 +151,16 @@ def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
         if parent is not None and ends[me] > ends[parent]:
             ends[parent] = ends[me]
     return tuple(
-        Node(i, kind, parent, field, index, span, depth, ends[i], detail)
+        new(Node, (i, kind, parent, field, index, span, depth, ends[i], detail))
         for i, (kind, parent, field, index, span, depth, detail) in enumerate(rows)
     )
 
 
 def _detail(node: ast.AST, kind: str) -> str:
     """The few scalar facts that make a node recognisable in a tree."""
+    # The two commonest kinds (half of all nodes) first, without the general machinery.
+    if kind == "Name":
+        return f"{_short(repr(node.id))} {type(node.ctx).__name__}"  # type: ignore[attr-defined]
     parts: list[str] = []
     if kind == "Constant":
         parts.append(_short(repr(node.value)))  # type: ignore[attr-defined]

@@ -72,6 +72,9 @@ def _collect(lines: list[str], rows: list[Token]) -> TokenizeProblem | None:
     names = tok_name
     exact_types = EXACT_TOKEN_TYPES
     op = OP
+    # Records are built with tuple.__new__, as NamedTuple._make does but without its length
+    # check: half the cost of calling the class (its generated __new__ parses arguments).
+    new = tuple.__new__
     try:
         # Unpacked by hand: TokenInfo.exact_type is a property, costly at 100k tokens.
         for tok_type, string, (sl, sc), (el, ec), _line in tokenize.generate_tokens(
@@ -79,7 +82,7 @@ def _collect(lines: list[str], rows: list[Token]) -> TokenizeProblem | None:
         ):
             type_name = names[tok_type]
             exact = names[exact_types.get(string, op)] if tok_type == op else type_name
-            append(Token(len(rows), type_name, exact, string, Span(sl, sc, el, ec)))
+            append(new(Token, (len(rows), type_name, exact, string, new(Span, (sl, sc, el, ec)))))
     except tokenize.TokenError as exc:
         message = str(exc.args[0]) if exc.args else "tokenize error"
         where = exc.args[1] if len(exc.args) > 1 else None
