@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
+from itertools import accumulate, repeat
 
 
 class IntervalIndex:
     """Answers containment queries over intervals given as (start, end, id).
 
     Each interval's children (the intervals it contains that no other child contains) form a
-    level whose starts and ends both strictly increase. All levels live in three flat arrays,
+    level whose starts and ends both strictly increase. All levels live in flat arrays,
     grouped by parent, so building is one pass plus two sorts, with no object per level.
     """
 
-    __slots__ = ("_starts", "_ends", "_ids", "_slots", "_parents", "_top_count")
+    __slots__ = ("_starts", "_ends", "_ids", "_slots", "_child_starts")
 
     def __init__(self, intervals: Iterable[tuple[int, int, int]]) -> None:
         items = intervals if isinstance(intervals, list) else list(intervals)
@@ -47,16 +49,13 @@ class IntervalIndex:
         self._ends = array("q", [ends[i] for i in grouped])
         self._ids = array("q", [ordered[i][2] for i in grouped])
         self._slots = array("q", grouped)
-        self._parents = array("q", [parents[i] for i in grouped])
-        self._top_count = bisect_right(self._parents, -1)
-
-    def _children(self, slot: int) -> tuple[int, int] | None:
-        """The [lo, hi) range of the level under ``slot``; None when it contains nothing."""
-        parents = self._parents
-        lo = bisect_left(parents, slot, self._top_count)
-        if lo < len(parents) and parents[lo] == slot:
-            return lo, bisect_right(parents, slot, lo)
-        return None
+        # The level under slot s is [_child_starts[s], _child_starts[s + 1]) of those arrays:
+        # prefix sums of child counts, all at C speed. _child_starts[-1] closes the top level.
+        counts = Counter(parents)
+        self._child_starts = array(
+            "q", accumulate(map(counts.get, range(len(ordered)), repeat(0)), initial=counts[-1])
+        )
+        self._child_starts.append(counts[-1])
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -65,16 +64,17 @@ class IntervalIndex:
         """Ids of intervals with start <= point < end, outermost first."""
         found: list[int] = []
         starts, ends, ids, slots = self._starts, self._ends, self._ids, self._slots
-        level: tuple[int, int] | None = (0, self._top_count)
+        cs = self._child_starts  # the level under slot s: [cs[s], cs[s + 1])
+        level: tuple[int, int] | None = (0, self._child_starts[-1])
         pending: list[tuple[int, int]] = []
         while level is not None:
             lo, hi = level
             i = bisect_right(starts, point, lo, hi) - 1
             while i >= lo and ends[i] > point:
                 found.append(ids[i])
-                child = self._children(slots[i])
-                if child is not None:
-                    pending.append(child)
+                slot = slots[i]
+                if cs[slot] < cs[slot + 1]:
+                    pending.append((cs[slot], cs[slot + 1]))
                 i -= 1
             level = pending.pop() if pending else None
         return found
@@ -83,15 +83,16 @@ class IntervalIndex:
         """Ids of intervals with start' <= start and end <= end' (equal spans count)."""
         found: list[int] = []
         starts, ends, ids, slots = self._starts, self._ends, self._ids, self._slots
-        pending: list[tuple[int, int]] = [(0, self._top_count)]
+        cs = self._child_starts  # the level under slot s: [cs[s], cs[s + 1])
+        pending: list[tuple[int, int]] = [(0, self._child_starts[-1])]
         while pending:
             lo, hi = pending.pop()
             i = bisect_right(starts, start, lo, hi) - 1
             while i >= lo and ends[i] >= end:
                 found.append(ids[i])
-                child = self._children(slots[i])
-                if child is not None:
-                    pending.append(child)
+                slot = slots[i]
+                if cs[slot] < cs[slot + 1]:
+                    pending.append((cs[slot], cs[slot + 1]))
                 i -= 1
         return found
 
@@ -99,35 +100,35 @@ class IntervalIndex:
         """Ids of intervals with start <= start' and end' <= end."""
         found: list[int] = []
         starts, ends, slots = self._starts, self._ends, self._slots
-        pending: list[tuple[int, int]] = [(0, self._top_count)]
+        cs = self._child_starts
+        pending: list[tuple[int, int]] = [(0, self._child_starts[-1])]
         while pending:
             lo, hi = pending.pop()
             first = bisect_left(starts, start, lo, hi)
             # Earlier siblings that reach into the range may hold answers among their children.
             j = first - 1
             while j >= lo and ends[j] >= start:
-                child = self._children(slots[j])
-                if child is not None:
-                    pending.append(child)
+                slot = slots[j]
+                if cs[slot] < cs[slot + 1]:
+                    pending.append((cs[slot], cs[slot + 1]))
                 j -= 1
             i = first
             while i < hi and starts[i] <= end:
                 if ends[i] <= end:
                     self._collect_subtree(i, found)
                 else:
-                    child = self._children(slots[i])
-                    if child is not None:
-                        pending.append(child)
+                    slot = slots[i]
+                    if cs[slot] < cs[slot + 1]:
+                        pending.append((cs[slot], cs[slot + 1]))
                 i += 1
         return found
 
     def _collect_subtree(self, position: int, found: list[int]) -> None:
         """Append the id at ``position`` and every id nested under it, preorder."""
         stack = [position]
-        ids, slots = self._ids, self._slots
+        ids, slots, cs = self._ids, self._slots, self._child_starts
         while stack:
             current = stack.pop()
             found.append(ids[current])
-            child = self._children(slots[current])
-            if child is not None:
-                stack.extend(range(child[0], child[1]))
+            slot = slots[current]
+            stack.extend(range(cs[slot], cs[slot + 1]))
