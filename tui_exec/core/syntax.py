@@ -70,7 +70,8 @@ class _Shape(NamedTuple):
     """What walk() needs to know about one AST class, looked up once per class."""
 
     name: str
-    fields: tuple[str, ...]
+    fields_reversed: tuple[str, ...]
+    """The class's fields last first: children are pushed on a stack, so they pop in order."""
     positioned: bool
     detailed: bool
 
@@ -86,7 +87,7 @@ def _shape(cls: type) -> _Shape:
         name = cls.__name__
         shape = _SHAPES[cls] = _Shape(
             name,
-            tuple(getattr(cls, "_fields", ())),
+            tuple(reversed(getattr(cls, "_fields", ()))),
             "end_lineno" in getattr(cls, "_attributes", ()),
             name == "Constant"
             or name in _DETAIL_FIELDS
@@ -109,7 +110,7 @@ def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
     stack: list[tuple[ast.AST, int | None, str | None, int | None, int]] = [
         (tree, None, None, None, 0)
     ]
-    pop = stack.pop
+    pop, push = stack.pop, stack.append
     while stack:
         node, parent, field, index, depth = pop()
         me = len(rows)
@@ -132,18 +133,15 @@ def walk(tree: ast.AST, source: Source) -> tuple[Node, ...]:
                 _detail(node, shape.name) if shape.detailed else "",
             )
         )
-        children: list[tuple[ast.AST, int | None, str | None, int | None, int]] = []
-        for name in shape.fields:
+        below = depth + 1
+        for name in shape.fields_reversed:
             value = getattr(node, name, None)
             if isinstance(value, AST):
-                children.append((value, me, name, None, depth + 1))
+                push((value, me, name, None, below))
             elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, AST):
-                        children.append((item, me, name, i, depth + 1))
-        if children:
-            children.reverse()
-            stack.extend(children)
+                for i in range(len(value) - 1, -1, -1):
+                    if isinstance(item := value[i], AST):
+                        push((item, me, name, i, below))
     count = len(rows)
     ends = list(range(1, count + 1))
     for me in range(count - 1, 0, -1):
