@@ -50,6 +50,7 @@ def _key(start: int, end: int) -> int:
 _token_span = itemgetter(Token._fields.index("span"))
 _node_span = itemgetter(Node._fields.index("span"))
 _node_depth = itemgetter(Node._fields.index("depth"))
+_node_subtree_end = itemgetter(Node._fields.index("end"))
 _instruction_span = itemgetter(Instruction._fields.index("span"))
 
 
@@ -90,26 +91,25 @@ class SpanIndex:
         # stable sort by depth makes it the one a dict keeps.
         depths = list(map(_node_depth, nodes))
         self._node_by_span: dict[int, int] = {
-            _key(node_starts[i], node_ends[i]): i
+            (node_starts[i] << 32) | node_ends[i]: i  # _key(), inlined
             for i in sorted(positioned_nodes, key=depths.__getitem__)
         }
-        self._node_index = IntervalIndex(
-            [(node_starts[i], node_ends[i], i) for i in positioned_nodes]
-        )
+        self._node_index = IntervalIndex(positioned_nodes, node_starts, node_ends)
         # Extent of a span-less node (arguments, Module, comprehension): the range its
-        # positioned descendants (ids id+1 .. end-1) cover.
-        for node in nodes:
-            if node.span is None and node.end > node.id + 1:
-                inner = [i for i in range(node.id + 1, node.end) if node_starts[i] >= 0]
-                if inner:
-                    node_starts[node.id] = min(node_starts[i] for i in inner)
-                    node_ends[node.id] = max(node_ends[i] for i in inner)
+        # positioned descendants (ids id+1 .. end-1) cover. Descendants without a span are
+        # still -1 here (outer nodes come first), which min/max leave out.
+        subtree_ends = list(map(_node_subtree_end, nodes))
+        for i in [i for i, start in enumerate(node_starts) if start < 0]:
+            stop = subtree_ends[i]
+            if stop > i + 1 and (inner := [s for s in node_starts[i + 1 : stop] if s >= 0]):
+                node_starts[i] = min(inner)
+                node_ends[i] = max(node_ends[i + 1 : stop])
         self._node_starts, self._node_ends = node_starts, node_ends
 
         ins_starts, ins_ends = _offsets(at, list(map(_instruction_span, instructions)))
         self._ins_starts, self._ins_ends = ins_starts, ins_ends
         self._instruction_index = IntervalIndex(
-            [(start, ins_ends[i], i) for i, start in enumerate(ins_starts) if start >= 0]
+            [i for i, start in enumerate(ins_starts) if start >= 0], ins_starts, ins_ends
         )
         self._names: dict[str, list[int]] | None = None
 

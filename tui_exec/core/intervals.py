@@ -10,12 +10,12 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from itertools import accumulate, repeat
 
 
 class IntervalIndex:
-    """Answers containment queries over intervals given as (start, end, id).
+    """Answers containment queries over intervals [start, end) named by integer ids.
 
     Each interval's children (the intervals it contains that no other child contains) form a
     level whose starts and ends both strictly increase. All levels live in flat arrays,
@@ -24,18 +24,21 @@ class IntervalIndex:
 
     __slots__ = ("_starts", "_ends", "_ids", "_slots", "_child_starts")
 
-    def __init__(self, intervals: Iterable[tuple[int, int, int]]) -> None:
-        items = intervals if isinstance(intervals, list) else list(intervals)
+    def __init__(self, ids: Sequence[int], starts: Sequence[int], ends: Sequence[int]) -> None:
+        """Index the intervals ``[starts[i], ends[i])`` for each ``i`` in ``ids``.
+
+        ``starts`` and ``ends`` are indexed by id (the span index's offset arrays, holes and
+        all), so no tuple is built per interval; queries answer with ids.
+        """
         # Sort by start, longest first, so that every interval follows those containing it.
         # One integer key per item sorts far faster than a tuple key.
-        keys = [(start << 32) | (0xFFFFFFFF - end) for start, end, _ in items]
-        ordered = [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
-        ends = [end for _, end, _ in ordered]
+        keys = [(starts[i] << 32) | (0xFFFFFFFF - ends[i]) for i in ids]
+        by_start = list(map(ids.__getitem__, sorted(range(len(ids)), key=keys.__getitem__)))
         # parents[slot]: the slot of the innermost interval containing this one (-1: none).
         parents: list[int] = []
         open_ends: list[int] = [1 << 62]  # a sentinel containing everything
         open_slots: list[int] = [-1]
-        for slot, end in enumerate(ends):
+        for slot, end in enumerate(map(ends.__getitem__, by_start)):
             while open_ends[-1] < end:
                 open_ends.pop()
                 open_slots.pop()
@@ -44,16 +47,17 @@ class IntervalIndex:
             open_slots.append(slot)
         # Group by parent (a stable sort keeps each level in start order). Arrays, not lists:
         # no int object per entry (an index holds ~100k of them).
-        grouped = sorted(range(len(ordered)), key=parents.__getitem__)
-        self._starts = array("q", [ordered[i][0] for i in grouped])
-        self._ends = array("q", [ends[i] for i in grouped])
-        self._ids = array("q", [ordered[i][2] for i in grouped])
+        grouped = sorted(range(len(by_start)), key=parents.__getitem__)
+        grouped_ids = list(map(by_start.__getitem__, grouped))
+        self._starts = array("q", map(starts.__getitem__, grouped_ids))
+        self._ends = array("q", map(ends.__getitem__, grouped_ids))
+        self._ids = array("q", grouped_ids)
         self._slots = array("q", grouped)
         # The level under slot s is [_child_starts[s], _child_starts[s + 1]) of those arrays:
         # prefix sums of child counts, all at C speed. _child_starts[-1] closes the top level.
         counts = Counter(parents)
         self._child_starts = array(
-            "q", accumulate(map(counts.get, range(len(ordered)), repeat(0)), initial=counts[-1])
+            "q", accumulate(map(counts.get, range(len(grouped)), repeat(0)), initial=counts[-1])
         )
         self._child_starts.append(counts[-1])
 
