@@ -23,6 +23,7 @@ from ..core.run import ProgramRun, RunLimits, RunResult
 from ..core.source import decode
 from .messages import AnalysisProgress, AnalysisReady, ReloadFailed, RunFinished, RunProgress
 from .panes import AstPane, BytecodePane, LinePane, SourcePane, TokensPane
+from .panes.layouts import layout_panes
 from .panes.run import OutputPane, RunPane, Timeline
 from .screens import HelpScreen, PromptScreen
 from .selection import Origin, Selection
@@ -33,10 +34,11 @@ WIDE_MIN_WIDTH = 120
 WIDE_MIN_HEIGHT = 34
 WATCH_INTERVAL = 1.0
 _STAGE_STEPS = {
-    "tokenize": "tokenizing (1/4)",
-    "parse": "parsing and compiling (2/4)",
-    "disassemble": "disassembling (3/4)",
-    "index": "linking the stages (4/4)",
+    "tokenize": "tokenizing (1/5)",
+    "parse": "parsing and compiling (2/5)",
+    "disassemble": "disassembling (3/5)",
+    "index": "linking the stages (4/5)",
+    "layout": "laying out the panes (5/5)",
 }
 
 
@@ -228,7 +230,8 @@ class TuiExecApp(App[int]):
             self.post_message(AnalysisProgress(stage))  # thread-safe, unlike widget calls
 
         analysis = analyze(data, name, on_stage=report)
-        self.post_message(AnalysisReady(analysis, reloaded))
+        report("layout")
+        self.post_message(AnalysisReady(analysis, reloaded, layout_panes(analysis)))
 
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
         if self.analysis is None:
@@ -255,10 +258,11 @@ class TuiExecApp(App[int]):
             panel.view.loading = False
         if self.focused is None:
             self.source_pane.focus()
-        self.source_pane.show_analysis(analysis)
-        self.tokens_pane.show_analysis(analysis)
-        self.ast_pane.show_analysis(analysis)
-        self.bytecode_pane.show_analysis(analysis)
+        layouts = message.layouts
+        self.source_pane.show_analysis(analysis, layouts.source)
+        self.tokens_pane.show_analysis(analysis, layouts.tokens)
+        self.ast_pane.show_analysis(analysis, layouts.ast)
+        self.bytecode_pane.show_analysis(analysis, layouts.bytecode)
         self._show_stage_messages(analysis)
         self.query_one("#tokens", StagePanel).border_title = f"2 Tokens · {len(analysis.tokens):,}"
         self.query_one("#ast", StagePanel).border_title = f"3 AST · {len(analysis.nodes):,} nodes"

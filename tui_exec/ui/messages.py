@@ -11,6 +11,7 @@ from ..core import Analysis
 from ..core.run import RunResult
 
 if TYPE_CHECKING:
+    from .panes.layouts import PaneLayouts
     from .panes.run import Timeline
 
 
@@ -21,6 +22,8 @@ class AnalysisReady(Message):
     analysis: Analysis
     reloaded: bool
     """True when this replaces an earlier analysis of the same file."""
+    layouts: PaneLayouts
+    """The panes' rows and widths, laid out in the worker too."""
 
 
 @dataclass

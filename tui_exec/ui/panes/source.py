@@ -74,6 +74,29 @@ def _prepare(line: str) -> _Line:
     return _Line("".join(out), index if "\t" in line else None)
 
 
+@dataclass(frozen=True, slots=True)
+class SourceLayout:
+    """Gutter and line widths, measured off the UI thread."""
+
+    number_width: int
+    longest_line: int
+    """Cells in the longest line, tabs expanded and wide characters counted twice."""
+
+
+def layout_source(analysis: Analysis) -> SourceLayout:
+    """Measure the lines of ``analysis`` (pure: safe to call from a worker thread)."""
+    lines = analysis.source.lines
+    wide = analysis.source.non_ascii_lines | {n for n, t in enumerate(lines, 1) if "\t" in t}
+    longest = max(
+        (
+            cell_len(_prepare(text).text) if n in wide else len(text)
+            for n, text in enumerate(lines, 1)
+        ),
+        default=0,
+    )
+    return SourceLayout(len(str(max(len(lines), 1))), longest)
+
+
 class SourcePane(LinePane):
     """Read-only source with line numbers, syntax colours, the selection and the error marked.
 
@@ -139,25 +162,17 @@ class SourcePane(LinePane):
 
     # -- data ------------------------------------------------------------------------------------
 
-    def show_analysis(self, analysis: Analysis) -> None:
+    def show_analysis(self, analysis: Analysis, layout: SourceLayout | None = None) -> None:
         """Show the source of ``analysis``, keeping the cursor where it can."""
+        layout = layout or layout_source(analysis)
         self._analysis = analysis
         self._lines.clear()
         self._source_cache.clear()
         self._error_spans = tuple(e.span for e in analysis.errors if e.span is not None)
-        self._number_width = len(str(max(len(analysis.source.lines), 1)))
+        self._number_width = layout.number_width
         self._line_counts = None
         self._gutter_width = self._number_width + 3
-        source = analysis.source
-        wide = source.non_ascii_lines | {n for n, t in enumerate(source.lines, 1) if "\t" in t}
-        longest = max(
-            (
-                cell_len(self._line(n).text) if n in wide else len(text)
-                for n, text in enumerate(source.lines, 1)
-            ),
-            default=0,
-        )
-        self.reset_rows(self._gutter_width + longest + 1)
+        self.reset_rows(self._gutter_width + layout.longest_line + 1)
         self._primary_span = self._secondary_span = None
         line = min(self.cursor_row + 1, max(len(analysis.source.lines), 1))
         self.cursor_col = min(self.cursor_col, len(analysis.source.line_text(line)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from operator import itemgetter
 
 from rich.text import Text
@@ -10,6 +11,25 @@ from rich.text import Text
 from ...core import Analysis
 from ..selection import Selection
 from .base import LinePane
+
+
+@dataclass(frozen=True, slots=True)
+class TokensLayout:
+    """Column widths, measured off the UI thread (reprs of 500k tokens take a while)."""
+
+    span_width: int = 9
+    width: int = 0
+
+
+def layout_tokens(analysis: Analysis) -> TokensLayout:
+    """Measure the token rows of ``analysis`` (pure: safe to call from a worker thread)."""
+    lines = analysis.source.lines
+    widest_col = len(str(max(map(len, lines), default=0) + 1))
+    span_width = len(str(len(lines) + 1)) + 2 * widest_col + 3
+    # The longest string's repr is wide enough in practice; exact reprs of every token
+    # would cost far more.
+    longest = len(repr(max(map(itemgetter(3), analysis.tokens), key=len, default="")))
+    return TokensLayout(span_width, span_width + 12 + 16 + min(longest, 10_000))
 
 
 class TokensPane(LinePane):
@@ -27,18 +47,12 @@ class TokensPane(LinePane):
         self._analysis: Analysis | None = None
         self._span_width = 9
 
-    def show_analysis(self, analysis: Analysis) -> None:
-        """Render the tokens of ``analysis``."""
+    def show_analysis(self, analysis: Analysis, layout: TokensLayout | None = None) -> None:
+        """Show the tokens of ``analysis`` (``layout``: from :func:`layout_tokens`)."""
         self._analysis = analysis
-        tokens = analysis.tokens
-        lines = analysis.source.lines
-        widest_col = len(str(max((len(line) for line in lines), default=0) + 1))
-        self._span_width = len(str(len(lines) + 1)) + 2 * widest_col + 3
-        # The longest string's repr is wide enough in practice; exact reprs of 500k tokens
-        # would cost the UI thread a noticeable pause.
-        strings = list(map(itemgetter(3), tokens))
-        longest = len(repr(max(strings, key=len))) if strings else 0
-        self.reset_rows(self._span_width + 12 + 16 + min(longest, 10_000))
+        layout = layout or layout_tokens(analysis)
+        self._span_width = layout.span_width
+        self.reset_rows(layout.width)
 
     @property
     def row_count(self) -> int:
