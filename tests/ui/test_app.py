@@ -159,10 +159,14 @@ async def test_layout_stacks_on_small_terminals(size: tuple[int, int], narrow: b
         source = app.query_one("#source", StagePanel)
         tokens = app.query_one("#tokens", StagePanel)
         if narrow:
-            assert source.outer_size.height > tokens.outer_size.height == 3
-            await pilot.press("2")
+            # A stacked pane is its title and one row: the item matching the selection.
+            assert source.outer_size.height > tokens.outer_size.height == 2
+            assert app.tokens_pane.size.height == 1
+            await pilot.press("down", "down", "2")
             await pilot.pause()
             assert tokens.outer_size.height > source.outer_size.height
+            # The shrunken source pane shows the cursor's line, not the top of the file.
+            assert app.source_pane.scroll_offset.y == app.source_pane.cursor_row == 2
 
 
 async def test_marks_differ_without_colour() -> None:

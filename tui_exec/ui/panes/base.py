@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.events import Click
+from textual.events import Click, Resize
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -287,6 +287,11 @@ class LinePane(ScrollView, can_focus=True):
                 self.move_cursor(row, user=True)
                 return True
         return False
+
+    def on_resize(self, event: Resize) -> None:
+        # A stacked pane shrinks to one row when it loses focus: keep that row the cursor's,
+        # which is the item matching the selection, not whatever was at the top.
+        self.call_after_refresh(self.scroll_to_row, self.cursor_row)
 
     def _on_focus(self, event: object) -> None:
         self.refresh_lines(self.cursor_row)
