@@ -196,27 +196,27 @@ def _nesting_message(exc: BaseException) -> str:
 
 
 def _parser_span(exc: SyntaxError, source: Source) -> Span | None:
-    """Parser and tokenizer errors count 1-based *characters*; odd end values are guarded."""
-    if exc.lineno is None:
-        return None
-    line = exc.lineno
-    col = max((exc.offset or 1) - 1, 0)
-    end_line = exc.end_lineno if exc.end_lineno and exc.end_lineno >= line else line
-    end_col = (exc.end_offset - 1) if exc.end_offset and exc.end_offset > 0 else col + 1
-    if (end_line, end_col) <= (line, col):
-        end_line, end_col = line, col + 1
-    return Span(line, col, end_line, end_col)
+    """Parser and tokenizer errors count 1-based *characters*."""
+    return _error_span(exc, lambda line, col: col)
 
 
 def _compiler_span(exc: SyntaxError, source: Source) -> Span | None:
     """Compiler (symtable) errors count 1-based UTF-8 *bytes*: convert them to characters."""
+    return _error_span(exc, source.char_col)
+
+
+def _error_span(exc: SyntaxError, to_chars: Callable[[int, int], int]) -> Span | None:
+    """The span of a SyntaxError, its 0-based columns passed through ``to_chars(line, col)``.
+
+    Odd end values (missing, before the start, or 0) become a one-character span.
+    """
     if exc.lineno is None:
         return None
     line = exc.lineno
-    col = source.char_col(line, max((exc.offset or 1) - 1, 0))
+    col = to_chars(line, max((exc.offset or 1) - 1, 0))
     end_line = exc.end_lineno if exc.end_lineno and exc.end_lineno >= line else line
     if exc.end_offset and exc.end_offset > 0:
-        end_col = source.char_col(end_line, exc.end_offset - 1)
+        end_col = to_chars(end_line, exc.end_offset - 1)
     else:
         end_line, end_col = line, col + 1
     if (end_line, end_col) <= (line, col):
