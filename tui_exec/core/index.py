@@ -127,13 +127,16 @@ class SpanIndex:
         ends = self._token_ends
         return tuple(i for i in range(first, last) if ends[i] <= end)
 
-    def tokens_on_line(self, line: int) -> range:
-        """Ids of the tokens that cover part of 1-based ``line`` (for colouring it)."""
+    def tokens_on_line(self, line: int, start_col: int = 0, end_col: int | None = None) -> range:
+        """Ids of the tokens that cover part of 1-based ``line`` (for colouring it), or of its
+        columns ``start_col`` to ``end_col`` (a window on a very long line)."""
         source = self._source
         if not 1 <= line <= len(source.lines):
             return range(0)
-        start = source.line_starts[line - 1]
-        end = start + len(source.lines[line - 1])
+        line_start = source.line_starts[line - 1]
+        length = len(source.lines[line - 1])
+        start = line_start + min(start_col, length)
+        end = line_start + (length if end_col is None else min(end_col, length))
         # Token ends are sorted too (tokens never overlap): the first one ending past the
         # line's start is the first on the line.
         first = bisect_right(self._token_ends, start)

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -22,6 +23,8 @@ from .heat import WIDTH as HEAT_WIDTH
 from .heat import count_text, heat_style
 
 TAB_SIZE = 4
+# Lines longer than this (in characters) are drawn only where the pane shows them.
+_WINDOW_OVER = 1000
 # Prepared and rendered lines kept: a few screens' worth (see RenderedRow).
 _CACHED_LINES = 1024
 # Control characters would move the terminal's cursor: show their Unicode pictures instead.
@@ -400,15 +403,17 @@ class SourcePane(LinePane):
             cols for span in self._error_spans if (cols := self._cols_on(span, line, length))
         )
         cursor = self.cursor_col if is_cursor and focused else -1
-        key = (row, is_cursor, cursor, primary, secondary, errors, self._generation)
+        code_width = max(width - self._gutter_width, 0)
+        window = self._window(line, scroll_x, code_width)
+        key = (row, is_cursor, cursor, primary, secondary, errors, self._generation, window)
         code = self._source_cache.get(key)
         if code is None:
             code = self._source_cache[key] = self._render_code(
-                line, primary, secondary, errors, cursor
+                line, primary, secondary, errors, cursor, window
             )
         gutter = self._render_gutter(line, is_cursor, bool(errors))
-        code_width = max(width - self._gutter_width, 0)
-        return Strip.join([gutter, code.strip().crop_extend(scroll_x, scroll_x + code_width, base)])
+        left = scroll_x - window[0] if window else scroll_x
+        return Strip.join([gutter, code.strip().crop_extend(left, left + code_width, base)])
 
     def _render_gutter(self, line: int, is_cursor: bool, has_error: bool) -> Strip:
         style = self.component_style(
@@ -438,6 +443,23 @@ class SourcePane(LinePane):
         self._gutter_width = self._number_width + 3 + (HEAT_WIDTH if counts is not None else 0)
         self.refresh()
 
+    def _window(self, line: int, scroll_x: int, code_width: int) -> tuple[int, int] | None:
+        """For a long line of one-cell characters, the columns on screen (else None).
+
+        Only those are drawn: colouring the 20k tokens of a long data literal on every
+        keystroke took 0.1-0.3 s. Lines with tabs or non-ASCII text are drawn whole, as
+        their columns and cells differ.
+        """
+        assert self._analysis is not None
+        prepared = self._line(line)
+        if (
+            len(prepared.text) <= _WINDOW_OVER
+            or prepared.index is not None
+            or line in self._analysis.source.non_ascii_lines
+        ):
+            return None
+        return scroll_x, scroll_x + code_width + 1
+
     def _render_code(
         self,
         line: int,
@@ -445,15 +467,26 @@ class SourcePane(LinePane):
         secondary: tuple[int, int] | None,
         errors: tuple[tuple[int, int], ...],
         cursor: int,
+        window: tuple[int, int] | None,
     ) -> RenderedRow:
+        """Draw ``line`` with its marks; with a ``window``, only those columns."""
         assert self._analysis is not None
         prepared = self._line(line)
         # One extra cell at the end so a selected line break or end-of-line cursor is visible.
-        text = Text(prepared.text + " ", style=self.rich_style, end="", no_wrap=True)
+        whole = prepared.text + " "
+        low, high = window or (0, len(whole))
+        text = Text(whole[low:high], style=self.rich_style, end="", no_wrap=True)
+
+        def stylize(style: Style, start: int, end: int) -> None:
+            start, end = max(start, low) - low, min(end, high) - low
+            if start < end:
+                text.stylize(style, start, end)
+
         at = prepared.at
         source_line = self._analysis.source.line_text(line)
         tokens = self._analysis.tokens
-        for token_id in self._analysis.index.tokens_on_line(line):
+        # In a window, text positions are columns (see _window): ask only for those tokens.
+        for token_id in self._analysis.index.tokens_on_line(line, low, high):
             token = tokens[token_id]
             name = _TOKEN_CLASSES.get(token.type)
             if name is None:
@@ -465,14 +498,14 @@ class SourcePane(LinePane):
                     continue
             cols = self._cols_on(token.span, line, len(source_line))
             if cols:
-                text.stylize(self.component_style(name, text_only=True), at(cols[0]), at(cols[1]))
+                stylize(self.component_style(name, text_only=True), at(cols[0]), at(cols[1]))
         for cols, component in (
             *((cols, "source-pane--error") for cols in errors),
             (secondary, "line-pane--secondary"),
             (primary, "line-pane--primary"),
         ):
             if cols is not None:
-                text.stylize(
+                stylize(
                     self.component_style(component),
                     at(cols[0]),
                     max(at(cols[1]), at(cols[0]) + 1),
@@ -480,9 +513,5 @@ class SourcePane(LinePane):
         if cursor >= 0:
             start = at(cursor)
             end = at(cursor + 1) if cursor < len(source_line) else start + 1
-            text.stylize(
-                self.component_style("source-pane--char-cursor"),
-                start,
-                max(end, start + 1),
-            )
+            stylize(self.component_style("source-pane--char-cursor"), start, max(end, start + 1))
         return RenderedRow.of(text, self.rich_style, self.app.console)
