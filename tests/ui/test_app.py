@@ -181,3 +181,38 @@ async def test_marks_differ_without_colour() -> None:
         assert secondary.underline and not secondary.reverse
         source_primary = app.source_pane.get_component_rich_style("line-pane--primary")
         assert source_primary.reverse
+
+
+async def test_footer_keeps_its_keys_when_focus_moves() -> None:
+    """Every pane shows the same app keys: moving focus must not rebuild the footer."""
+    from textual.widgets._footer import FooterKey
+
+    app = app_for(UNICODE)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        before = list(app.query(FooterKey))
+        assert {key.description for key in before} >= {"Quit", "Help", "Go to line"}
+        await pilot.press("2", "3", "4")
+        await pilot.pause()
+        assert list(app.query(FooterKey)) == before  # the same widgets, not rebuilt
+
+
+async def test_long_lines_draw_only_their_visible_window_identically() -> None:
+    """A 6k-token line is drawn only where the pane shows it, cell for cell as drawn whole."""
+    line = "x = [" + ", ".join(f"'v{i}'" for i in range(2000)) + "]\n"
+    app = app_for(line)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        pane = app.source_pane
+        await pilot.press("g", *"1:9000", "enter")
+        await pilot.pause()
+        assert pane.cursor_col == 9000 and pane.scroll_offset.x > 8000
+        width = pane.scrollable_content_region.width - pane._gutter_width
+        args = (1, pane._cols_on(pane.marked_spans[0], 1, len(line) - 1), None, (), 9000)
+        for left in (0, 4000, pane.scroll_offset.x):
+            window = pane._window(1, left, width)
+            assert window is not None
+            part = pane._render_code(*args, window).strip().crop_extend(0, width, None)
+            whole = pane._render_code(*args, None).strip().crop_extend(left, left + width, None)
+            assert list(part) == list(whole)
+        assert "'v" in pane.render_line(0).text

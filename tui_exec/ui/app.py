@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..core import EMPTY_LINKS, Analysis, Span, analyze
 from ..core.run import ProgramRun, RunLimits, RunResult
 from ..core.source import decode
+from .footer import KeyFooter
 from .messages import AnalysisProgress, AnalysisReady, ReloadFailed, RunFinished, RunProgress
 from .panes import AstPane, BytecodePane, LinePane, SourcePane, TokensPane
 from .panes.layouts import layout_panes
@@ -198,7 +199,7 @@ class TuiExecApp(App[int]):
             yield StagePanel(self.output_pane, "6 Output", id="output", classes="-idle")
         yield Static(id="errors")
         yield Static("Analysing…", id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply_layout()
