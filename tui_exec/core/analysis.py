@@ -169,7 +169,9 @@ def _parse_and_compile(
         except SyntaxError as exc:
             errors.append(StageError("parse", type(exc).__name__, exc.msg, _parser_span(exc, text)))
         except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
-            errors.append(StageError("parse", type(exc).__name__, _nesting_message(exc), None))
+            errors.append(
+                StageError("parse", type(exc).__name__, _nesting_message(exc, "parser"), None)
+            )
     if tree is not None:
         try:
             # dont_inherit: tui-exec's own __future__ imports must not leak into the user's code.
@@ -179,7 +181,9 @@ def _parse_and_compile(
                 StageError("compile", type(exc).__name__, exc.msg, _compiler_span(exc, text))
             )
         except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
-            errors.append(StageError("compile", type(exc).__name__, _nesting_message(exc), None))
+            errors.append(
+                StageError("compile", type(exc).__name__, _nesting_message(exc, "compiler"), None)
+            )
     return tree, module_code
 
 
@@ -189,9 +193,9 @@ def _warning(message: warnings.WarningMessage, source: Source) -> StageError:
     return StageError("compile", message.category.__name__, str(message.message), span)
 
 
-def _nesting_message(exc: BaseException) -> str:
+def _nesting_message(exc: BaseException, which: str) -> str:
     if isinstance(exc, RecursionError | MemoryError):
-        return f"too deeply nested for the compiler ({exc or type(exc).__name__})"
+        return f"too deeply nested for the {which} ({exc or type(exc).__name__})"
     return str(exc)
 
 
