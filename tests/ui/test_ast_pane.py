@@ -153,6 +153,9 @@ async def test_clicking_a_fold_icon_toggles_it() -> None:
         assert app.focused is pane
         await pilot.click("#ast-view", offset=(0, 0))
         assert pane.row_count == rows
+        await pilot.click("#ast-view", offset=(12, 1))  # a label, not an icon: select it
+        assert pane.cursor_row == 1 and pane.folded_nodes == frozenset()
+        assert app.ast_pane.primary_nodes == {pane.node_at(1)}
 
 
 async def test_small_trees_are_exactly_as_wide_as_their_widest_row() -> None:

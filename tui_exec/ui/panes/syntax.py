@@ -27,6 +27,8 @@ _ICON_OPEN, _ICON_FOLDED, _ICON_LEAF = "▾ ", "▸ ", "─ "
 _GUIDE_WIDTH = 2
 # Up to this many nodes the pane measures every row (about 5 ms); above, it estimates.
 _EXACT_WIDTH_NODES = 20_000
+_depth = itemgetter(Node._fields.index("depth"))
+_detail = itemgetter(Node._fields.index("detail"))
 
 
 def _row_width(node: Node) -> int:
@@ -56,8 +58,8 @@ def layout_ast(analysis: Analysis) -> AstLayout:
         width = max(map(_row_width, nodes), default=0)
     else:
         # An upper bound, from C-speed passes: exact widths would cost far more.
-        deepest = max(map(itemgetter(6), nodes))
-        longest_detail = max(map(len, map(itemgetter(8), nodes)))
+        deepest = max(map(_depth, nodes))
+        longest_detail = max(map(len, map(_detail, nodes)))
         span_width = 2 * len(str(len(analysis.source.lines))) + 12
         width = _GUIDE_WIDTH * (deepest + 1) + 40 + longest_detail + span_width
     return AstLayout(Outline(nodes), width)
@@ -130,7 +132,8 @@ class AstPane(LinePane):
         """The guide lines left of a row: one column pair per ancestor below the module."""
         if node.parent is None:
             return ""
-        outline, nodes = self._outline, self._analysis.nodes  # type: ignore[union-attr]
+        assert self._analysis is not None
+        outline, nodes = self._outline, self._analysis.nodes
         parts = ["├─" if outline.has_next_sibling(node.id) else "└─"]
         ancestor = nodes[node.parent]
         while ancestor.parent is not None:
@@ -264,18 +267,17 @@ class AstPane(LinePane):
             self._rows_changed(keep=node_id)
 
     def on_click(self, event: Click) -> None:
+        """A click on a fold icon toggles it; elsewhere LinePane's handler selects the row."""
         row = self.scroll_offset.y + event.y
         if self._analysis is None or not 0 <= row < self.row_count:
             return
         node_id = self.node_at(row)
-        node = self._analysis.nodes[node_id]
-        icon_at = _GUIDE_WIDTH * node.depth
+        icon_at = _GUIDE_WIDTH * self._analysis.nodes[node_id].depth
         if icon_at <= self.scroll_offset.x + event.x < icon_at + 2:
+            event.prevent_default()  # Textual would call LinePane.on_click next
             self.focus()
             self.move_cursor(row, user=True)
             self._fold(node_id, fold=not self._outline.is_folded(node_id))
-            return
-        super().on_click(event)
 
     # -- search ------------------------------------------------------------------------------------
 
