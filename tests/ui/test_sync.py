@@ -115,3 +115,18 @@ async def test_click_in_source_moves_the_cursor_by_cells() -> None:
         assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (2, 1)
         await pilot.click("#source-view", offset=(gutter + 7, 1))
         assert app.source_pane.cursor_col == 5  # the opening quote
+
+
+async def test_a_synced_pane_centres_a_match_that_left_its_view() -> None:
+    """Scrolling a synced pane a row at a time would repaint it whole on every move."""
+    app = app_for("".join(f"x{i} = {i}\n" for i in range(300)))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        tokens = app.tokens_pane
+        height = tokens.scrollable_content_region.height
+        for _ in range(height):  # walk down line by line (4 tokens each) until it scrolls
+            await pilot.press("down")
+            if tokens.scroll_offset.y:
+                break
+        top = tokens.scroll_offset.y
+        assert top > 0 and abs(tokens.cursor_row - top - height // 2) <= 1

@@ -229,16 +229,23 @@ class LinePane(ScrollView, can_focus=True):
             self._pending_rows.update((previous, row))
             self.post_message(self.CursorMoved(self, row))
         else:
-            self.scroll_to_row(row)
+            self.scroll_to_row(row, recenter=True)
             if previous != row:
                 self.refresh_rows(previous, previous)
                 self.refresh_rows(row, row)
 
-    def scroll_to_row(self, row: int) -> None:
-        """Bring ``row`` into view; far jumps centre it so its neighbours show too."""
+    def scroll_to_row(self, row: int, *, recenter: bool = False) -> None:
+        """Bring ``row`` into view; far jumps centre it so its neighbours show too.
+
+        ``recenter`` centres it whenever it is out of view (for syncs): the match shows with
+        its context, and the next nearby syncs need no scroll, where scrolling a row at a time
+        repainted the whole pane on every move.
+        """
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height
         far = row < top - height or row > top + 2 * height
+        if recenter and not top <= row < top + height:
+            far = True
         self.scroll_to_region(
             Region(self.scroll_offset.x, row, 1, 1),
             animate=False,

@@ -247,7 +247,7 @@ class SourcePane(LinePane):
             self._pending_rows.update((old_row, line - 1))
             self.post_message(self.PointMoved(self, line, col))
         else:
-            self.scroll_to_row(line - 1)
+            self.scroll_to_row(line - 1, recenter=True)
             self._scroll_to_col(line, col)
             self.refresh_rows(old_row, old_row)
             self.refresh_rows(line - 1, line - 1)
