@@ -33,6 +33,8 @@ class BytecodeLayout:
 
 
 GAP = -(10**9)
+_opname = itemgetter(Instruction._fields.index("opname"))
+_argrepr = itemgetter(Instruction._fields.index("argrepr"))
 
 
 def layout_bytecode(analysis: Analysis) -> BytecodeLayout:
@@ -57,9 +59,9 @@ def layout_bytecode(analysis: Analysis) -> BytecodeLayout:
         rows.extend(code.instruction_ids)
     instructions = analysis.instructions
     # map() over itemgetter keeps these C-speed at 100k+ instructions.
-    opname_width = max(map(len, map(itemgetter(3), instructions)), default=18) + 2
+    opname_width = max(map(len, map(_opname, instructions)), default=18) + 2
     where_width = 2 * len(str(len(analysis.source.lines))) + 8
-    longest_argrepr = max(map(len, map(itemgetter(5), instructions)), default=0)
+    longest_argrepr = max(map(len, map(_argrepr, instructions)), default=0)
     width = 24 + opname_width + where_width + min(longest_argrepr, 200)
     return BytecodeLayout(rows, row_of, labels, opname_width, where_width, width)
 
@@ -86,8 +88,6 @@ class BytecodePane(LinePane):
         self._analysis: Analysis | None = None
         self._layout = BytecodeLayout([], [], {})
         self._opname_width = 20
-        self._plain_width = 20
-        self._where_width = 12
         self._counts: dict[int, int] | None = None
         self._hottest = 0
         self._specialized: dict[int, dict[int, str]] | None = None
@@ -96,8 +96,7 @@ class BytecodePane(LinePane):
         """Show the code objects of ``analysis`` (``layout``: from :func:`layout_bytecode`)."""
         self._analysis = analysis
         self._layout = layout or layout_bytecode(analysis)
-        self._opname_width = self._plain_width = self._layout.opname_width
-        self._where_width = self._layout.where_width
+        self._opname_width = self._layout.opname_width
         self.reset_rows(self._layout.width)
 
     def show_counts(self, counts: dict[int, int] | None) -> None:
@@ -112,7 +111,7 @@ class BytecodePane(LinePane):
         self._specialized = names
         # Room for the longer specialized names (BINARY_OP → BINARY_OP_ADD_INT...).
         longest = max((len(n) for code in (names or {}).values() for n in code.values()), default=0)
-        self._opname_width = max(self._plain_width, longest + 2)
+        self._opname_width = max(self._layout.opname_width, longest + 2)
         self.notify_style_update()
         self.refresh()
 
@@ -194,7 +193,7 @@ class BytecodePane(LinePane):
             (f"{ins.offset:>5}  ", muted),
             (f"{name:<{self._opname_width}}", opname),
             (f"{arg:>4}  ", muted),
-            (f"{where:<{self._where_width}}", muted),
+            (f"{where:<{self._layout.where_width}}", muted),
             argrepr,
             end="",
             no_wrap=True,
