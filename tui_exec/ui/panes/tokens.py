@@ -8,9 +8,11 @@ from operator import itemgetter
 
 from rich.text import Text
 
-from ...core import Analysis
+from ...core import Analysis, Token
 from ..selection import Selection
 from .base import LinePane
+
+_string = itemgetter(Token._fields.index("string"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +30,7 @@ def layout_tokens(analysis: Analysis) -> TokensLayout:
     span_width = len(str(len(lines) + 1)) + 2 * widest_col + 3
     # The longest string's repr is wide enough in practice; exact reprs of every token
     # would cost far more.
-    longest = len(repr(max(map(itemgetter(3), analysis.tokens), key=len, default="")))
+    longest = len(repr(max(map(_string, analysis.tokens), key=len, default="")))
     return TokensLayout(span_width, span_width + 12 + 16 + min(longest, 10_000))
 
 
