@@ -244,12 +244,11 @@ class LinePane(ScrollView, can_focus=True):
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height
         far = row < top - height or row > top + 2 * height
-        if recenter and not top <= row < top + height:
-            far = True
+        out_of_view = not top <= row < top + height
         self.scroll_to_region(
             Region(self.scroll_offset.x, row, 1, 1),
             animate=False,
-            center=far,
+            center=far or (recenter and out_of_view),
             force=True,
             x_axis=False,
             immediate=True,
