@@ -30,7 +30,7 @@ async def test_syntax_error_marks_source_keeps_tokens_and_explains_in_ast_and_by
             panel = app.query_one(panel_id, StagePanel)
             assert panel.has_class("-message")
             message = str(panel.query_one(".stage-message").render())
-            assert "never closed" in message and "line 6, column 6" in message
+            assert "never closed" in message and "at 6:5 (line:column)" in message
         errors = str(app.query_one("#errors").render())
         assert "SyntaxError at 6:5" in errors
 
@@ -115,9 +115,21 @@ async def test_help_lists_every_key_and_closes() -> None:
         await ready(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = "\n".join(f"{key} {what}" for _, keys in app.screen.groups for key, what in keys)
-        for words in ("Quit", "Go to line", "Maximize", "Reload", "Previous token", "Unfold"):
+        text = "\n".join(f"{key} {what}" for group in app.screen.groups for key, what in group.keys)
+        for words in (
+            "Leave tui-exec",
+            "Go to a line",
+            "Maximize",
+            "Read and analyse the file",
+            "Previous token",
+            "Unfold",
+            "Next instruction",
+        ):
             assert words in text
+        # Besides keys, the help says how to read positions, highlights and the status line.
+        about = "\n".join(group.about for group in app.screen.groups)
+        for words in ("columns from 0", "Primary highlight", "5 more around", "synthetic"):
+            assert words in about
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -191,7 +203,7 @@ async def test_footer_keeps_its_keys_when_focus_moves() -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         before = list(app.query(FooterKey))
-        assert {key.description for key in before} >= {"Quit", "Help", "Go to line"}
+        assert {key.description for key in before} >= {"Quit", "Help", "Go to", "Run"}
         await pilot.press("2", "3", "4")
         await pilot.pause()
         assert list(app.query(FooterKey)) == before  # the same widgets, not rebuilt

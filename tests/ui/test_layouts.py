@@ -8,26 +8,26 @@ from rich.cells import cell_len
 
 from tests.ui.helpers import UNICODE
 from tui_exec.core import analyze
-from tui_exec.ui.panes.layouts import PaneLayouts, layout_panes
+from tui_exec.ui.panes import layout_panes
 
 PROGRAM = UNICODE + "def f(x):\n\treturn [y for y in x]\n"
 
 
 def test_layouts_need_no_app_and_run_in_any_thread() -> None:
     analysis = analyze(PROGRAM)
-    found: list[PaneLayouts] = []
+    found: list[dict[str, object]] = []
     worker = threading.Thread(target=lambda: found.append(layout_panes(analysis)))
     worker.start()
     worker.join()
     (layouts,) = found
     # The source's widest line counts wide characters twice and expands the tab to 4 cells.
     expected = max(cell_len(line.replace("\t", "    ")) for line in analysis.source.lines)
-    assert layouts.source.longest_line == expected
-    assert layouts.source.number_width == 1
+    assert layouts["source"].longest_line == expected
+    assert layouts["source"].number_width == 1
     # Bytecode: one row per instruction, plus a heading per code object and a gap before each
     # code object after the first.
     codes = len(analysis.code_objects)
-    assert len(layouts.bytecode.rows) == len(analysis.instructions) + 2 * codes - 1
-    assert layouts.ast.outline.row_count == sum(
+    assert len(layouts["bytecode"].rows) == len(analysis.instructions) + 2 * codes - 1
+    assert layouts["ast"].outline.row_count == sum(
         1 for n in analysis.nodes if n.type not in ("Load", "Store", "Del")
     )

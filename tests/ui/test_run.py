@@ -256,4 +256,4 @@ async def test_the_palette_offers_run_commands() -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "run: Run" in titles and "run: run without recording" in titles
+        assert "run: run" in titles and "run: run without recording" in titles

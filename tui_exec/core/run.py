@@ -85,10 +85,25 @@ class RunResult:
     """For runs without recording: code id → offset → specialized (adaptive) opname."""
     """Why it ended, for people (the limit hit, the signal, why it failed to start)."""
 
+    @classmethod
+    def cannot_start(cls, detail: str) -> RunResult:
+        """The result of a run whose interpreter could not be started."""
+        return cls("failed", None, 0.0, "", "", array("I"), (), None, detail)
+
     @property
     def step_count(self) -> int:
         """How many instructions were recorded."""
         return len(self.steps) // 2
+
+    def short_description(self) -> str:
+        """A few words for a title: ``exit 0 · 0.12 s``, ``ValueError · 0.03 s``."""
+        if self.status == "exited":
+            head = f"exit {self.exit_code}"
+        elif self.status == "exception" and self.exception is not None:
+            head = self.exception.type
+        else:
+            head = self.status
+        return f"{head} · {self.seconds:.2f} s"
 
     def describe(self) -> str:
         """One line: ``exited with status 0 in 0.12 s · 1,234 steps``."""

@@ -1,4 +1,4 @@
-"""Messages that cross the app: analysis results coming back from the worker thread."""
+"""Messages that cross the app: the user's picks in panes, and results from worker threads."""
 
 from __future__ import annotations
 
@@ -9,10 +9,24 @@ from textual.message import Message
 
 from ..core import Analysis
 from ..core.run import RunResult
+from .selection import Origin
 
 if TYPE_CHECKING:
-    from .panes.layouts import PaneLayouts
     from .panes.run import Timeline
+
+
+@dataclass
+class ItemPicked(Message):
+    """The user moved to an item in a pane (never sent for moves made by syncing): the app
+    makes it the selection of every pane."""
+
+    origin: Origin
+    item: int | tuple[int, int]
+    """A token, node, instruction, code-object id or run step; for the source, (line, col)."""
+
+    def can_replace(self, message: Message) -> bool:
+        # Key repeat: only the latest pick of the same kind matters.
+        return isinstance(message, ItemPicked) and message.origin == self.origin
 
 
 @dataclass
@@ -22,8 +36,8 @@ class AnalysisReady(Message):
     analysis: Analysis
     reloaded: bool
     """True when this replaces an earlier analysis of the same file."""
-    layouts: PaneLayouts
-    """The panes' rows and widths, laid out in the worker too."""
+    layouts: dict[str, object]
+    """Each pane's rows and widths (pane name -> its layout), laid out in the worker too."""
 
 
 @dataclass

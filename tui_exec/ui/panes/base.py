@@ -7,23 +7,24 @@ only the rows whose state changed. Subclasses provide ``row_count`` and ``row_te
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.events import Click, Resize
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..selection import Selection
+from ..commands import Command, bindings
+from ..messages import ItemPicked
+from ..selection import Origin, Selection
+from .stage import StageView
 from .styles import foreground
 
 # Above this many changed rows a full repaint is cheaper than computing which rows changed.
@@ -53,7 +54,7 @@ class RenderedRow(NamedTuple):
         return Strip(self.segments, self.cell_length)
 
 
-class LinePane(ScrollView, can_focus=True):
+class LinePane(ScrollView, StageView[Any], can_focus=True):
     """A scrolling list of rows with a cursor and primary/secondary marks.
 
     | Class | Description |
@@ -71,28 +72,18 @@ class LinePane(ScrollView, can_focus=True):
         "line-pane--muted",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="pane.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="pane.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="pane.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="pane.page_down"),
-        Binding("home,ctrl+home", "first", "First row", show=False, id="pane.first"),
-        Binding("end,ctrl+end", "last", "Last row", show=False, id="pane.last"),
-    ]
+    COMMANDS: ClassVar[tuple[Command, ...]] = (
+        Command("pane.up", "up", "cursor(-1)", "Up", "Previous row"),
+        Command("pane.down", "down", "cursor(1)", "Down", "Next row"),
+        Command("pane.page_up", "pageup", "page(-1)", "Page up", "One screen up"),
+        Command("pane.page_down", "pagedown", "page(1)", "Page down", "One screen down"),
+        Command("pane.first", "home,ctrl+home", "first", "First row", "First row"),
+        Command("pane.last", "end,ctrl+end", "last", "Last row", "Last row"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMANDS)
 
     cursor_row: reactive[int] = reactive(0, repaint=False)
     """The row under the cursor."""
-
-    @dataclass
-    class CursorMoved(Message):
-        """The user moved this pane's cursor (never sent for moves made by syncing)."""
-
-        pane: LinePane
-        row: int
-
-        def can_replace(self, message: Message) -> bool:
-            # Key repeat: only the latest position matters.
-            return isinstance(message, LinePane.CursorMoved) and message.pane is self.pane
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -117,6 +108,10 @@ class LinePane(ScrollView, can_focus=True):
 
     def row_for_cursor_from(self, selection: Selection) -> int | None:
         """Where the cursor goes when another pane changes the selection (None: stay)."""
+        return None
+
+    def item_at(self, row: int) -> tuple[Origin, int] | None:
+        """What selecting ``row`` selects (None: nothing, e.g. a gap)."""
         return None
 
     def marks_for(self, selection: Selection) -> tuple[Iterable[int], Iterable[int]]:
@@ -227,7 +222,11 @@ class LinePane(ScrollView, can_focus=True):
             # Repaint and scroll when the selection comes back (show_selection), so that this
             # pane and every other one change in the same frame instead of two frames apart.
             self._pending_rows.update((previous, row))
-            self.post_message(self.CursorMoved(self, row))
+            picked = self.item_at(row)
+            if picked is not None:
+                self.post_message(ItemPicked(*picked))
+            else:  # nothing to select (a gap): no selection comes back to repaint
+                self._apply_pending()
         else:
             self.scroll_to_row(row, recenter=True)
             if previous != row:

@@ -10,9 +10,10 @@ from rich.style import Style
 from rich.text import Text
 
 from ...core import Analysis, Instruction
-from ..selection import Selection
+from ..selection import Origin, Selection
 from .base import LinePane
 from .heat import count_text, heat_style
+from .stage import PaneSpec, stage_error_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,10 @@ class BytecodePane(LinePane):
         self._hottest = 0
         self._specialized: dict[int, dict[int, str]] | None = None
 
+    @classmethod
+    def layout_rows(cls, analysis: Analysis) -> BytecodeLayout:
+        return layout_bytecode(analysis)
+
     def show_analysis(self, analysis: Analysis, layout: BytecodeLayout | None = None) -> None:
         """Show the code objects of ``analysis`` (``layout``: from :func:`layout_bytecode`)."""
         self._analysis = analysis
@@ -140,6 +145,36 @@ class BytecodePane(LinePane):
         """The code object whose heading is ``row``."""
         value = self._layout.rows[row] if 0 <= row < len(self._layout.rows) else GAP
         return -1 - value if GAP < value < 0 else None
+
+    def item_at(self, row: int) -> tuple[Origin, int] | None:
+        instruction = self.instruction_at(row)
+        if instruction is not None:
+            return "instruction", instruction
+        code = self.code_at(row)
+        return ("code", code) if code is not None else None
+
+    def title_detail(self) -> str:
+        analysis = self._analysis
+        if analysis is None or not analysis.code_objects:
+            return ""
+        view = "specialized view · " if self.showing_specialized else ""
+        codes, count = len(analysis.code_objects), len(analysis.instructions)
+        return (
+            f"{view}{codes:,} code object{'' if codes == 1 else 's'}, "
+            f"{count:,} instruction{'' if count == 1 else 's'} · Python "
+            f"{'.'.join(analysis.python.split('.')[:2])}"
+        )
+
+    def stage_message(self, analysis: Analysis) -> Text | None:
+        error = analysis.error_in("decode") or analysis.error_in("parse")
+        if error is not None:
+            return stage_error_text(error, "No bytecode without a program that parses")
+        error = analysis.error_in("compile")
+        if error is not None:
+            return stage_error_text(
+                error, "The program parses (see its AST) but the compiler refuses it"
+            )
+        return None
 
     def row_of_instruction(self, instruction_id: int) -> int:
         """The row showing ``instruction_id``."""
@@ -221,3 +256,16 @@ class BytecodePane(LinePane):
         links = selection.links
         first = links.instructions or links.secondary_instructions
         return self._layout.row_of_instruction[first[0]] if first else None
+
+
+PANE = PaneSpec(
+    "bytecode",
+    "Bytecode",
+    "4",
+    BytecodePane,
+    "What the compiler made of the tree: each code object (the module, every function, class "
+    "body, lambda and comprehension) under a heading, then one instruction a row, as dis lists "
+    "them: a jump label, the line it starts, its byte offset, its name, its argument (the raw "
+    "number), its span in the source, and what the argument means.",
+    selects=("instruction", "code"),
+)

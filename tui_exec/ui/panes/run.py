@@ -5,19 +5,21 @@ from __future__ import annotations
 import sys
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding, BindingType
-from textual.message import Message
+from textual.binding import BindingType
 from textual.widget import Widget
 from textual.widgets import Log
 
 from ...core import Analysis
 from ...core.run import LineRecord, RunLimits, RunResult
+from ..commands import Command, bindings
+from ..messages import ItemPicked
+from .printable import printable_lines
+from .stage import PaneSpec, StageView
 
 
 class Timeline:
@@ -99,29 +101,32 @@ class Timeline:
         return None
 
 
-class RunPane(Widget, can_focus=True):
+class RunPane(Widget, StageView[None], can_focus=True):
     """Step through the recorded run: the instruction, call stack, locals and output so far."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "step(1)", "Next step", show=False, id="run.next_step"),
-        Binding("left", "step(-1)", "Previous step", show=False, id="run.previous_step"),
-        Binding("down", "line(1)", "Next line", show=False, id="run.next_line"),
-        Binding("up", "line(-1)", "Previous line", show=False, id="run.previous_line"),
-        Binding("pagedown", "call(1)", "Step out of the call", show=False, id="run.call_out"),
-        Binding("pageup", "call(-1)", "Back to the call site", show=False, id="run.call_back"),
-        Binding("home", "edge(0)", "First step", show=False, id="run.first"),
-        Binding("end", "edge(1)", "Last step", show=False, id="run.last"),
-    ]
-
-    @dataclass
-    class StepChanged(Message):
-        """The user moved to another step."""
-
-        pane: RunPane
-        step: int
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, RunPane.StepChanged)
+    COMMANDS: ClassVar[tuple[Command, ...]] = (
+        Command("run.next_step", "right", "step(1)", "Step", "Next instruction", footer=True),
+        Command("run.previous_step", "left", "step(-1)", "Previous step", "Previous instruction"),
+        Command(
+            "run.next_line", "down", "line(1)", "Line", "First step of the next line", footer=True
+        ),
+        Command(
+            "run.previous_line", "up", "line(-1)", "Previous line", "Start of the previous line"
+        ),
+        Command(
+            "run.call_out",
+            "pagedown",
+            "call(1)",
+            "Step out",
+            "Out of the current call: to just after it returns",
+        ),
+        Command(
+            "run.call_back", "pageup", "call(-1)", "Call site", "Back to where this call was made"
+        ),
+        Command("run.first", "home", "edge(0)", "First step", "First step"),
+        Command("run.last", "end", "edge(1)", "Last step", "Last step"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMANDS)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -143,7 +148,7 @@ class RunPane(Widget, can_focus=True):
         self.step = max(0, min(step, self.timeline.count - 1))
         self.refresh()
         if user:
-            self.post_message(self.StepChanged(self, self.step))
+            self.post_message(ItemPicked("step", self.step))
 
     def action_step(self, delta: int) -> None:
         """One instruction forwards or back."""
@@ -205,30 +210,45 @@ class RunPane(Widget, can_focus=True):
             parts.append(Text("Locals", style="bold"))
             parts.append(table if record.locals else Text("(none)", style="italic"))
             written = timeline.result.stdout[: record.stdout]
-            tail = written.splitlines()[-5:]
+            tail = printable_lines(written)[-5:] if written else []
             parts.append(Text(f"Output so far ({record.stdout:,} characters)", style="bold"))
             parts.append(Text("\n".join(tail) or "(nothing yet)", no_wrap=True))
         return Group(*parts)
 
 
-class OutputPane(Log):
+class OutputPane(Log, StageView[None]):
     """The complete stdout and stderr of the last run, and how it ended."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, highlight=False)
+        self._shown_lines: list[str] = []
 
     def show_result(self, result: RunResult, limits: RunLimits) -> None:
         """Replace the text with ``result``'s output."""
         self.clear()
-        lines: list[str] = []
+        # How it ended goes first: at 80x24 the stacked pane shows its last row, which should
+        # be the program's last line of output.
+        lines: list[str] = ["── " + result.describe()]
         if result.stdout:
             lines.append("── stdout " + "─" * 30)
-            lines.extend(result.stdout.splitlines())
+            lines.extend(printable_lines(result.stdout))
         if result.stderr:
             lines.append("── stderr " + "─" * 30)
-            lines.extend(result.stderr.splitlines())
+            lines.extend(printable_lines(result.stderr))
         if not result.stdout and not result.stderr:
             lines.append("(no output)")
-        lines.append("── " + result.describe())
+        self._shown_lines = lines
         self.write_lines(lines)
         self.scroll_end(animate=False)
+
+    def mark_stale(self) -> None:
+        """Say, above the old output, that it came from an earlier version of the file."""
+        if self.line_count:
+            self.clear()
+            self.write_lines(
+                ["(out of date: the file changed since this run; F5 runs it again)"]
+                + self._shown_lines
+            )
 
     def show_running(self, seconds: float, limits: RunLimits) -> None:
         """A one-line note while the program runs."""
@@ -240,3 +260,25 @@ class OutputPane(Log):
                 f"{limits.max_steps:,} recorded steps (see tui-exec --help to change them).",
             ]
         )
+
+
+RUN_PANE = PaneSpec(
+    "run",
+    "Run",
+    "5",
+    RunPane,
+    "The recorded run, one step per executed instruction: the instruction, the call stack, "
+    "the innermost frame's variables and the output so far. The step is a selection like any "
+    "other: its instruction, node, tokens and source light up in the other panes.",
+    selects=("step",),
+    after_run=True,
+)
+
+OUTPUT_PANE = PaneSpec(
+    "output",
+    "Output",
+    "6",
+    OutputPane,
+    "Everything the program wrote to stdout and stderr, and how it ended (exit status, time).",
+    after_run=True,
+)

@@ -10,17 +10,19 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.events import Click
-from textual.message import Message
 from textual.strip import Strip
 
 from ...core import Analysis, Span
+from ..commands import Command, bindings
+from ..messages import ItemPicked
 from ..selection import Selection
 from .base import LinePane, RenderedRow
 from .heat import WIDTH as HEAT_WIDTH
 from .heat import count_text, heat_style
+from .stage import PaneSpec
 
 TAB_SIZE = 4
 # Lines longer than this (in characters) are drawn only where the pane shows them.
@@ -124,29 +126,27 @@ class SourcePane(LinePane):
         "source-pane--char-cursor",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1, 0)", "Up", show=False, id="source.up"),
-        Binding("down", "move(1, 0)", "Down", show=False, id="source.down"),
-        Binding("left", "move(0, -1)", "Left", show=False, id="source.left"),
-        Binding("right", "move(0, 1)", "Right", show=False, id="source.right"),
-        Binding("ctrl+left", "token(-1)", "Previous token", show=False, id="source.prev_token"),
-        Binding("ctrl+right", "token(1)", "Next token", show=False, id="source.next_token"),
-        Binding("home", "line_edge(0)", "Line start", show=False, id="source.home"),
-        Binding("end", "line_edge(1)", "Line end", show=False, id="source.end"),
-        Binding("ctrl+home", "file_edge(0)", "File start", show=False, id="source.top"),
-        Binding("ctrl+end", "file_edge(1)", "File end", show=False, id="source.bottom"),
-    ]
-
-    @dataclass
-    class PointMoved(Message):
-        """The user moved the source cursor to (line, col)."""
-
-        pane: SourcePane
-        line: int
-        col: int
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, SourcePane.PointMoved)
+    COMMANDS: ClassVar[tuple[Command, ...]] = (
+        Command("source.up", "up", "move(-1, 0)", "Up", "Line up (keeps the column)"),
+        Command("source.down", "down", "move(1, 0)", "Down", "Line down (keeps the column)"),
+        Command("source.left", "left", "move(0, -1)", "Left", "Previous character"),
+        Command("source.right", "right", "move(0, 1)", "Right", "Next character"),
+        Command("source.page_up", "pageup", "page(-1)", "Page up", "One screen up"),
+        Command("source.page_down", "pagedown", "page(1)", "Page down", "One screen down"),
+        Command("source.prev_token", "ctrl+left", "token(-1)", "Previous token", "Previous token"),
+        Command("source.next_token", "ctrl+right", "token(1)", "Next token", "Next token"),
+        Command(
+            "source.home",
+            "home",
+            "line_edge(0)",
+            "Line start",
+            "Start of the code on the line, then the line's very start",
+        ),
+        Command("source.end", "end", "line_edge(1)", "Line end", "End of the line"),
+        Command("source.top", "ctrl+home", "file_edge(0)", "File start", "First line"),
+        Command("source.bottom", "ctrl+end", "file_edge(1)", "File end", "Last line"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMANDS)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -164,6 +164,13 @@ class SourcePane(LinePane):
         self._number_width = 1
 
     # -- data ------------------------------------------------------------------------------------
+
+    @classmethod
+    def layout_rows(cls, analysis: Analysis) -> SourceLayout:
+        return layout_source(analysis)
+
+    def title_detail(self) -> str:
+        return self._analysis.filename if self._analysis is not None else ""
 
     def show_analysis(self, analysis: Analysis, layout: SourceLayout | None = None) -> None:
         """Show the source of ``analysis``, keeping the cursor where it can."""
@@ -245,7 +252,7 @@ class SourcePane(LinePane):
         if user:
             # Scrolled and repainted with the selection, in the same frame as the other panes.
             self._pending_rows.update((old_row, line - 1))
-            self.post_message(self.PointMoved(self, line, col))
+            self.post_message(ItemPicked("source", (line, col)))
         else:
             self.scroll_to_row(line - 1, recenter=True)
             self._scroll_to_col(line, col)
@@ -283,6 +290,16 @@ class SourcePane(LinePane):
         self.move_point(
             self.cursor_line + direction * step, self._goal_col, user=True, keep_goal=True
         )
+
+    def go_to_line(self, line: int, col: int | None = None) -> None:
+        """Jump to ``line`` (clamped), at ``col`` or else where its code starts, as Home does."""
+        if self._analysis is None:
+            return
+        line = max(1, min(line, self.row_count))
+        if col is None:
+            text = self._analysis.source.line_text(line)
+            col = len(text) - len(text.lstrip())
+        self.move_point(line, col, user=True)
 
     def action_line_edge(self, end: int) -> None:
         """Home/End: the start or end of the line (Home goes to the indentation first)."""
@@ -436,6 +453,11 @@ class SourcePane(LinePane):
             self._gutter_width,
         )
 
+    @property
+    def showing_counts(self) -> bool:
+        """Whether the gutter shows execution counts."""
+        return self._line_counts is not None
+
     def show_counts(self, counts: dict[int, int] | None) -> None:
         """Show how often each line ran in the gutter (None hides the counts)."""
         self._line_counts = counts
@@ -515,3 +537,15 @@ class SourcePane(LinePane):
             end = at(cursor + 1) if cursor < len(source_line) else start + 1
             stylize(self.component_style("source-pane--char-cursor"), start, max(end, start + 1))
         return RenderedRow.of(text, self.rich_style, self.app.console)
+
+
+PANE = PaneSpec(
+    "source",
+    "Source",
+    "1",
+    SourcePane,
+    "The program as the compiler reads it, with line numbers: the cursor is a character. "
+    "Primary highlight (reverse video): what the selection is; secondary (underlined): what "
+    "contains it. An error a stage reported is underlined in red.",
+    selects=("source",),
+)

@@ -9,8 +9,9 @@ from operator import itemgetter
 from rich.text import Text
 
 from ...core import Analysis, Token
-from ..selection import Selection
+from ..selection import Origin, Selection
 from .base import LinePane
+from .stage import PaneSpec
 
 _string = itemgetter(Token._fields.index("string"))
 
@@ -49,6 +50,10 @@ class TokensPane(LinePane):
         self._analysis: Analysis | None = None
         self._span_width = 9
 
+    @classmethod
+    def layout_rows(cls, analysis: Analysis) -> TokensLayout:
+        return layout_tokens(analysis)
+
     def show_analysis(self, analysis: Analysis, layout: TokensLayout | None = None) -> None:
         """Show the tokens of ``analysis`` (``layout``: from :func:`layout_tokens`)."""
         self._analysis = analysis
@@ -86,3 +91,26 @@ class TokensPane(LinePane):
     def row_for_cursor_from(self, selection: Selection) -> int | None:
         tokens = selection.links.tokens
         return tokens[0] if tokens else None
+
+    def item_at(self, row: int) -> tuple[Origin, int] | None:
+        return "token", row
+
+    def title_detail(self) -> str:
+        return f"{self.row_count:,}" if self._analysis is not None else ""
+
+    def stage_message(self, analysis: Analysis) -> Text | None:
+        if analysis.tokens:
+            return None
+        return Text("No tokens: the file cannot be decoded (see the error below the panes).")
+
+
+PANE = PaneSpec(
+    "tokens",
+    "Tokens",
+    "2",
+    TokensPane,
+    "What the tokenizer cuts the text into, one token a row: its span (line:column, "
+    "columns from 0, in characters), its type, its exact type (OP becomes PLUS, LPAR...) "
+    "and the text it covers.",
+    selects=("token",),
+)

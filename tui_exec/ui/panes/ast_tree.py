@@ -15,13 +15,15 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.events import Click
 
 from ...core import Analysis, Node
-from ..selection import Selection
+from ..commands import Command, bindings
+from ..selection import Origin, Selection
 from .base import LinePane
 from .outline import CONTEXTS, Outline
+from .stage import PaneSpec, stage_error_text
 
 _ICON_OPEN, _ICON_FOLDED, _ICON_LEAF = "▾ ", "▸ ", "─ "
 _GUIDE_WIDTH = 2
@@ -86,19 +88,42 @@ class AstPane(LinePane):
         "ast-pane--guide",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "unfold_or_enter", "Unfold / first child", show=False, id="ast.unfold"),
-        Binding("left", "fold_or_parent", "Fold / parent", show=False, id="ast.fold"),
-        Binding("space", "toggle_fold", "Fold or unfold", show=False, id="ast.toggle"),
-        Binding("e", "unfold_below", "Unfold everything below", show=False, id="ast.unfold_all"),
-        Binding("minus", "fold_children", "Fold the children", show=False, id="ast.fold_children"),
-    ]
+    COMMANDS: ClassVar[tuple[Command, ...]] = (
+        Command("pane.up", "up", "cursor(-1)", "Up", "Previous node"),
+        Command("pane.down", "down", "cursor(1)", "Down", "Next node"),
+        Command("pane.page_up", "pageup", "page(-1)", "Page up", "One screen up"),
+        Command("pane.page_down", "pagedown", "page(1)", "Page down", "One screen down"),
+        Command("pane.first", "home,ctrl+home", "first", "First node", "The Module node"),
+        Command("pane.last", "end,ctrl+end", "last", "Last node", "The last node shown"),
+        Command(
+            "ast.unfold",
+            "right",
+            "unfold_or_enter",
+            "Unfold",
+            "Unfold the node, or go to its child",
+        ),
+        Command("ast.fold", "left", "fold_or_parent", "Fold", "Fold the node, or go to its parent"),
+        Command("ast.toggle", "space", "toggle_fold", "Fold/unfold", "Fold or unfold the node"),
+        Command("ast.unfold_all", "e", "unfold_below", "Unfold all", "Unfold everything below"),
+        Command(
+            "ast.fold_children",
+            "minus",
+            "fold_children",
+            "Fold children",
+            "Fold the node's children: an outline of its parts",
+        ),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings(COMMANDS)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._analysis: Analysis | None = None
         self._outline = Outline(())
         self._selection: Selection | None = None
+
+    @classmethod
+    def layout_rows(cls, analysis: Analysis) -> AstLayout:
+        return layout_ast(analysis)
 
     def show_analysis(self, analysis: Analysis, layout: AstLayout | None = None) -> None:
         """Show the tree of ``analysis`` (``layout``: from :func:`layout_ast`)."""
@@ -117,6 +142,21 @@ class AstPane(LinePane):
     def node_at(self, row: int) -> int:
         """The id of the node shown on ``row``."""
         return self._outline.node_at(row)
+
+    def item_at(self, row: int) -> tuple[Origin, int] | None:
+        return "node", self.node_at(row)
+
+    def title_detail(self) -> str:
+        if self._analysis is None or not self._analysis.nodes:
+            return ""
+        count = len(self._analysis.nodes)
+        return f"{count:,} node" + ("" if count == 1 else "s")
+
+    def stage_message(self, analysis: Analysis) -> Text | None:
+        error = analysis.error_in("decode") or analysis.error_in("parse")
+        if error is None:
+            return None
+        return stage_error_text(error, "No AST without a program that parses")
 
     @property
     def cursor_node_id(self) -> int | None:
@@ -307,3 +347,15 @@ class AstPane(LinePane):
                     self.move_cursor(row, user=True)
                     return True
         return False
+
+
+PANE = PaneSpec(
+    "ast",
+    "AST",
+    "3",
+    AstPane,
+    "The tree the parser builds from the tokens, one node a row: the field of its parent "
+    "that holds it, its type, a detail (a name, a value, an operator) and its span. Fold and "
+    "unfold it with the arrows to read a statement's outline.",
+    selects=("node",),
+)

@@ -1,0 +1,210 @@
+"""The explorer's core: panels built from the pane registry, the analysis worker, and the one
+selection every pane shows. Commands live in mixins beside it (navigation, running, watching)."""
+
+from __future__ import annotations
+
+import gc
+from typing import TypeVar, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.containers import Container
+from textual.widgets import Static
+
+from ..core import EMPTY_LINKS, Analysis, Links, analyze
+from .footer import KeyFooter
+from .messages import AnalysisProgress, AnalysisReady, ItemPicked
+from .panes import (
+    PANES,
+    AstPane,
+    BytecodePane,
+    OutputPane,
+    RunPane,
+    SourcePane,
+    TokensPane,
+    layout_panes,
+)
+from .selection import Origin, Selection, links_for
+from .stage_panel import StagePanel, panel_of
+from .status import describe_errors, describe_selection
+
+# Below this size the panes stack, the focused one taking the room.
+WIDE_MIN_WIDTH = 120
+WIDE_MIN_HEIGHT = 34
+_STAGE_STEPS = {
+    "tokenize": "tokenizing (1/5)",
+    "parse": "parsing and compiling (2/5)",
+    "disassemble": "disassembling (3/5)",
+    "index": "linking the stages (4/5)",
+    "layout": "laying out the panes (5/5)",
+}
+# The stage whose error the cursor starts on: the parser's is the one people act on;
+# tokenize's is often a consequence of it.
+_ERROR_PRECEDENCE = ("parse", "compile", "decode", "tokenize")
+
+ViewT = TypeVar("ViewT")
+
+
+class Explorer(App[int]):
+    """Source → tokens → AST → bytecode of one program, every pane showing one selection."""
+
+    def __init__(self, data: bytes, name: str, *, path: str | None = None) -> None:
+        super().__init__()
+        self._data = data
+        self._name = name
+        self._path = path
+        self.analysis: Analysis | None = None
+        self.selection: Selection | None = None
+        self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
+
+    # -- the panes ---------------------------------------------------------------------------
+
+    def view(self, name: str, kind: type[ViewT]) -> ViewT:
+        """The view of pane ``name``, checked to be a ``kind``."""
+        view = self.panels[name].view
+        assert isinstance(view, kind)
+        return cast(ViewT, view)
+
+    @property
+    def source_pane(self) -> SourcePane:
+        return self.view("source", SourcePane)
+
+    @property
+    def tokens_pane(self) -> TokensPane:
+        return self.view("tokens", TokensPane)
+
+    @property
+    def ast_pane(self) -> AstPane:
+        return self.view("ast", AstPane)
+
+    @property
+    def bytecode_pane(self) -> BytecodePane:
+        return self.view("bytecode", BytecodePane)
+
+    @property
+    def run_pane(self) -> RunPane:
+        return self.view("run", RunPane)
+
+    @property
+    def output_pane(self) -> OutputPane:
+        return self.view("output", OutputPane)
+
+    def focused_panel(self) -> StagePanel | None:
+        """The panel holding the focused widget."""
+        return panel_of(self.focused)
+
+    def retitle(self) -> None:
+        """Title every panel from what its view shows now."""
+        for panel in self.panels.values():
+            panel.retitle()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Container(id="panes"):
+            yield from self.panels.values()
+        yield Static(id="errors")
+        yield Static("Analysing…", id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self._apply_layout()
+        # A still line, not Textual's animated loading indicators: four of them animating
+        # took the GIL from the analysis thread (the first full frame came 0.15-0.4 s later).
+        for panel in self.panels.values():
+            if not panel.spec.after_run:
+                panel.show_message(Text("Analysing…", style="italic"))
+        self.source_pane.focus()
+        self.start_analysis(self._data, reloaded=False)
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        narrow = self.size.width < WIDE_MIN_WIDTH or self.size.height < WIDE_MIN_HEIGHT
+        self.query_one("#panes").set_class(narrow, "-narrow")
+
+    # -- analysis ----------------------------------------------------------------------------
+
+    def start_analysis(self, data: bytes, *, reloaded: bool) -> None:
+        """Analyse ``data`` in a worker; the panes change when it is done."""
+        self._data = data
+        self._analyze(data, self._name, reloaded)
+
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
+    def _analyze(self, data: bytes, name: str, reloaded: bool) -> None:
+        """Heavy work off the UI thread; the result comes back as a message."""
+
+        def report(stage: str) -> None:
+            self.post_message(AnalysisProgress(stage))  # thread-safe, unlike widget calls
+
+        analysis = analyze(data, name, on_stage=report)
+        report("layout")
+        self.post_message(AnalysisReady(analysis, reloaded, layout_panes(analysis)))
+
+    def on_analysis_progress(self, message: AnalysisProgress) -> None:
+        if self.analysis is None:
+            step = _STAGE_STEPS.get(message.stage, "")
+            self.query_one("#status", Static).update(
+                f"Analysing {self._name}: {step}…", layout=False
+            )
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        analysis = message.analysis
+        self.analysis = analysis
+        # An analysis is hundreds of thousands of acyclic records. Left in the collector's
+        # generations, every full collection walks them all: 50-150 ms pauses in the middle
+        # of key presses. Frozen, they are skipped by the cycle collector but still freed by
+        # reference counting when a reload replaces them.
+        gc.freeze()
+        for panel in self.panels.values():
+            stage = panel.stage
+            stage.show_analysis(analysis, message.layouts.get(panel.spec.name))
+            panel.show_message(stage.stage_message(analysis), error=True)
+        self.analysis_changed(analysis, reloaded=message.reloaded)
+        self.retitle()
+        errors = self.query_one("#errors", Static)
+        errors.update(describe_errors(analysis))
+        errors.set_class(bool(analysis.errors or analysis.warnings), "-shown")
+        source = self.source_pane
+        by_stage = {e.stage: e.span for e in analysis.errors if e.span is not None}
+        first_error = next((by_stage[s] for s in _ERROR_PRECEDENCE if s in by_stage), None)
+        if not message.reloaded and first_error is not None:
+            source.move_point(max(first_error.start_line, 1), first_error.start_col, user=False)
+        else:
+            source.move_point(source.cursor_line, source.cursor_col, user=False)
+        if self.focused is None:
+            source.focus()
+        self.select("source", (source.cursor_line, source.cursor_col))
+        if message.reloaded:
+            self.notify("Reloaded: the file changed on disk.", timeout=3)
+
+    def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
+        """A new analysis is on screen: mixins drop what belonged to the old one."""
+
+    # -- selection ---------------------------------------------------------------------------
+
+    def select(self, origin: Origin, item: int | tuple[int, int]) -> None:
+        """Make ``item`` the selection and show it in every pane (one index query)."""
+        if self.analysis is None:
+            return
+        if origin == "step":
+            assert isinstance(item, int)
+            links = self.links_for_step(item)
+        else:
+            links = links_for(self.analysis.index, origin, item)
+        self.selection = selection = Selection(origin, item, links)
+        for panel in self.panels.values():
+            panel.stage.show_selection(selection, from_here=origin in panel.spec.selects)
+        # The status line is one row whatever it says: no layout pass (a full repaint) needed.
+        self.query_one("#status", Static).update(
+            describe_selection(self.analysis, selection), layout=False
+        )
+
+    def links_for_step(self, step: int) -> Links:
+        """What a run step links to (the running mixin knows the recorded steps)."""
+        return EMPTY_LINKS
+
+    def on_item_picked(self, message: ItemPicked) -> None:
+        self.select(message.origin, message.item)

@@ -1,0 +1,287 @@
+"""Running the program: start and stop it, show progress, and lay the recorded run over the
+analysis (the Run and Output panes, execution counts, specialized bytecode)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual import work
+
+from ..core import EMPTY_LINKS, Analysis, Links
+from ..core.run import ProgramRun, RunLimits, RunResult
+from .commands import Command
+from .messages import RunFinished, RunProgress
+from .navigation import Navigation
+from .panes.run import Timeline
+from .screens import PromptScreen
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How F5 runs the program: limits, standard input and arguments."""
+
+    limits: RunLimits = RunLimits()
+    stdin: bytes = b""
+    args: tuple[str, ...] = ()
+
+
+DEFAULT_RUN_OPTIONS = RunOptions()
+
+RUN_COMMANDS = (
+    Command(
+        "app.run",
+        "f5",
+        "run",
+        "Run",
+        "Run the program, recording every step",
+        "run: run",
+        footer=True,
+    ),
+    Command("app.stop", "f5", "stop", "Stop", "Stop the run in progress", "run: stop", footer=True),
+    Command(
+        "app.run_unrecorded",
+        "f7",
+        "run(False)",
+        "Run fast",
+        "Run without recording, to see CPython's specialized bytecode",
+        "run: run without recording",
+    ),
+    Command(
+        "app.input",
+        "f6",
+        "program_input",
+        "Input",
+        "Set the text the program reads from stdin",
+        "run: program input…",
+    ),
+    Command(
+        "app.counts",
+        "c",
+        "toggle_counts",
+        "Counts",
+        "After a run: how often each line and instruction ran",
+        "view: execution counts",
+    ),
+    Command(
+        "app.specialized",
+        "s",
+        "toggle_specialized",
+        "Specialized",
+        "After F7: the bytecode as the specializing interpreter rewrote it",
+        "view: specialized bytecode",
+    ),
+    Command(
+        "app.next_run",
+        "full_stop",
+        "next_run",
+        "Next run of it",
+        "Bytecode pane: the next step that executes this instruction",
+    ),
+)
+
+
+class Running(Navigation):
+    """F5 and everything that follows from a run."""
+
+    run_options: RunOptions = DEFAULT_RUN_OPTIONS
+    timeline: Timeline | None = None
+    """The last recorded run laid over the analysis it ran (None before any run)."""
+    specialized: dict[int, dict[int, str]] = {}  # noqa: RUF012 (replaced, never mutated)
+    """Code id -> offset -> specialized opname, from the last run without recording."""
+    _program: ProgramRun | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        running = self._program is not None
+        if action == "run":
+            return not running
+        if action == "stop":
+            return running
+        if action in ("toggle_counts", "next_run"):
+            return self.timeline is not None and self.timeline.count > 0
+        if action == "toggle_specialized":
+            return bool(self.specialized) or self.bytecode_pane.showing_specialized
+        return super().check_action(action, parameters)
+
+    def links_for_step(self, step: int) -> Links:
+        if self.analysis is None or self.timeline is None:
+            return EMPTY_LINKS
+        instruction = self.timeline.instruction(step)
+        if instruction is None:
+            return EMPTY_LINKS
+        return self.analysis.index.for_instruction(instruction)
+
+    def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
+        super().analysis_changed(analysis, reloaded=reloaded)
+        # A new analysis has new code objects: steps, counts and specialized names of a run
+        # of the old code mean nothing for it.
+        if self.timeline is not None:
+            self.timeline = None
+            self.run_pane.show_timeline(None, "The file changed: run it again (F5).")
+            self.bytecode_pane.show_counts(None)
+            self.source_pane.show_counts(None)
+            self.output_pane.mark_stale()
+            self.panels["run"].retitle("out of date")
+        self.specialized = {}
+        self.bytecode_pane.show_specialized(None)
+
+    # -- starting and stopping -----------------------------------------------------------------
+
+    def action_run(self, record: bool = True) -> None:
+        """F5: run the program in a subprocess, recording every step (F7: without recording)."""
+        if self._program is not None or self.analysis is None:
+            return
+        if not self.analysis.compiled:
+            self.notify("The program does not compile: there is nothing to run.", severity="error")
+            return
+        for name in ("run", "output"):
+            self.panels[name].remove_class("-idle", "-hidden")
+        self.query_one("#panes").add_class("-ran")
+        limits = self.run_options.limits
+        self.run_pane.show_timeline(None, "Running… (F5 stops it)")
+        self.output_pane.show_running(0.0, limits)
+        self.panels["run"].retitle("running")
+        program = ProgramRun(
+            self._path or "program.py",
+            # A program from stdin or the sample: run the very bytes that were analysed.
+            source=self._data if self._path is None else None,
+            args=self.run_options.args,
+            stdin=self.run_options.stdin,
+            limits=limits,
+            record=record,
+        )
+        self._program = program
+        self.refresh_bindings()
+        self._run_worker(program, self.analysis)
+
+    def action_stop(self) -> None:
+        """F5 while running: stop the program (what was recorded so far is kept)."""
+        self.stop_run()
+
+    def stop_run(self) -> None:
+        """End the run in progress, if any (and what it spawned)."""
+        if self._program is not None:
+            self._program.stop()
+
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
+    def _run_worker(self, program: ProgramRun, analysis: Analysis) -> None:
+        """Start, wait (the limits are enforced here) and read the trace, off the UI thread."""
+        try:
+            program.start()
+        except OSError as exc:
+            program.cleanup()
+            self.post_message(RunFinished(RunResult.cannot_start(f"could not start Python: {exc}")))
+            return
+        last = [0.0]
+
+        def tick(seconds: float) -> None:
+            if seconds - last[0] >= 0.25:
+                last[0] = seconds
+                self.post_message(RunProgress(seconds))
+
+        result = program.wait(on_tick=tick)
+        # Counting a 2M-step run takes a moment: do it here, off the UI thread.
+        self.post_message(RunFinished(result, Timeline(analysis, result)))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        if self._program is not None:
+            self.output_pane.show_running(message.seconds, self.run_options.limits)
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        result = message.result
+        self._program = None
+        self.refresh_bindings()
+        analysis = self.analysis
+        if analysis is None:
+            return
+        self.timeline = timeline = message.timeline or Timeline(analysis, result)
+        if result.specialized:
+            self.specialized = result.specialized
+            if self.bytecode_pane.showing_specialized:
+                self.bytecode_pane.show_specialized(self.specialized)
+        # Counts stay on across runs, but a run without recording has none to show.
+        counting = self.bytecode_pane.showing_counts and timeline.count > 0
+        self.bytecode_pane.show_counts(timeline.instruction_counts if counting else None)
+        self.source_pane.show_counts(timeline.line_counts if counting else None)
+        self.run_pane.show_timeline(timeline, result.describe())
+        self.output_pane.show_result(result, self.run_options.limits)
+        count = result.step_count
+        self.panels["run"].retitle(
+            f"{count:,} step{'' if count == 1 else 's'}" if timeline.count else "not recorded"
+        )
+        self.panels["output"].retitle(result.short_description())
+        clean = result.status == "exited" and result.exit_code == 0
+        hint = ""
+        if timeline.count:
+            hint = " Step through it here: ← → one instruction, ↓ ↑ one line; 6 shows the output."
+            self.screen.set_focus(self.run_pane)
+        self.notify(
+            f"The program {result.describe()}.{hint}",
+            severity="information" if clean else "warning",
+            timeout=6,
+        )
+        if timeline.count:
+            # After an exception, start where it was raised; otherwise at the beginning.
+            start = timeline.count - 1 if result.status == "exception" else 0
+            self.run_pane.go(start, user=False)
+            self.select("step", start)
+        elif self.selection is not None and self.selection.origin == "step":
+            # The selected step belonged to an earlier run: select what the source shows.
+            self.select("source", (self.source_pane.cursor_line, self.source_pane.cursor_col))
+
+    # -- what a run shows ------------------------------------------------------------------------
+
+    def action_toggle_specialized(self) -> None:
+        """Show or hide the specialized instructions of the last run without recording."""
+        if self.bytecode_pane.showing_specialized:
+            self.bytecode_pane.show_specialized(None)
+        elif not self.specialized:
+            self.notify(
+                "Run without recording first (F7): CPython does not specialize traced code.",
+                severity="warning",
+            )
+            return
+        else:
+            self.bytecode_pane.show_specialized(self.specialized)
+        self.panels["bytecode"].retitle()
+
+    def action_toggle_counts(self) -> None:
+        """Show or hide execution counts in the source gutter and the bytecode pane."""
+        if self.timeline is None or not self.timeline.count:
+            self.notify("Run the program first (F5): counts come from a run.", severity="warning")
+            return
+        showing = self.bytecode_pane.showing_counts
+        self.bytecode_pane.show_counts(None if showing else self.timeline.instruction_counts)
+        self.source_pane.show_counts(None if showing else self.timeline.line_counts)
+
+    def action_next_run(self) -> None:
+        """Bytecode pane: go to the next step that executes the instruction under the cursor."""
+        if self.timeline is None:
+            self.notify("Run the program first (F5).", severity="warning")
+            return
+        instruction = self.bytecode_pane.instruction_at(self.bytecode_pane.cursor_row)
+        if instruction is None:
+            return
+        step = self.timeline.next_run_of(instruction, self.run_pane.step)
+        if step is None:
+            self.notify("That instruction never ran.", severity="warning")
+            return
+        self.run_pane.go(step, user=False)
+        self.select("step", step)
+
+    def action_program_input(self) -> None:
+        """F6: set the text the program reads from stdin (\\n for a new line)."""
+        current = self.run_options.stdin.decode("utf-8", "replace").replace("\n", "\\n")
+
+        def keep(answer: str | None) -> None:
+            if answer is not None:
+                text = answer.replace("\\n", "\n")
+                if text and not text.endswith("\n"):
+                    text += "\n"
+                self.run_options = replace(self.run_options, stdin=text.encode())
+                count = len(text)
+                self.notify(f"The next run reads {count:,} character{'' if count == 1 else 's'}.")
+
+        self.push_screen(
+            PromptScreen("Input for the program's stdin (write \\n for a new line)", "", current),
+            keep,
+        )

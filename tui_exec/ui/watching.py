@@ -1,0 +1,72 @@
+"""Following the file: reload when it changes on disk (checked every second) or on ctrl+r."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .commands import Command
+from .messages import ReloadFailed
+from .running import Running
+
+WATCH_INTERVAL = 1.0
+
+WATCH_COMMANDS = (
+    Command(
+        "app.reload",
+        "ctrl+r",
+        "reload",
+        "Reload",
+        "Read and analyse the file again",
+        "file: reload",
+    ),
+)
+
+
+class FileWatching(Running):
+    """Keeps the explorer on the file's current text."""
+
+    _stat: tuple[int, int] | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload":
+            return self._path is not None
+        return super().check_action(action, parameters)
+
+    def on_mount(self) -> None:
+        if self._path is not None:
+            self._stat = self._file_stat()
+            self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
+
+    def action_reload(self) -> None:
+        """Read the file again and analyse it."""
+        if self._path is None:
+            self.notify("Nothing to reload: the program did not come from a file.")
+            return
+        self._reload()
+
+    def _file_stat(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self._path) if self._path else None
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+    def _check_file(self) -> None:
+        stat = self._file_stat()
+        if stat is not None and stat != self._stat:
+            self._stat = stat
+            self._reload()
+
+    def _reload(self) -> None:
+        assert self._path is not None
+        try:
+            data = Path(self._path).read_bytes()
+        except OSError as exc:
+            self.post_message(ReloadFailed(f"cannot read {self._path}: {exc.strerror or exc}"))
+            return
+        self._stat = self._file_stat()
+        self.start_analysis(data, reloaded=True)
+
+    def on_reload_failed(self, message: ReloadFailed) -> None:
+        self.notify(f"{message.reason}; still showing the previous version.", severity="error")
