@@ -8,7 +8,7 @@ def fibonacci(n):
     a, b = 0, 1
     for _ in range(n):
         numbers.append(a)
-        a, b = b, a + b  # a tuple swap: look for SWAP or STORE_FAST_STORE_FAST
+        a, b = b, a + b  # a swap: no tuple is built, two stores (3.13: STORE_FAST_STORE_FAST)
     return numbers
 
 
