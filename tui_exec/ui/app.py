@@ -9,12 +9,13 @@ help line from that declaration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.screen import Screen
 
 from .commands import Command, bindings, palette_commands
@@ -54,6 +55,14 @@ class TuiExecApp(FileWatching):
         super().__init__(data, name, path=path)
         self.run_options = run_options
 
+    def on_mount(self) -> None:
+        # In a 16-colour terminal the accent comes out as the red of errors: see app.tcss.
+        self.set_class(few_colours(self), "-few-colours")
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Under NO_COLOR Textual draws in greys (256-colour codes); no colour means none.
+        return [NoColor() if isinstance(f, Monochrome) else f for f in super().get_line_filters()]
+
     def app_commands(self) -> tuple[Command, ...]:
         return self.ALL_COMMANDS
 
@@ -86,6 +95,11 @@ class TuiExecApp(FileWatching):
         """Quit, ending a run in progress first."""
         self.stop_run()
         self.exit(0)
+
+
+def few_colours(app: App[Any]) -> bool:
+    """Whether ``app`` draws in a real terminal of 16 colours (TERM=xterm, the Linux console)."""
+    return not app.is_headless and app.console.color_system == "standard"
 
 
 def make_app(

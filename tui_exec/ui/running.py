@@ -120,7 +120,7 @@ class Running(Navigation):
             self.bytecode_pane.show_counts(None)
             self.source_pane.show_counts(None)
             self.output_pane.mark_stale()
-            self.panels["run"].retitle("out of date")
+            self.run_pane.summary = self.output_pane.summary = "out of date"
         self.specialized = {}
         self.bytecode_pane.show_specialized(None)
 
@@ -139,7 +139,8 @@ class Running(Navigation):
         limits = self.run_options.limits
         self.run_pane.show_timeline(None, "Running… (F5 stops it)")
         self.output_pane.show_running(0.0, limits)
-        self.panels["run"].retitle("running")
+        self.run_pane.summary, self.output_pane.summary = "running", ""
+        self.retitle()
         program = ProgramRun(
             self._path or "program.py",
             # A program from stdin or the sample: run the very bytes that were analysed.
@@ -205,10 +206,11 @@ class Running(Navigation):
         self.run_pane.show_timeline(timeline, result.describe())
         self.output_pane.show_result(result, self.run_options.limits)
         count = result.step_count
-        self.panels["run"].retitle(
+        self.run_pane.summary = (
             f"{count:,} step{'' if count == 1 else 's'}" if timeline.count else "not recorded"
         )
-        self.panels["output"].retitle(result.short_description())
+        self.output_pane.summary = result.short_description()
+        self.retitle()
         clean = result.status == "exited" and result.exit_code == 0
         hint = ""
         if timeline.count:
@@ -242,7 +244,7 @@ class Running(Navigation):
             return
         else:
             self.bytecode_pane.show_specialized(self.specialized)
-        self.panels["bytecode"].retitle()
+        self.retitle()
 
     def action_toggle_counts(self) -> None:
         """Show or hide execution counts in the source gutter and the bytecode pane."""

@@ -41,9 +41,9 @@ class StagePanel(Vertical):
         self.set_class(message is not None, "-message")
         self.set_class(error, "-error")
 
-    def retitle(self, extra: str = "") -> None:
+    def retitle(self) -> None:
         """Title the border: key, name, and what the view adds (counts, the view shown)."""
-        detail = extra or self.stage.title_detail()
+        detail = self.stage.title_detail()
         self.border_title = f"{self.spec.key} {self.spec.title}" + (
             f" · {detail}" if detail else ""
         )

@@ -233,7 +233,7 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
                 self.refresh_rows(previous, previous)
                 self.refresh_rows(row, row)
 
-    def scroll_to_row(self, row: int, *, recenter: bool = False) -> None:
+    def scroll_to_row(self, row: int, *, recenter: bool = False, _retried: bool = False) -> None:
         """Bring ``row`` into view; far jumps centre it so its neighbours show too.
 
         ``recenter`` centres it whenever it is out of view (for syncs): the match shows with
@@ -242,6 +242,11 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
         """
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height
+        if height <= 0 and not _retried:
+            # Not laid out yet (the pane was just shown): a view of no rows would centre
+            # the row at its top and hide the rows above it. Try again once laid out.
+            self.call_after_refresh(self.scroll_to_row, row, recenter=recenter, _retried=True)
+            return
         far = row < top - height or row > top + 2 * height
         out_of_view = not top <= row < top + height
         self.scroll_to_region(

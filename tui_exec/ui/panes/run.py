@@ -130,6 +130,8 @@ class RunPane(Widget, StageView[None], can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.summary = ""
+        """What the title says of the run shown: its steps, 'running', 'out of date'."""
         self.timeline: Timeline | None = None
         self.step = 0
         self.status = ""
@@ -140,6 +142,9 @@ class RunPane(Widget, StageView[None], can_focus=True):
         self.status = status
         self.step = 0
         self.refresh()
+
+    def title_detail(self) -> str:
+        return self.summary
 
     def go(self, step: int, *, user: bool) -> None:
         """Move to ``step`` (clamped)."""
@@ -222,6 +227,11 @@ class OutputPane(Log, StageView[None]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, highlight=False)
         self._shown_lines: list[str] = []
+        self.summary = ""
+        """What the title says of the output shown: how the run ended."""
+
+    def title_detail(self) -> str:
+        return self.summary
 
     def show_result(self, result: RunResult, limits: RunLimits) -> None:
         """Replace the text with ``result``'s output."""

@@ -1,0 +1,226 @@
+"""Regression tests for the rough edges a new user hit (issue 8, section 4), one or more each."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from textual.color import Color
+from textual.filter import Monochrome, NoColor
+from textual.widgets._footer import FooterKey
+
+from tests.ui.helpers import app_for, ready
+from tests.ui.test_run import run_and_wait
+from tui_exec.ui.app import StagePanel, TuiExecApp, few_colours
+from tui_exec.ui.panes.printable import printable_lines
+
+DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
+
+
+def _demo(name: str) -> TuiExecApp:
+    path = DEMOS / name
+    return app_for(path.read_bytes(), str(path), path=str(path))
+
+
+def _panel(app: TuiExecApp, name: str) -> StagePanel:
+    return app.query_one(f"#{name}", StagePanel)
+
+
+async def test_b_run_and_output_keys_before_a_run_keep_the_focus() -> None:
+    app = _demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "5")
+        assert app.focused is app.tokens_pane
+        await pilot.press("6", "down")
+        assert app.focused is app.tokens_pane and app.tokens_pane.cursor_row == 1
+
+
+async def test_c_go_to_line_lands_on_the_code_of_the_line() -> None:
+    app = _demo("fibonacci.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("g", *"12", "enter")
+        assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (12, 4)
+        assert app.analysis is not None and app.selection is not None
+        node = app.analysis.nodes[app.selection.links.nodes[0]]
+        assert node.type == "Return"
+        await pilot.press("g", *"12:0", "enter")  # an explicit column is kept
+        assert app.source_pane.cursor_col == 0
+
+
+async def test_d_after_a_run_the_run_pane_has_focus_its_keys_and_the_output_shows() -> None:
+    app = _demo("classic.py")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        footer = {key.description for key in app.query(FooterKey)}
+        assert {"Run", "Quit", "Help"} <= footer and "Stop" not in footer
+        await run_and_wait(pilot)
+        await pilot.pause()
+        assert app.focused is app.run_pane
+        footer = {key.description for key in app.query(FooterKey)}
+        assert {"Step", "Line", "Run"} <= footer
+        # The stacked Output pane's one row is the program's last line of output.
+        output = app.output_pane
+        assert output.lines[-1] == "15"
+        assert output.scroll_offset.y == output.max_scroll_y
+        assert "exit 0" in str(_panel(app, "output").border_title)
+
+
+async def test_d_the_footer_fits_80_columns() -> None:
+    app = _demo("classic.py")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        keys = list(app.query(FooterKey))
+        assert keys and all(key.region.right <= 80 and key.region.width > 0 for key in keys)
+        labels = " ".join(str(key.render()) for key in keys)
+        assert "Run" in labels and "Quit" in labels
+
+
+def test_e_program_output_cannot_drive_the_terminal() -> None:
+    lines = printable_lines("\x1b[31mred?\x1b[0m and a tab:\tend\n\x1b[H\x1b[2Jcleared\rback\n")
+    assert lines == ["red? and a tab:\tend".expandtabs(8), "␛[H␛[2Jcleared␍back"]
+    assert not any(ch < " " for line in lines for ch in line)
+
+
+async def test_e_control_sequences_reach_the_output_pane_pictured(tmp_path: Path) -> None:
+    path = tmp_path / "clear.py"
+    path.write_text('import os\nprint("\\x1b[31mred\\x1b[0m\\tend")\nos.system("clear")\n')
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        text = "\n".join(app.output_pane.lines)
+        assert "red     end" in text
+        assert "\x1b" not in text and "\t" not in text
+
+
+async def test_f_positions_plurals_and_counts_agree() -> None:
+    app = app_for("")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert str(_panel(app, "ast").border_title).endswith("· 1 node")
+        bytecode_title = str(_panel(app, "bytecode").border_title)
+        assert "1 code object," in bytecode_title and "code objects" not in bytecode_title
+    app = _demo("syntax_error.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        message = str(_panel(app, "ast").query_one(".stage-message").render())
+        errors = str(app.query_one("#errors").render())
+        assert "at 6:5 (line:column)" in message and "SyntaxError at 6:5" in errors
+
+
+async def test_g_a_run_without_recording_leaves_no_stale_counts_or_step() -> None:
+    app = _demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("c")
+        assert app.bytecode_pane.showing_counts and app.source_pane.showing_counts
+        assert app.selection is not None and app.selection.origin == "step"
+        await pilot.press("f7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.bytecode_pane.showing_counts and not app.source_pane.showing_counts
+        assert app.selection is not None and app.selection.origin != "step"
+        assert "step" not in str(app.query_one("#status").render())
+        assert "not recorded" in str(_panel(app, "run").border_title)
+
+
+async def test_g_a_reload_marks_the_old_run_out_of_date(tmp_path: Path) -> None:
+    path = tmp_path / "prog.py"
+    path.write_text("print(1)\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        path.write_text("print(2)\n")
+        await pilot.press("ctrl+r")
+        await ready(pilot)
+        assert "out of date" in str(_panel(app, "run").border_title)
+        assert "out of date" in app.output_pane.lines[0]
+        assert app.timeline is None
+
+
+async def test_i_screenshot_goes_to_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_for("x = 1\n")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "current folder" in commands["Screenshot"].help
+        app.action_screenshot_here()
+        await pilot.pause()
+        assert list(tmp_path.glob("*.svg"))
+
+
+async def test_i_searching_a_pane_without_rows_says_so() -> None:
+    app = _demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("5", "slash")
+        assert not app.screen.is_modal  # no prompt: the pane has nothing to search
+        notes = [n.message for n in app._notifications]
+        assert any("nothing to search" in note for note in notes)
+
+
+async def test_k_no_color_means_no_colour_and_focus_by_style(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = _demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        filters = app.get_line_filters()
+        assert any(isinstance(f, NoColor) for f in filters)
+        assert not any(isinstance(f, Monochrome) for f in filters)
+        focused, other = _panel(app, "source"), _panel(app, "tokens")
+        assert focused.styles.border_top[0] == "double"
+        assert other.styles.border_top[0] == "round"
+
+
+async def test_k_sixteen_colours_focus_is_not_the_error_red() -> None:
+    app = _demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert not few_colours(app)  # headless: never, whatever TERM says
+        accent = _panel(app, "source").styles.border_top[1]
+        app.add_class("-few-colours")  # what on_mount does in a 16-colour terminal
+        await pilot.pause()
+        calm = _panel(app, "source").styles.border_top[1]
+        assert calm != accent
+        assert calm.hex == Color.parse(app.get_css_variables()["primary"]).hex
+
+
+async def test_panes_start_at_their_top_on_a_big_file() -> None:
+    """typing.py used to open with AST and bytecode scrolled 2 rows, hiding Module/RESUME."""
+    import typing
+
+    source = Path(typing.__file__).read_bytes()
+    app = app_for(source)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        for pane in (app.tokens_pane, app.ast_pane, app.bytecode_pane):
+            assert pane.scroll_offset.y == 0, type(pane).__name__
+
+
+@pytest.mark.skipif(os.name != "posix", reason="tmux")
+def test_a_keys_in_one_burst_act_on_the_pane_the_first_focuses(tmp_path: Path) -> None:
+    """Over SSH keys arrive together; Pilot sends them one by one, so this needs a terminal."""
+    from tests.ui.terminal import Terminal
+
+    with Terminal(["tui-exec", str(DEMOS / "classic.py")], size=(120, 40)) as term:
+        term.wait_for("4 Bytecode ·")  # analysed
+        term.send("3", "z")  # one write: both keys arrive in one read
+        screen = term.wait_until(lambda s: s.count("╭─ ") == 1)  # one pane, maximized
+        assert "3 AST" in screen  # the AST, not the source
+        term.send("z", "2", "x")  # restore, focus tokens, hide it
+        screen = term.wait_until(lambda s: "1 Source" in s and "2 Tokens" not in s)
+        assert "3 AST" in screen and "4 Bytecode" in screen
+        term.send("4", "Down", "Down")  # the bytecode cursor moves, not the source's
+        term.wait_until(lambda s: any(line.startswith(" LOAD_CONST @") for line in s.splitlines()))
