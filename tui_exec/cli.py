@@ -195,5 +195,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.return_code or 0
 
 
-if __name__ == "__main__":
+def cache_own_bytecode() -> None:
+    """Keep the bytecode of tui-exec's imports even where PYTHONDONTWRITEBYTECODE is set.
+
+    Without .pyc files every launch compiles Textual and Rich again: 0.4-0.7 s before the
+    first frame. Some lab machines and containers set the variable for everyone, and a shared
+    install may be read-only. So the cache goes to a folder of the user's own, never next to
+    the sources; the program being explored is never affected (it runs in a child process
+    with the environment unchanged).
+    """
+    if not sys.dont_write_bytecode or sys.pycache_prefix is not None:
+        return
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    sys.pycache_prefix = os.path.join(root, "tui-exec", "pycache")
+    sys.dont_write_bytecode = False
+
+
+def entry() -> None:
+    """The ``tui-exec`` command: :func:`main`, with tui-exec's own bytecode cached."""
+    cache_own_bytecode()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

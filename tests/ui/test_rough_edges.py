@@ -224,3 +224,36 @@ def test_a_keys_in_one_burst_act_on_the_pane_the_first_focuses(tmp_path: Path) -
         assert "3 AST" in screen and "4 Bytecode" in screen
         term.send("4", "Down", "Down")  # the bytecode cursor moves, not the source's
         term.wait_until(lambda s: any(line.startswith(" LOAD_CONST @") for line in s.splitlines()))
+
+
+async def test_keys_pressed_while_the_analysis_runs_move_the_source_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first frame has the text; a key pressed then is answered, never dropped."""
+    import threading
+
+    import tui_exec.ui.explorer as explorer
+
+    release = threading.Event()
+    real_analyze = explorer.analyze
+
+    def slow_analyze(*args: object, **kwargs: object) -> object:
+        release.wait(timeout=30)
+        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explorer, "analyze", slow_analyze)
+    app = _demo("fibonacci.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        try:
+            await pilot.pause()
+            assert app.analysis is None  # still analysing
+            assert app.source_pane.row_count == 15
+            await pilot.press("down", "down", "down", "down", "right")
+            assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (5, 1)
+            assert "5:1 · analysing" in str(app.query_one("#status").render())
+        finally:
+            release.set()  # a failure above must not leave the worker waiting
+        await ready(pilot)
+        # The analysis arrives; the cursor stays where the user put it, now linked.
+        assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (5, 1)
+        assert app.selection is not None and app.selection.item == (5, 1)

@@ -1,6 +1,6 @@
 """The analysis core: standard library only, no UI imports, any CPython >= 3.11."""
 
-from .analysis import STAGES, Analysis, StageError, analyze
+from .analysis import STAGES, Analysis, StageError, analyze, preview
 from .bytecode import CodeObject, Instruction
 from .index import EMPTY_LINKS, Links, SpanIndex
 from .source import Source, decode
@@ -23,4 +23,5 @@ __all__ = [
     "Token",
     "analyze",
     "decode",
+    "preview",
 ]

@@ -226,3 +226,20 @@ def _error_span(exc: SyntaxError, to_chars: Callable[[int, int], int]) -> Span |
     if (end_line, end_col) <= (line, col):
         end_line, end_col = line, col + 1
     return Span(line, col, end_line, end_col)
+
+
+def preview(source: bytes, filename: str = "<string>") -> Analysis:
+    """Only the decoded text of ``source``: what the source pane can show at once, while
+    :func:`analyze` runs (decoding typing.py takes about 1 ms, analysing it about 120 ms)."""
+    text, _ = decode(source)
+    return Analysis(
+        filename=filename,
+        python=platform.python_version(),
+        source=text,
+        tokens=(),
+        nodes=(),
+        code_objects=(),
+        instructions=(),
+        errors=(),
+        index=SpanIndex(text, (), (), (), ()),
+    )

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.widgets import Static
 
-from ..core import EMPTY_LINKS, Analysis, Links, analyze
+from ..core import EMPTY_LINKS, Analysis, Links, analyze, preview
 from .footer import KeyFooter
 from .messages import AnalysisProgress, AnalysisReady, ItemPicked
 from .panes import (
@@ -51,10 +51,16 @@ class Explorer(App[int]):
 
     def __init__(self, data: bytes, name: str, *, path: str | None = None) -> None:
         super().__init__()
-        self._data = data
-        self._name = name
-        self._path = path
+        self.program_data = data
+        """The bytes analysed (a run of a program from stdin runs these)."""
+        self.program_name = name
+        """The name shown for the program: its path, <stdin> or the sample's."""
+        self.program_path = path
+        """The file it came from, or None (stdin, the sample)."""
         self.analysis: Analysis | None = None
+        """The program's analysis, once the worker has made it."""
+        self._preview: Analysis | None = None
+        """Until then, its decoded text alone: the source pane shows it and moves at once."""
         self.selection: Selection | None = None
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
 
@@ -113,10 +119,14 @@ class Explorer(App[int]):
         # A still line, not Textual's animated loading indicators: four of them animating
         # took the GIL from the analysis thread (the first full frame came 0.15-0.4 s later).
         for panel in self.panels.values():
-            if not panel.spec.after_run:
+            if not panel.spec.after_run and panel.spec.name != "source":
                 panel.show_message(Text("Analysing…", style="italic"))
+        self.start_analysis(self.program_data, reloaded=False)
+        # The text first, so the first frame has it and the first keys move in it while the
+        # worker analyses; the other panes fill when the analysis comes back.
+        self._preview = preview(self.program_data, self.program_name)
+        self.source_pane.show_analysis(self._preview, None)
         self.source_pane.focus()
-        self.start_analysis(self._data, reloaded=False)
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -129,8 +139,8 @@ class Explorer(App[int]):
 
     def start_analysis(self, data: bytes, *, reloaded: bool) -> None:
         """Analyse ``data`` in a worker; the panes change when it is done."""
-        self._data = data
-        self._analyze(data, self._name, reloaded)
+        self.program_data = data
+        self._analyze(data, self.program_name, reloaded)
 
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
     def _analyze(self, data: bytes, name: str, reloaded: bool) -> None:
@@ -147,12 +157,13 @@ class Explorer(App[int]):
         if self.analysis is None:
             step = _STAGE_STEPS.get(message.stage, "")
             self.query_one("#status", Static).update(
-                f"Analysing {self._name}: {step}…", layout=False
+                f"Analysing {self.program_name}: {step}…", layout=False
             )
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         analysis = message.analysis
         self.analysis = analysis
+        self._preview = None
         # An analysis is hundreds of thousands of acyclic records. Left in the collector's
         # generations, every full collection walks them all: 50-150 ms pauses in the middle
         # of key presses. Frozen, they are skipped by the cycle collector but still freed by
@@ -170,7 +181,8 @@ class Explorer(App[int]):
         source = self.source_pane
         by_stage = {e.stage: e.span for e in analysis.errors if e.span is not None}
         first_error = next((by_stage[s] for s in _ERROR_PRECEDENCE if s in by_stage), None)
-        if not message.reloaded and first_error is not None:
+        moved = (source.cursor_line, source.cursor_col) != (1, 0)
+        if not message.reloaded and first_error is not None and not moved:
             source.move_point(max(first_error.start_line, 1), first_error.start_col, user=False)
         else:
             source.move_point(source.cursor_line, source.cursor_col, user=False)
@@ -188,6 +200,7 @@ class Explorer(App[int]):
     def select(self, origin: Origin, item: int | tuple[int, int]) -> None:
         """Make ``item`` the selection and show it in every pane (one index query)."""
         if self.analysis is None:
+            self._select_in_preview(origin, item)
             return
         if origin == "step":
             assert isinstance(item, int)
@@ -201,6 +214,16 @@ class Explorer(App[int]):
         self.query_one("#status", Static).update(
             describe_selection(self.analysis, selection), layout=False
         )
+
+    def _select_in_preview(self, origin: Origin, item: int | tuple[int, int]) -> None:
+        """Before the analysis: the source cursor moves, and nothing links anywhere yet."""
+        if self._preview is None or origin != "source":
+            return
+        selection = Selection(origin, item, EMPTY_LINKS)
+        self.source_pane.show_selection(selection, from_here=True)
+        status = describe_selection(self._preview, selection)
+        status.append(" · analysing…", style="italic")
+        self.query_one("#status", Static).update(status, layout=False)
 
     def links_for_step(self, step: int) -> Links:
         """What a run step links to (the running mixin knows the recorded steps)."""

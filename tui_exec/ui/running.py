@@ -142,9 +142,9 @@ class Running(Navigation):
         self.run_pane.summary, self.output_pane.summary = "running", ""
         self.retitle()
         program = ProgramRun(
-            self._path or "program.py",
+            self.program_path or "program.py",
             # A program from stdin or the sample: run the very bytes that were analysed.
-            source=self._data if self._path is None else None,
+            source=self.program_data if self.program_path is None else None,
             args=self.run_options.args,
             stdin=self.run_options.stdin,
             limits=limits,

@@ -30,24 +30,24 @@ class FileWatching(Running):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reload":
-            return self._path is not None
+            return self.program_path is not None
         return super().check_action(action, parameters)
 
     def on_mount(self) -> None:
-        if self._path is not None:
+        if self.program_path is not None:
             self._stat = self._file_stat()
             self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
 
     def action_reload(self) -> None:
         """Read the file again and analyse it."""
-        if self._path is None:
+        if self.program_path is None:
             self.notify("Nothing to reload: the program did not come from a file.")
             return
         self._reload()
 
     def _file_stat(self) -> tuple[int, int] | None:
         try:
-            stat = os.stat(self._path) if self._path else None
+            stat = os.stat(self.program_path) if self.program_path else None
         except OSError:
             return None
         return (stat.st_mtime_ns, stat.st_size) if stat else None
@@ -59,11 +59,13 @@ class FileWatching(Running):
             self._reload()
 
     def _reload(self) -> None:
-        assert self._path is not None
+        assert self.program_path is not None
         try:
-            data = Path(self._path).read_bytes()
+            data = Path(self.program_path).read_bytes()
         except OSError as exc:
-            self.post_message(ReloadFailed(f"cannot read {self._path}: {exc.strerror or exc}"))
+            self.post_message(
+                ReloadFailed(f"cannot read {self.program_path}: {exc.strerror or exc}")
+            )
             return
         self._stat = self._file_stat()
         self.start_analysis(data, reloaded=True)
