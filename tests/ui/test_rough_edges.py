@@ -13,6 +13,7 @@ from textual.widgets._footer import FooterKey
 from tests.ui.helpers import app_for, ready
 from tests.ui.test_run import run_and_wait
 from tui_exec.ui.app import StagePanel, TuiExecApp, few_colours
+from tui_exec.ui.command_line import CommandLine
 from tui_exec.ui.panes.printable import printable_lines
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
@@ -163,7 +164,7 @@ async def test_i_searching_a_pane_without_rows_says_so() -> None:
         await ready(pilot)
         await run_and_wait(pilot)
         await pilot.press("5", "slash")
-        assert not app.screen.is_modal  # no prompt: the pane has nothing to search
+        assert not app.query_one(CommandLine).is_open  # no prompt: nothing to search
         notes = [n.message for n in app._notifications]
         assert any("nothing to search" in note for note in notes)
 

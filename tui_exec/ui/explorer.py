@@ -13,6 +13,7 @@ from textual.containers import Container
 from textual.widgets import Static
 
 from ..core import EMPTY_LINKS, Analysis, Links, analyze, preview
+from .command_line import Answer, CommandLine
 from .footer import KeyFooter
 from .messages import AnalysisProgress, AnalysisReady, ItemPicked
 from .panes import (
@@ -100,6 +101,17 @@ class Explorer(App[int]):
         """The panel holding the focused widget."""
         return panel_of(self.focused)
 
+    def ask(self, prompt: str, answer: Answer, *, placeholder: str = "", value: str = "") -> None:
+        """Ask for a line of text in the status line's row; ``answer`` gets it, or None."""
+        status = self.query_one("#status")
+        status.display = False
+
+        def done(text: str | None) -> None:
+            status.display = True
+            answer(text)
+
+        self.query_one(CommandLine).ask(prompt, done, placeholder=placeholder, value=value)
+
     def retitle(self) -> None:
         """Title every panel from what its view shows now."""
         for panel in self.panels.values():
@@ -112,6 +124,7 @@ class Explorer(App[int]):
             yield from self.panels.values()
         yield Static(id="errors")
         yield Static("Analysing…", id="status")
+        yield CommandLine(id="command-line")
         yield KeyFooter()
 
     def on_mount(self) -> None:

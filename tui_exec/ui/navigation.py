@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from .commands import Command, help_rows
 from .explorer import Explorer
 from .panes import PANES, LinePane
-from .screens import HelpGroup, HelpScreen, PromptScreen
+from .screens import HelpGroup, HelpScreen
 
 FOCUS_COMMANDS = tuple(
     Command(
@@ -168,10 +168,7 @@ class Navigation(Explorer):
                 self._search_term = term
                 self._search(term, backwards=False, skip_current=False)
 
-        self.push_screen(
-            PromptScreen(f"Search the {panel.spec.title} pane", "token, node type, opname…"),
-            found,
-        )
+        self.ask(f"Search the {panel.spec.title} pane", found, placeholder="text, type, opname…")
 
     def action_search_next(self, backwards: bool) -> None:
         """Repeat the last search forwards (n) or backwards (N)."""
@@ -208,5 +205,4 @@ class Navigation(Explorer):
             self.source_pane.go_to_line(line, col)
 
         total = len(self.analysis.source.lines)
-        prompt = f"Go to line (1–{total}, or line:column with columns from 0)"
-        self.push_screen(PromptScreen(prompt, "line"), go)
+        self.ask(f"Go to line (1–{total})", go, placeholder="line, or line:column (columns from 0)")

@@ -13,7 +13,6 @@ from .commands import Command
 from .messages import RunFinished, RunProgress
 from .navigation import Navigation
 from .panes.run import Timeline
-from .screens import PromptScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +282,4 @@ class Running(Navigation):
                 count = len(text)
                 self.notify(f"The next run reads {count:,} character{'' if count == 1 else 's'}.")
 
-        self.push_screen(
-            PromptScreen("Input for the program's stdin (write \\n for a new line)", "", current),
-            keep,
-        )
+        self.ask("The program's stdin (\\n for a new line)", keep, value=current)

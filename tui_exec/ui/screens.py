@@ -1,4 +1,4 @@
-"""Modal screens: help, go to line, search."""
+"""Modal screens: the help."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 
 class HelpGroup(NamedTuple):
@@ -64,29 +64,4 @@ class HelpScreen(ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
-        self.dismiss(None)
-
-
-class PromptScreen(ModalScreen[str | None]):
-    """A one-line prompt; returns the text, or None when cancelled."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
-
-    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
-        super().__init__()
-        self._title = title
-        self._placeholder = placeholder
-        self._value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-box"):
-            yield Label(self._title)
-            yield Input(value=self._value, placeholder=self._placeholder, id="prompt-input")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        """Close without an answer."""
         self.dismiss(None)
