@@ -74,7 +74,7 @@ def test_dump_of_a_syntax_error_still_dumps_and_exits_1() -> None:
         (lambda d: d, "is a directory"),
         (
             lambda d: (d / "bin.py").write_bytes(b"\x7fELF\x00\x01\xff") and d / "bin.py",
-            "not a Python source file",
+            "not a text file",
         ),
     ],
 )
@@ -86,6 +86,27 @@ def test_unreadable_input_is_one_line_and_exit_2(tmp_path: Path, make, message: 
         assert message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"x = 1\ny = 'caf\xe9'\n",  # latin-1 bytes, no cookie
+        b"# coding: nope\nx = 1\n",  # unknown codec
+        b"x = 1\ny = 2\x00\n",  # one NUL byte in a text file
+    ],
+)
+def test_decode_errors_are_a_stage_dump_prints_what_exists_and_exits_1(
+    tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "odd.py"
+    path.write_bytes(data)
+    result = run("dump", str(path), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    dumped = json.loads(result.stdout)
+    assert [(e["stage"], e["type"]) for e in dumped["errors"]] == [("decode", "SyntaxError")]
+    assert dumped["ast"] == [] and dumped["code_objects"] == []
+    assert len(dumped["source"]["lines"]) == 2
 
 
 def test_main_returns_exit_codes_in_process(capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,14 +44,21 @@ def read_program(path: str) -> tuple[bytes, str]:
         raise ProgramError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def check_decodable(data: bytes, name: str) -> None:
-    """Refuse binary and undecodable files with one line, as for unreadable ones."""
-    from .core.source import decode
-
-    _, problem = decode(data)
-    if problem is not None:
-        where = f" (line {problem.span.start_line})" if problem.span else ""
-        raise ProgramError(f"{name}: not a Python source file{where}: {problem.message}")
+def check_text(data: bytes, name: str) -> None:
+    """Refuse a file that is clearly not text: a NUL byte in its first 8,000 bytes (git's
+    rule for binary files) and bytes that are not UTF-8. Any other file opens, decode
+    problems included: like CPython, tui-exec reports those as a SyntaxError at a line."""
+    head = data[:8000]
+    if b"\0" not in head:
+        return
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        cut_character = len(data) > len(head) and exc.start >= len(head) - 3
+        if not cut_character:
+            raise ProgramError(
+                f"{name}: not a text file (NUL bytes and bytes that are not UTF-8)"
+            ) from None
 
 
 def _reattach_terminal() -> None:
@@ -125,7 +132,7 @@ def dump_main(argv: Sequence[str]) -> int:
     args = _dump_parser().parse_args(argv)
     try:
         data, name = read_program(args.file)
-        check_decodable(data, name)
+        check_text(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -164,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             data, name = SAMPLE_PROGRAM.encode(), SAMPLE_NAME
         else:
             data, name = read_program(args.file)
-        check_decodable(data, name)
+        check_text(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -74,24 +74,49 @@ def test_empty_and_comment_only_files() -> None:
         assert analysis.tokens[-1].type == "ENDMARKER"
 
 
-def test_undecodable_bytes_are_reported_with_their_place() -> None:
+def test_undecodable_bytes_are_a_syntax_error_at_their_place_and_shown_escaped() -> None:
     source, problem = decode(b"x = 1\ny = '\xff'\n")
     assert problem is not None
-    assert problem.type == "UnicodeDecodeError"
-    assert problem.span == Span(2, 5, 2, 6)
-    assert source.lines[1] == "y = '\ufffd'"
+    # CPython: "SyntaxError: Non-UTF-8 code starting with '\xff' in file ... on line 2".
+    assert problem.type == "SyntaxError"
+    assert problem.message.startswith("Non-UTF-8 code starting with '\\xff' on line 2")
+    assert source.lines[1] == "y = '\\xff'"  # the byte shows as its escape, 4 characters
+    assert problem.span == Span(2, 5, 2, 9)
+
+
+def test_bytes_the_declared_encoding_cannot_decode() -> None:
+    source, problem = decode("# coding: ascii\nx = 'é'\n".encode())
+    assert problem is not None and problem.type == "SyntaxError"
+    assert "0xc3" in problem.message and "ascii" in problem.message and "line 1" in problem.message
+    assert source.lines[1] == "x = '\\xc3\\xa9'"
+    assert problem.span == Span(2, 5, 2, 9)
 
 
 def test_bad_cookie_and_bom_conflict() -> None:
     _, problem = decode(b"# coding: uft-8\nx = 1\n")
     assert problem is not None and "uft-8" in problem.message
-    assert problem.span is not None and problem.span.start_line == 1
+    assert problem.span == Span(1, 0, 1, 15)
+    _, problem = decode(b"\n# vim: set fileencoding=nope :\nx = 1\n")
+    assert problem is not None and "nope" in problem.message
+    assert problem.span == Span(2, 0, 2, 30)
     _, problem = decode(b"\xef\xbb\xbf# coding: latin-1\nx = 1\n")
-    assert problem is not None and "encoding problem" in problem.message
+    assert problem is not None and "byte order mark" in problem.message
+    assert problem.span == Span(1, 0, 1, 17)
+
+
+def test_decode_errors_keep_only_the_tokens_before_them() -> None:
+    analysis = analyze(b"x = 1\ny = 'ab\xe9'\nz = 2\n")
+    error = analysis.error_in("decode")
+    assert error is not None and error.span == Span(2, 7, 2, 11)
+    # The string holding the byte, and all after it, never reached the tokenizer.
+    assert [t.string for t in analysis.tokens] == ["x", "=", "1", "\n", "y", "="]
+    assert [e.stage for e in analysis.errors] == ["decode"]
+    assert not analysis.parsed and not analysis.compiled
 
 
 def test_null_byte() -> None:
     analysis = analyze(b"a = 1\nb = 2\x00\n")
     error = analysis.error_in("decode")
     assert error is not None and error.span == Span(2, 5, 2, 6)
+    assert (error.type, error.message) == ("SyntaxError", "source code cannot contain null bytes")
     assert not analysis.parsed

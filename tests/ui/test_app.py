@@ -35,6 +35,34 @@ async def test_syntax_error_marks_source_keeps_tokens_and_explains_in_ast_and_by
         assert "SyntaxError at 6:5" in errors
 
 
+async def test_an_undecodable_file_opens_with_the_bytes_escaped_and_the_error_marked() -> None:
+    app = app_for(b"x = 1\ny = 'caf\xe9'\n")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert app.analysis is not None
+        assert app.analysis.source.lines[1] == "y = 'caf\\xe9'"
+        # The cursor starts on the bad byte, whose escape is marked as the error.
+        assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (2, 8)
+        assert app.source_pane._error_spans == (Span(2, 8, 2, 12),)
+        assert app.tokens_pane.row_count == 6  # x = 1 NEWLINE y =
+        for panel_id in ("#ast", "#bytecode"):
+            message = str(app.query_one(panel_id, StagePanel).query_one(".stage-message").render())
+            assert "SyntaxError (decode stage)" in message
+            assert "Non-UTF-8 code starting with '\\xe9' on line 2" in message
+        errors = str(app.query_one("#errors").render())
+        assert "SyntaxError at 2:8" in errors
+
+
+async def test_a_file_that_fails_to_decode_on_line_1_says_why_the_tokens_are_empty() -> None:
+    app = app_for(b"# coding: nope\nx = 1\n")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        panel = app.query_one("#tokens", StagePanel)
+        assert panel.has_class("-message")
+        message = str(panel.query_one(".stage-message").render())
+        assert "unknown encoding: nope" in message and "No tokens" in message
+
+
 async def test_compile_only_error_still_shows_the_ast() -> None:
     app = app_for("x = 1\nreturn x\n")
     async with app.run_test(size=(160, 50)) as pilot:

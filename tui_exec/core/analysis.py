@@ -16,7 +16,7 @@ from .index import SpanIndex
 from .source import Source, decode, null_byte_problem
 from .span import Span
 from .syntax import Node, walk
-from .tokens import Token, tokenize_source
+from .tokens import Token, TokenizeProblem, tokenize_source
 
 STAGES = ("decode", "tokenize", "parse", "compile")
 
@@ -121,6 +121,9 @@ def _analyze(source: str | bytes, filename: str, on_stage: Callable[[str], None]
 
     on_stage("tokenize")
     tokens, token_problem = tokenize_source(text)
+    if problem is not None and problem.span is not None:
+        # CPython decodes as it tokenizes: what follows undecodable bytes was never tokens.
+        tokens, token_problem = _before(problem.span, tokens, token_problem)
     if token_problem is not None:
         errors.append(
             StageError("tokenize", token_problem.type, token_problem.message, token_problem.span)
@@ -155,6 +158,19 @@ def _analyze(source: str | bytes, filename: str, on_stage: Callable[[str], None]
         index=SpanIndex(text, tokens, nodes, codes, instructions),
         module_code=module_code,
     )
+
+
+def _before(
+    span: Span, tokens: tuple[Token, ...], problem: TokenizeProblem | None
+) -> tuple[tuple[Token, ...], TokenizeProblem | None]:
+    """The tokens that end before ``span``, and a tokenize error that starts before it."""
+    start = span[:2]
+    kept = 0
+    while kept < len(tokens) and tokens[kept].span[2:] <= start:
+        kept += 1
+    if problem is not None and (problem.span is None or problem.span[:2] >= start):
+        problem = None
+    return tokens[:kept], problem
 
 
 def _parse_and_compile(

@@ -115,28 +115,47 @@ class Source:
 def decode(data: bytes) -> tuple[Source, DecodeProblem | None]:
     """Decode ``data`` as the interpreter would: BOM, PEP 263 cookie, else UTF-8.
 
-    On failure the text is still returned (undecodable bytes replaced) so it can be shown,
-    together with the problem and where it is.
+    On failure the text is still returned so it can be shown, with every undecodable byte
+    written as its escape (``\\xe9``), together with the problem and where it is. CPython
+    reports each of these problems as a SyntaxError, and so do we, in its words where they
+    help a reader (PEP 263's "Non-UTF-8 code starting with ...").
     """
     has_bom = data.startswith(b"\xef\xbb\xbf")
+    cookie_line = _cookie_line(data)
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        text = data.decode("utf-8", "replace")
-        source = Source.from_text(text.removeprefix("\ufeff"), "utf-8", has_bom)
-        line = exc.lineno or _cookie_line(data)
-        span = Span(line, 0, line, len(source.line_text(line))) if line else None
-        return source, DecodeProblem("SyntaxError", str(exc.msg or exc), span)
+        message = str(exc.msg or exc)
+        if not message.startswith("invalid or missing encoding declaration"):
+            # An unknown codec, or a cookie that contradicts the BOM.
+            text = data.decode("utf-8", "backslashreplace").removeprefix("\ufeff")
+            source = Source.from_text(text, "utf-8", has_bom)
+            line = cookie_line or 1
+            span = Span(line, 0, line, max(len(source.line_text(line)), 1))
+            if message == "encoding problem: utf-8" and has_bom:
+                message = "the file starts with a UTF-8 byte order mark but declares another codec"
+            return source, DecodeProblem("SyntaxError", message, span)
+        # No usable cookie and the first lines are not UTF-8: the general case below says where.
+        encoding = "utf-8"
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        text = data.decode(encoding, "replace").removeprefix("\ufeff")
+        text = data.decode(encoding, "backslashreplace").removeprefix("\ufeff")
         source = Source.from_text(text, codec, has_bom)
-        span = _span_of_byte(data, exc.start, source)
-        bad = data[exc.start : exc.end]
-        message = f"invalid {codec} byte {bad.hex(' ')} (not a text file, or a wrong coding cookie)"
-        return source, DecodeProblem("UnicodeDecodeError", message, span)
+        span = _span_of_byte(data, exc.start, exc.end, encoding, source)
+        bad = data[exc.start : exc.start + 1]
+        if cookie_line:
+            message = (
+                f"byte 0x{bad.hex()} is not valid {codec}, the encoding declared on line "
+                f"{cookie_line}"
+            )
+        else:
+            message = (
+                f"Non-UTF-8 code starting with '\\x{bad.hex()}' on line {span.start_line}, "
+                "but no encoding declared (see PEP 263)"
+            )
+        return source, DecodeProblem("SyntaxError", message, span)
     source = Source.from_text(text, codec, has_bom)
     return source, null_byte_problem(source)
 
@@ -149,19 +168,29 @@ def null_byte_problem(source: Source) -> DecodeProblem | None:
     line = bisect_right(source.line_starts, nul)
     col = nul - source.line_starts[line - 1]
     span = Span(line, col, line, col + 1)
-    return DecodeProblem("ValueError", "source code contains a null byte", span)
+    return DecodeProblem("SyntaxError", "source code cannot contain null bytes", span)
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]")
 
 
 def _cookie_line(data: bytes) -> int:
-    """The line of a coding cookie (1 or 2) for errors that do not say where they are."""
-    first, _, rest = data.partition(b"\n")
-    return 1 if b"coding" in first else 2 if b"coding" in rest.split(b"\n", 1)[0] else 1
+    """The line (1 or 2) of a PEP 263 coding cookie, or 0 when there is none."""
+    lines = re.split(rb"\r\n|\r|\n", data.removeprefix(b"\xef\xbb\xbf"), maxsplit=2)
+    for number, line in enumerate(lines[:2], 1):
+        if _COOKIE.match(line):
+            return number
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            break  # a cookie on line 2 counts only below a comment or blank line
+    return 0
 
 
-def _span_of_byte(data: bytes, byte_offset: int, source: Source) -> Span:
-    """The one-character span of the undecodable byte at ``byte_offset``."""
-    before = data[:byte_offset]
-    line = len(_LINE_END.findall(before.decode("latin-1"))) + 1
-    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
-    col = len(before[line_start:].decode("utf-8", "replace").removeprefix("\ufeff"))
-    return Span(line, col, line, col + 1)
+def _span_of_byte(data: bytes, start: int, end: int, encoding: str, source: Source) -> Span:
+    """The span of the escapes that show the undecodable bytes ``data[start:end]``.
+
+    Everything before ``start`` decoded, so its length in characters is the offset.
+    """
+    offset = len(data[:start].decode(encoding, "backslashreplace").removeprefix("\ufeff"))
+    line = bisect_right(source.line_starts, offset)
+    col = offset - source.line_starts[line - 1]
+    return Span(line, col, line, col + 4 * (end - start))

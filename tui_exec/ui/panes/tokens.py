@@ -11,7 +11,7 @@ from rich.text import Text
 from ...core import Analysis, Token
 from ..selection import Origin, Selection
 from .base import LinePane
-from .stage import PaneSpec
+from .stage import PaneSpec, stage_error_text
 
 _string = itemgetter(Token._fields.index("string"))
 
@@ -99,9 +99,10 @@ class TokensPane(LinePane):
         return f"{self.row_count:,}" if self._analysis is not None else ""
 
     def stage_message(self, analysis: Analysis) -> Text | None:
-        if analysis.tokens:
+        error = analysis.error_in("decode")
+        if analysis.tokens or error is None:
             return None
-        return Text("No tokens: the file cannot be decoded (see the error below the panes).")
+        return stage_error_text(error, "No tokens: the tokenizer reads only decoded text")
 
 
 PANE = PaneSpec(
