@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from . import __version__
 
@@ -189,7 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"tui-exec: --stdin {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
     from .core.run import RunLimits
-    from .ui.app import RunOptions, make_app
+
+    with _frame_rate(FRAMES_PER_SECOND):
+        from .ui.app import RunOptions, make_app
 
     options = RunOptions(
         limits=RunLimits(args.time_limit, args.output_limit, args.step_limit),
@@ -200,6 +203,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = make_app(data, name, path=path, run_options=options)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0
+
+
+# Textual draws at most 60 frames a second, so a key waits up to 17 ms for its frame: a third
+# of a far jump's time (measured from outside: 68-73 ms at 60, 52-61 ms at 120). Frames are
+# drawn only when something changed, so a higher rate costs nothing while the screen is still.
+FRAMES_PER_SECOND = 120
+
+
+@contextmanager
+def _frame_rate(fps: int) -> Iterator[None]:
+    """Import Textual with ``fps`` as its frame rate, unless the user set TEXTUAL_FPS; the
+    variable is not left behind for the programs that F5 runs."""
+    if "TEXTUAL_FPS" in os.environ:
+        yield
+        return
+    os.environ["TEXTUAL_FPS"] = str(fps)
+    try:
+        yield
+    finally:
+        del os.environ["TEXTUAL_FPS"]
 
 
 def cache_own_bytecode() -> None:

@@ -258,3 +258,67 @@ async def test_keys_pressed_while_the_analysis_runs_move_the_source_at_once(
         # The analysis arrives; the cursor stays where the user put it, now linked.
         assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (5, 1)
         assert app.selection is not None and app.selection.item == (5, 1)
+
+
+class _Frames:
+    """What the app would write to a terminal: each update's escape codes, as Textual makes
+    them (headless apps compute every update but write none)."""
+
+    def __init__(self, app: TuiExecApp) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.updates: list[str] = []
+        display = app._display
+
+        def record(screen: object, renderable: object) -> None:
+            if isinstance(renderable, CompositorUpdate):
+                self.updates.append(renderable.render_segments(app.console))
+            display(screen, renderable)  # type: ignore[arg-type]
+
+        app._display = record  # type: ignore[method-assign]
+
+    def take(self) -> list[str]:
+        """The updates since the last call."""
+        updates, self.updates = self.updates, []
+        return updates
+
+
+def _rows(update: str) -> set[int]:
+    """The screen rows (1-based) an update writes to."""
+    import re
+
+    return {int(row) for row in re.findall(r"\x1b\[(\d+);\d+H", update)}
+
+
+async def test_a_key_repaints_only_what_it_changes_and_each_row_once() -> None:
+    """Over SSH every byte counts: Tab wrote 61 KB in 3 frames, a far jump two full screens."""
+    import typing
+
+    app = app_for(Path(typing.__file__).read_bytes())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        frames = _Frames(app)
+        app.screen.refresh()  # what a full repaint costs, to compare with
+        await pilot.pause()
+        full = sum(map(len, frames.take()))
+        assert full > 20_000
+
+        async def cost(*keys: str) -> list[str]:
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.pause()
+            return frames.take()
+
+        assert sum(map(len, await cost("down"))) < full * 0.05  # the cursor rows
+        # The focus moves: two panel borders change (a whole panel each), in one frame.
+        tab = await cost("tab")
+        assert sum(map(len, tab)) < full * 0.6
+        assert sum(bool(_rows(update) & set(range(1, 49))) for update in tab) == 1
+        # Asking writes the asking row (and the scrollbar's focus colour), not the panes.
+        assert sum(map(len, await cost("g"))) < full * 0.15
+        jump = await cost("2", "0", "0", "0", "enter")
+        assert str(app.query_one("#status").render()).startswith("2000:")
+        pane_rows = [_rows(update) & set(range(1, 49)) for update in jump]
+        assert sum(len(rows) > 40 for rows in pane_rows) == 1  # every pane, in one frame
+        assert sum(map(len, jump)) < full * 1.5  # about one screen (was two), typing included

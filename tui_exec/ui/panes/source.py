@@ -226,6 +226,8 @@ class SourcePane(LinePane):
 
     def _set_spans(self, primary: Span | None, secondary: Span | None) -> None:
         old = (self._primary_span, self._secondary_span)
+        if old == (primary, secondary):
+            return  # moving inside a long docstring must not repaint all its rows
         self._primary_span, self._secondary_span = primary, secondary
         for span in (*old, primary, secondary):
             if span is not None:
@@ -407,7 +409,7 @@ class SourcePane(LinePane):
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if self._analysis is None or row >= self.row_count:
             return Strip.blank(width, base)
         line = row + 1
@@ -497,7 +499,7 @@ class SourcePane(LinePane):
         # One extra cell at the end so a selected line break or end-of-line cursor is visible.
         whole = prepared.text + " "
         low, high = window or (0, len(whole))
-        text = Text(whole[low:high], style=self.rich_style, end="", no_wrap=True)
+        text = Text(whole[low:high], style=self.base_style, end="", no_wrap=True)
 
         def stylize(style: Style, start: int, end: int) -> None:
             start, end = max(start, low) - low, min(end, high) - low
@@ -536,7 +538,7 @@ class SourcePane(LinePane):
             start = at(cursor)
             end = at(cursor + 1) if cursor < len(source_line) else start + 1
             stylize(self.component_style("source-pane--char-cursor"), start, max(end, start + 1))
-        return RenderedRow.of(text, self.rich_style, self.app.console)
+        return RenderedRow.of(text, self.base_style, self.app.console)
 
 
 PANE = PaneSpec(
