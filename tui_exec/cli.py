@@ -17,7 +17,7 @@ Show one Python file at every stage of its execution:
 source -> tokens -> AST -> bytecode, with every pane kept in sync.
 
   tui-exec FILE.py          open the explorer on FILE.py
-  tui-exec                  open it on a built-in sample program
+  tui-exec                  edit a scratch program, starting from a sample (also --new)
   tui-exec -                read the program from standard input
   tui-exec dump FILE.py     print the whole analysis (--format json|text)
   tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
@@ -96,6 +96,11 @@ def _main_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not capture the mouse, so the terminal's own text selection keeps working",
     )
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="open an editable scratch program, starting from the sample (as with no FILE)",
+    )
     parser.add_argument("--version", action="version", version=f"tui-exec {__version__}")
     run = parser.add_argument_group(
         "running (F5)", "The program runs only when you press F5, in a subprocess with limits."
@@ -166,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.time_limit <= 0 or args.output_limit <= 0 or args.step_limit <= 0:
         parser.error("limits must be positive")
     try:
+        if args.new and args.file is not None:
+            parser.error("--new opens a scratch program: give it no FILE")
         if args.file is None:
             from .sample import SAMPLE_NAME, SAMPLE_PROGRAM
 
@@ -200,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args=tuple(program_args),
     )
     path = None if args.file in (None, "-") else args.file
-    app = make_app(data, name, path=path, run_options=options)
+    app = make_app(data, name, path=path, run_options=options, edit=args.file is None)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0
 

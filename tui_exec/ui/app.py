@@ -2,9 +2,9 @@
 
 The panes come from the registry in ``panes/__init__.py``; what the app can do comes from the
 mixins, one module each: ``navigation`` (focus, search, go to line, help), ``running`` (F5 and
-what a run shows) and ``watching`` (reload). Every command is declared once, as a
-:class:`~tui_exec.ui.commands.Command`, and gives its binding, footer entry, palette entry and
-help line from that declaration.
+what a run shows), ``watching`` (reload) and ``editing`` (the editor, saving). Every command
+is declared once, as a :class:`~tui_exec.ui.commands.Command`, and gives its binding, footer
+entry, palette entry and help line from that declaration.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from textual.filter import LineFilter, Monochrome, NoColor
 from textual.screen import Screen
 
 from .commands import Command, bindings, palette_commands
+from .editing import EDIT_COMMANDS, Editing
 from .navigation import NAVIGATION_COMMANDS
 from .running import DEFAULT_RUN_OPTIONS, RUN_COMMANDS, RunOptions
 from .stage_panel import StagePanel
-from .watching import WATCH_COMMANDS, FileWatching
+from .watching import WATCH_COMMANDS
 
 QUIT = Command(
     "app.quit", "q", "quit", "Quit", "Leave tui-exec (a run in progress is ended)", footer=True
@@ -31,7 +32,7 @@ QUIT = Command(
 __all__ = ["DEFAULT_RUN_OPTIONS", "RunOptions", "StagePanel", "TuiExecApp", "make_app"]
 
 
-class TuiExecApp(FileWatching):
+class TuiExecApp(Editing):
     """Source → tokens → AST → bytecode → run → output of one Python file, every pane in sync."""
 
     CSS_PATH = "app.tcss"
@@ -41,6 +42,7 @@ class TuiExecApp(FileWatching):
         *NAVIGATION_COMMANDS,
         *RUN_COMMANDS,
         *WATCH_COMMANDS,
+        *EDIT_COMMANDS,
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(ALL_COMMANDS)
 
@@ -51,9 +53,11 @@ class TuiExecApp(FileWatching):
         *,
         path: str | None = None,
         run_options: RunOptions = DEFAULT_RUN_OPTIONS,
+        edit: bool = False,
     ) -> None:
         super().__init__(data, name, path=path)
         self.run_options = run_options
+        self.open_in_editor = edit
 
     def on_mount(self) -> None:
         # In a 16-colour terminal the accent comes out as the red of errors: see app.tcss.
@@ -92,7 +96,10 @@ class TuiExecApp(FileWatching):
         self.stop_run()
 
     async def action_quit(self) -> None:
-        """Quit, ending a run in progress first."""
+        """Quit, ending a run in progress first (with unsaved edits, ask first)."""
+        if self.unsaved:
+            self.ask_before_quitting()
+            return
         self.stop_run()
         self.exit(0)
 
@@ -108,6 +115,8 @@ def make_app(
     *,
     path: str | None = None,
     run_options: RunOptions = DEFAULT_RUN_OPTIONS,
+    edit: bool = False,
 ) -> TuiExecApp:
-    """The app for a program's bytes; shared by the CLI, the tests and the benchmarks."""
-    return TuiExecApp(data, name, path=path, run_options=run_options)
+    """The app for a program's bytes (``edit``: in the editor); shared by the CLI, the tests
+    and the benchmarks."""
+    return TuiExecApp(data, name, path=path, run_options=run_options, edit=edit)

@@ -14,6 +14,7 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from ..core import EMPTY_LINKS, Analysis, Links, analyze, preview
 from .command_line import Answer, CommandLine
@@ -82,6 +83,9 @@ class Explorer(App[int]):
         """The name shown for the program: its path, <stdin> or the sample's."""
         self.program_path = path
         """The file it came from, or None (stdin, the sample)."""
+        self.unsaved = False
+        """Whether the program was edited since it was read or saved (``program_data`` then
+        holds the edited text, which is what runs)."""
         self.analysis: Analysis | None = None
         """The program's analysis, once the worker has made it."""
         self._preview: Analysis | None = None
@@ -191,7 +195,11 @@ class Explorer(App[int]):
 
         analysis = analyze(data, name, on_stage=report)
         report("layout")
-        self.post_message(AnalysisReady(analysis, reloaded, layout_panes(analysis)))
+        layouts = layout_panes(analysis)
+        # A newer text started its own analysis meanwhile (typing in the editor): this one is
+        # out of date, and must not arrive after it.
+        if not get_current_worker().is_cancelled:
+            self.post_message(AnalysisReady(analysis, reloaded, layouts))
 
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
         if self.analysis is None:
@@ -211,8 +219,11 @@ class Explorer(App[int]):
         gc.freeze()
         for panel in self.panels.values():
             stage = panel.stage
-            stage.show_analysis(analysis, message.layouts.get(panel.spec.name))
-            panel.show_message(stage.stage_message(analysis), error=True)
+            stale = self.keeps_last_good(panel, analysis)
+            panel.set_class(stale, "-stale")
+            if not stale:
+                stage.show_analysis(analysis, message.layouts.get(panel.spec.name))
+                panel.show_message(stage.stage_message(analysis), error=True)
         self.analysis_changed(analysis, reloaded=message.reloaded)
         self.retitle()
         errors = self.query_one("#errors", Static)
@@ -229,11 +240,14 @@ class Explorer(App[int]):
         if self.focused is None:
             source.focus()
         self.select("source", (source.cursor_line, source.cursor_col))
-        if message.reloaded:
-            self.notify("Reloaded: the file changed on disk.", timeout=3)
 
     def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
         """A new analysis is on screen: mixins drop what belonged to the old one."""
+
+    def keeps_last_good(self, panel: StagePanel, analysis: Analysis) -> bool:
+        """Whether ``panel`` keeps what it shows instead of showing ``analysis`` (the editor
+        keeps the AST and bytecode of the last text that compiled while one does not)."""
+        return False
 
     # -- selection ---------------------------------------------------------------------------
 

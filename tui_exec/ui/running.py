@@ -35,8 +35,18 @@ RUN_COMMANDS = (
         "Run the program, recording every step",
         "run: run",
         footer=True,
+        priority=True,  # the editor must not take the function keys (it binds F6 and F7)
     ),
-    Command("app.stop", "f5", "stop", "Stop", "Stop the run in progress", "run: stop", footer=True),
+    Command(
+        "app.stop",
+        "f5",
+        "stop",
+        "Stop",
+        "Stop the run in progress",
+        "run: stop",
+        footer=True,
+        priority=True,
+    ),
     Command(
         "app.run_unrecorded",
         "f7",
@@ -44,6 +54,7 @@ RUN_COMMANDS = (
         "Run fast",
         "Run without recording, to see CPython's specialized bytecode",
         "run: run without recording",
+        priority=True,
     ),
     Command(
         "app.input",
@@ -52,6 +63,7 @@ RUN_COMMANDS = (
         "Input",
         "Set the text the program reads from stdin",
         "run: program input…",
+        priority=True,
     ),
     Command(
         "app.counts",
@@ -142,8 +154,8 @@ class Running(Navigation):
         self.retitle()
         program = ProgramRun(
             self.program_path or "program.py",
-            # A program from stdin or the sample: run the very bytes that were analysed.
-            source=self.program_data if self.program_path is None else None,
+            # A program from stdin, the sample or the editor: run the very bytes analysed.
+            source=self.program_data if self.program_path is None or self.unsaved else None,
             args=self.run_options.args,
             stdin=self.run_options.stdin,
             limits=limits,

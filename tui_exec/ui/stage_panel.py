@@ -10,6 +10,9 @@ from textual.widgets import Static
 
 from .panes import PaneSpec, StageView
 
+# What a panel's title adds in each state (see the editing mixin).
+_STATE_NOTES = {"-unsaved": "edited, not saved", "-stale": "out of date"}
+
 
 class StagePanel(Vertical):
     """A bordered box for one stage: its view, and a message shown instead when it has none."""
@@ -43,9 +46,10 @@ class StagePanel(Vertical):
 
     def retitle(self) -> None:
         """Title the border: key, name, and what the view adds (counts, the view shown)."""
-        detail = self.stage.title_detail()
-        self.border_title = f"{self.spec.key} {self.spec.title}" + (
-            f" · {detail}" if detail else ""
+        details = [self.stage.title_detail()]
+        details += [note for state, note in _STATE_NOTES.items() if self.has_class(state)]
+        self.border_title = " · ".join(
+            [f"{self.spec.key} {self.spec.title}", *filter(None, details)]
         )
 
     @property

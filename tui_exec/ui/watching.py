@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..core import Analysis
 from .commands import Command
 from .messages import ReloadFailed
 from .running import Running
@@ -27,6 +28,8 @@ class FileWatching(Running):
     """Keeps the explorer on the file's current text."""
 
     _stat: tuple[int, int] | None = None
+    _from_disk = False
+    """The analysis under way is of the file as read again from disk."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reload":
@@ -34,9 +37,9 @@ class FileWatching(Running):
         return super().check_action(action, parameters)
 
     def on_mount(self) -> None:
-        if self.program_path is not None:
-            self._stat = self._file_stat()
-            self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
+        # Always: a program without a file gets one when the editor saves it.
+        self._stat = self._file_stat()
+        self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
 
     def action_reload(self) -> None:
         """Read the file again and analyse it."""
@@ -68,7 +71,14 @@ class FileWatching(Running):
             )
             return
         self._stat = self._file_stat()
+        self._from_disk = True
         self.start_analysis(data, reloaded=True)
+
+    def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
+        super().analysis_changed(analysis, reloaded=reloaded)
+        if self._from_disk:
+            self._from_disk = False
+            self.notify("Reloaded: the file changed on disk.", timeout=3)
 
     def on_reload_failed(self, message: ReloadFailed) -> None:
         self.notify(f"{message.reason}; still showing the previous version.", severity="error")

@@ -1,0 +1,252 @@
+"""Editing the program in the source pane: every edit re-analysed, saved on ctrl+s.
+
+Learners understand a pipeline by changing its input and watching each stage change. The
+editor (F2) replaces the read-only source view; each pause in typing starts a new
+analysis in the worker, and every pane follows it. While the text does not compile, the AST
+and bytecode panes keep the last text that did, dimmed and titled "out of date".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.timer import Timer
+from textual.widgets import TextArea
+
+from ..core import Analysis
+from .commands import Command
+from .panes.editor import Editor, editor_theme
+from .stage_panel import StagePanel
+from .watching import FileWatching
+
+# After the last key, how long the text must rest before it is analysed again: long enough
+# not to analyse every key of a word, short enough that the panes follow as one types.
+EDIT_PAUSE = 0.08
+
+EDIT_COMMANDS = (
+    Command(
+        "app.edit",
+        "f2",
+        "toggle_edit",
+        "Edit",
+        "Edit the program in the source pane; again to go back to reading it",
+        "file: edit",
+        footer=True,
+        priority=True,  # also from inside the editor, which binds most control keys
+    ),
+    Command(
+        "app.save",
+        "ctrl+s",
+        "save",
+        "Save",
+        "Save the edited program (asks for a path when it has none)",
+        "file: save",
+        priority=True,
+    ),
+)
+
+
+class Editing(FileWatching):
+    """Turns the source pane into an editor and back; keeps the edits until saved."""
+
+    editor: Editor | None = None
+    """The editor, once edit mode was first entered."""
+    open_in_editor = False
+    """Start in the editor (a scratch program) once the first analysis is shown."""
+    _edit_timer: Timer | None = None
+
+    @property
+    def editing(self) -> bool:
+        """Whether the source pane is the editor now."""
+        return self.panels["source"].has_class("-editing")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return self.editor is not None
+        if action == "reload" and self.unsaved:
+            return True  # it asks first
+        return super().check_action(action, parameters)
+
+    # -- edit mode -------------------------------------------------------------------------------
+
+    def action_toggle_edit(self) -> None:
+        """F2: edit the program in the source pane, or go back to reading it."""
+        panel = self.panels["source"]
+        if self.editing:
+            self._leave_editor(panel)
+            return
+        analysis = self.analysis
+        if analysis is None:
+            self.notify("Still analysing: edit mode opens when the analysis is done.")
+            return
+        if analysis.error_in("decode") is not None:
+            self.notify(
+                "This file cannot be decoded, so it cannot be edited here: "
+                "fix its encoding first (see the error).",
+                severity="error",
+            )
+            return
+        editor = self.editor
+        if editor is None:
+            editor = self.editor = Editor(analysis.source.text, id="source-editor")
+            panel.mount(editor)
+            self._style_editor(editor)
+        source = self.source_pane
+        panel.add_class("-editing")
+        editor.show_tokens(analysis)
+        editor.move_cursor((source.cursor_line - 1, source.cursor_col))
+        self.screen.set_focus(editor)
+        self.retitle()
+
+    def _leave_editor(self, panel: StagePanel) -> None:
+        editor = self.editor
+        assert editor is not None
+        self._analyse_now()
+        panel.remove_class("-editing")
+        row, col = editor.cursor_location
+        self.source_pane.go_to_line(row + 1, col)
+        self.screen.set_focus(self.source_pane)
+        self.retitle()
+
+    def _style_editor(self, editor: Editor) -> None:
+        source = self.source_pane
+        names = ("keyword", "string", "number", "comment", "operator", "error")
+        styles = {
+            name: source.component_style(f"source-pane--{name}", text_only=name != "error")
+            for name in names
+        }
+        theme = editor_theme(
+            styles, source.base_style, source.component_style("source-pane--gutter")
+        )
+        editor.register_theme(theme)
+        editor.theme = theme.name
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is not self.editor:
+            return
+        self.unsaved = True
+        self.panels["source"].add_class("-unsaved")
+        self.retitle()
+        if self._edit_timer is not None:
+            self._edit_timer.stop()
+        self._edit_timer = self.set_timer(EDIT_PAUSE, self._analyse_now, name="edit-pause")
+
+    def _analyse_now(self) -> None:
+        """Analyse the editor's text, if it changed since the last analysis."""
+        if self._edit_timer is not None:
+            self._edit_timer.stop()
+            self._edit_timer = None
+        editor = self.editor
+        if editor is None:
+            return
+        data = self._encode(editor.text)
+        if data != self.program_data:
+            self.start_analysis(data, reloaded=True)
+
+    def _encode(self, text: str) -> bytes:
+        """The text as the file would hold it: its encoding (UTF-8 when it cannot say), and
+        its byte order mark if it had one."""
+        analysis = self.analysis
+        encoding = analysis.source.encoding if analysis is not None else "utf-8"
+        bom = b"\xef\xbb\xbf" if analysis is not None and analysis.source.has_bom else b""
+        try:
+            return bom + text.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            # The analysis then says which character the declared encoding cannot hold.
+            return bom + text.encode("utf-8")
+
+    def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
+        super().analysis_changed(analysis, reloaded=reloaded)
+        if self.open_in_editor:
+            self.open_in_editor = False
+            self.call_after_refresh(self.action_toggle_edit)
+        editor = self.editor
+        if editor is not None and self._encode(editor.text) == self.program_data:
+            editor.show_tokens(analysis)
+
+    def keeps_last_good(self, panel: StagePanel, analysis: Analysis) -> bool:
+        # While editing, a pane the new text leaves empty keeps the last text that filled it.
+        return (
+            self.editing
+            and panel.spec.name != "source"
+            and (panel.has_class("-stale") or not panel.has_class("-message"))
+            and panel.stage.stage_message(analysis) is not None
+        )
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """ctrl+s: write the edited text to the file (asking for a path when there is none)."""
+        if self.editor is None:
+            return
+        if self.program_path is None:
+            self.ask("Save as", self._save_as, placeholder="a path, e.g. program.py")
+            return
+        self._write(self.program_path)
+
+    def _save_as(self, path: str | None) -> None:
+        if path:
+            self._write(path)
+
+    def _write(self, path: str) -> bool:
+        """Save to ``path``; say what happened."""
+        assert self.editor is not None
+        data = self._encode(self.editor.text)
+        try:
+            Path(path).write_bytes(data)
+        except OSError as exc:
+            self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error")
+            return False
+        renamed = path != self.program_path
+        self.program_path = self.program_name = path
+        self._stat = self._file_stat()  # our own write is not a change to reload
+        self.unsaved = False
+        self.panels["source"].remove_class("-unsaved")
+        if renamed:
+            self.start_analysis(data, reloaded=True)  # under its new name
+        else:
+            self._analyse_now()
+        self.retitle()
+        self.notify(f"Saved {path}", timeout=3)
+        return True
+
+    # -- keeping edits -----------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        if self.unsaved:
+            self.notify(
+                "The file changed on disk; your unsaved edits are kept (save them with ctrl+s).",
+                severity="warning",
+            )
+            return
+        super()._reload()
+        if self.editor is not None:
+            self.call_after_refresh(self._editor_follows_file)
+
+    def _editor_follows_file(self) -> None:
+        if self.editor is not None and self.analysis is not None and not self.unsaved:
+            self.editor.load_text(self.analysis.source.text)
+            self.unsaved = False
+
+    def ask_before_quitting(self) -> None:
+        """Unsaved edits: ask whether to save them before quitting."""
+
+        def answer(text: str | None) -> None:
+            choice = (text or "").strip().lower()
+            if choice.startswith("y") and not self._save_then_quit():
+                return
+            if choice.startswith(("y", "n")):
+                self.stop_run()
+                self.exit(0)
+
+        self.ask(
+            "Unsaved edits: save them first? (y saves and quits, n quits without saving, "
+            "Esc stays)",
+            answer,
+        )
+
+    def _save_then_quit(self) -> bool:
+        if self.program_path is None:
+            self.notify("Give the program a path first: ctrl+s.", severity="warning")
+            return False
+        return self._write(self.program_path)
