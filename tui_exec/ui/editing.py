@@ -19,9 +19,10 @@ from .panes.editor import Editor, editor_theme
 from .stage_panel import StagePanel
 from .watching import FileWatching
 
-# After the last key, how long the text must rest before it is analysed again: long enough
-# not to analyse every key of a word, short enough that the panes follow as one types.
-EDIT_PAUSE = 0.08
+# After the last key, how long the text must rest before it is analysed again: half as long as
+# an analysis takes, within these bounds. Shorter, a big file would be analysed for every key
+# of a word, each analysis taking the GIL from the typing; longer, the panes lag behind.
+EDIT_PAUSE = (0.04, 0.12)
 
 EDIT_COMMANDS = (
     Command(
@@ -124,12 +125,15 @@ class Editing(FileWatching):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area is not self.editor:
             return
-        self.unsaved = True
-        self.panels["source"].add_class("-unsaved")
-        self.retitle()
+        if not self.unsaved:  # once: a retitle on every key made each key cost a frame more
+            self.unsaved = True
+            self.panels["source"].add_class("-unsaved")
+            self.retitle()
         if self._edit_timer is not None:
             self._edit_timer.stop()
-        self._edit_timer = self.set_timer(EDIT_PAUSE, self._analyse_now, name="edit-pause")
+        low, high = EDIT_PAUSE
+        pause = min(max(self.analysis_seconds / 2, low), high)
+        self._edit_timer = self.set_timer(pause, self._analyse_now, name="edit-pause")
 
     def _analyse_now(self) -> None:
         """Analyse the editor's text, if it changed since the last analysis."""

@@ -4,6 +4,7 @@ selection every pane shows. Commands live in mixins beside it (navigation, runni
 from __future__ import annotations
 
 import gc
+import time
 from typing import TypeVar, cast
 
 from rich.text import Text
@@ -84,6 +85,8 @@ class Explorer(App[int]):
         self.program_path = path
         """The file it came from, or None (stdin, the sample)."""
         self.unsaved = False
+        self.analysis_seconds = 0.0
+        """How long the last analysis took in the worker (with the panes' layouts)."""
         """Whether the program was edited since it was read or saved (``program_data`` then
         holds the edited text, which is what runs)."""
         self.analysis: Analysis | None = None
@@ -193,9 +196,11 @@ class Explorer(App[int]):
         def report(stage: str) -> None:
             self.post_message(AnalysisProgress(stage))  # thread-safe, unlike widget calls
 
+        started = time.perf_counter()
         analysis = analyze(data, name, on_stage=report)
         report("layout")
         layouts = layout_panes(analysis)
+        self.analysis_seconds = time.perf_counter() - started
         # A newer text started its own analysis meanwhile (typing in the editor): this one is
         # out of date, and must not arrive after it.
         if not get_current_worker().is_cancelled:

@@ -11,7 +11,11 @@ from textual.widgets import Static
 from .panes import PaneSpec, StageView
 
 # What a panel's title adds in each state (see the editing mixin).
-_STATE_NOTES = {"-unsaved": "edited, not saved", "-stale": "out of date"}
+_STATE_NOTES = {
+    "-editing": "editing (F2 reads)",
+    "-unsaved": "edited, not saved",
+    "-stale": "out of date",
+}
 
 
 class StagePanel(Vertical):
