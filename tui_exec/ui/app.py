@@ -2,9 +2,9 @@
 
 The panes come from the registry in ``panes/__init__.py``; what the app can do comes from the
 mixins, one module each: ``navigation`` (focus, search, go to line, help), ``running`` (F5 and
-what a run shows), ``watching`` (reload) and ``editing`` (the editor, saving). Every command
-is declared once, as a :class:`~tui_exec.ui.commands.Command`, and gives its binding, footer
-entry, palette entry and help line from that declaration.
+what a run shows), ``watching`` (reload), ``editing`` (the editor, saving) and ``touring`` (the
+guided tour). Every command is declared once, as a :class:`~tui_exec.ui.commands.Command`, and
+gives its binding, footer entry, palette entry and help line from that declaration.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from textual.filter import LineFilter, Monochrome, NoColor
 from textual.screen import Screen
 
 from .commands import Command, bindings, palette_commands
-from .editing import EDIT_COMMANDS, Editing
+from .editing import EDIT_COMMANDS
 from .navigation import NAVIGATION_COMMANDS
 from .running import DEFAULT_RUN_OPTIONS, RUN_COMMANDS, RunOptions
 from .stage_panel import StagePanel
+from .touring import TOUR_COMMANDS, Touring
 from .watching import WATCH_COMMANDS
 
 QUIT = Command(
@@ -32,7 +33,7 @@ QUIT = Command(
 __all__ = ["DEFAULT_RUN_OPTIONS", "RunOptions", "StagePanel", "TuiExecApp", "make_app"]
 
 
-class TuiExecApp(Editing):
+class TuiExecApp(Touring):
     """Source → tokens → AST → bytecode → run → output of one Python file, every pane in sync."""
 
     CSS_PATH = "app.tcss"
@@ -43,6 +44,7 @@ class TuiExecApp(Editing):
         *RUN_COMMANDS,
         *WATCH_COMMANDS,
         *EDIT_COMMANDS,
+        *TOUR_COMMANDS,
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(ALL_COMMANDS)
 

@@ -32,7 +32,7 @@ from .panes import (
     layout_panes,
 )
 from .selection import Origin, Selection, links_for
-from .stage_panel import StagePanel, panel_of
+from .stage_panel import StagePanel, activate, panel_of
 from .status import describe_errors, describe_selection
 
 # Below this size the panes stack, the focused one taking the room.
@@ -68,9 +68,8 @@ class ExplorerScreen(Screen[None]):
         # back repainted the whole screen twice per question (and, stacked, resized them).
         # Done here, as the focus moves, the new border comes in the same frame as the rest.
         panel = panel_of(focused)
-        if panel is not None and not panel.has_class("-active"):
-            for other in self.query(StagePanel):
-                other.set_class(other is panel, "-active")
+        if panel is not None:
+            activate(self.query(StagePanel), panel)
 
 
 class Explorer(App[int]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -68,3 +70,11 @@ def panel_of(widget: Widget | None) -> StagePanel | None:
         parent = widget.parent
         widget = parent if isinstance(parent, Widget) else None
     return widget
+
+
+def activate(panels: Iterable[StagePanel], panel: StagePanel) -> None:
+    """Make ``panel`` the active one of ``panels`` (the one shown as focused, and at 80x24
+    the one given the room)."""
+    if not panel.has_class("-active"):
+        for other in panels:
+            other.set_class(other is panel, "-active")
