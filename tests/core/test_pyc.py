@@ -22,6 +22,7 @@ from tui_exec.core.pyc import (
     cache_path,
     check_loadable,
     magic_version,
+    pyc_for_analysis,
     pyc_for_file,
     read_header,
     read_pyc,
@@ -45,6 +46,20 @@ def test_bytes_equal_py_compile(path: Path, tmp_path: Path) -> None:
     expected = _py_compile(path, tmp_path / "x.pyc", py_compile.PycInvalidationMode.TIMESTAMP)
     analyze(path.read_bytes(), str(path))  # an analysis of the same file changes nothing
     assert pyc_for_file(str(path)) == expected
+
+
+@pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.name)
+def test_an_analysis_gives_the_same_bytes(path: Path, tmp_path: Path) -> None:
+    expected = _py_compile(path, tmp_path / "x.pyc", py_compile.PycInvalidationMode.TIMESTAMP)
+    assert pyc_for_analysis(analyze(path.read_bytes(), str(path))) == expected
+
+
+def test_a_program_that_is_no_file_gets_mtime_zero() -> None:
+    data = pyc_for_analysis(analyze("x = 'é'\n", "<stdin>"))
+    assert data is not None
+    header = read_header(data)
+    assert (header.mtime, header.source_size) == (0, len("x = 'é'\n".encode()))
+    assert pyc_for_analysis(analyze("x = (\n", "<stdin>")) is None
 
 
 def test_header_of_a_timestamp_pyc() -> None:

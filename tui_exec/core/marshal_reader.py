@@ -51,7 +51,7 @@ TYPE_NAMES = {
     CODE: "code",
     REF: "reference",
     SLICE: "slice",
-    BARE_INT: "int32 field",
+    BARE_INT: "int32",
 }
 """Short names of the type codes, for people."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import marshal_reader as mr
+from .analysis import Analysis
 from .linetable import LineEntry, entry_for_offset
 
 HEADER_SIZE = 16
@@ -136,7 +137,7 @@ def check_loadable(data: bytes) -> Header:
     return header
 
 
-def build_pyc(source: bytes, path: str, mtime: int, source_size: int) -> bytes:
+def build_pyc(source: str | bytes, path: str, mtime: int, source_size: int) -> bytes:
     """The timestamp-based .pyc importlib and py_compile write for ``source`` read from ``path``.
 
     The code is compiled here and marshalled at once: marshal marks an object for sharing
@@ -161,6 +162,24 @@ def pyc_for_file(path: str) -> bytes:
         source = handle.read()
     stat = os.stat(path)
     return build_pyc(source, path, int(stat.st_mtime), stat.st_size)
+
+
+def pyc_for_analysis(analysis: Analysis) -> bytes | None:
+    """The .pyc for an analysed program that compiled: with its file's mtime and size when it
+    is a file, else mtime 0 and the size of its text. Its decoded text compiles to the same
+    marshal bytes as the file's bytes (checked on the stdlib)."""
+    if not analysis.compiled:
+        return None
+    source = analysis.source
+    try:
+        stat = os.stat(analysis.filename)
+        mtime, size = int(stat.st_mtime), stat.st_size
+    except (OSError, ValueError):
+        mtime, size = 0, len(source.text.encode(source.encoding, "replace"))
+    try:
+        return build_pyc(source.text, analysis.filename, mtime, size)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None  # the analysis compiled its tree; from text a nesting limit may differ
 
 
 def cache_path(path: str) -> str | None:
