@@ -147,3 +147,4 @@ def test_the_explorer_points_a_pyc_to_dump(program: Path, tmp_path: Path) -> Non
     py_compile.compile(str(program), str(pyc), doraise=True)
     result = run(str(pyc))
     assert result.returncode == 2 and "tui-exec dump" in result.stderr
+    assert f"explore its source: tui-exec {program}" in result.stderr

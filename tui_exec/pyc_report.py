@@ -90,10 +90,14 @@ def dump_pyc(data: bytes, name: str, form: str) -> int:
 def refuse_pyc(data: bytes, name: str) -> str:
     """The one line for a .pyc given to the explorer, which opens only source files."""
     try:
-        read_pyc(data)
+        pyc = read_pyc(data)
     except PycError as exc:
         return f"{name}: {exc}"
-    return f"{name}: the explorer opens source files; see this .pyc with: tui-exec dump {name}"
+    line = f"{name}: the explorer opens source files; see this .pyc with: tui-exec dump {name}"
+    source = _source_path(pyc)
+    if source and os.path.isfile(source):
+        line += f", or explore its source: tui-exec {source}"
+    return line
 
 
 def _fail(message: str) -> int:

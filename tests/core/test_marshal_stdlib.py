@@ -19,6 +19,7 @@ from tests.core.stdlib_files import stdlib_files
 from tui_exec.core import marshal_reader as mr
 from tui_exec.core.bytecode import walk_code
 from tui_exec.core.linetable import decode_linetable
+from tui_exec.core.pyc import read_pyc
 
 HEADER = 16
 
@@ -30,6 +31,14 @@ def test_reader_agrees_with_marshal_on_the_whole_stdlib() -> None:
     for path, code in _compiled():
         data = importlib.util.MAGIC_NUMBER + bytes(HEADER - 4) + marshal.dumps(code)
         _check(path, data)
+        # The map's code objects are dump's, in dump's order, each co_code where it says.
+        extents = read_pyc(data).code_objects
+        walked = walk_code(code)
+        assert [(e.qualname, e.parent) for e in extents] == [
+            (c.co_qualname, parent) for c, parent in walked
+        ], path
+        for extent, (real, _) in zip(extents, walked, strict=True):
+            assert data[extent.code_start : extent.co_code.end] == real.co_code, path
         checked += 1
     assert checked > 1000
 

@@ -407,7 +407,9 @@ PANE = PaneSpec(
     "marshal writes them. Each row is one object: its offset in the file, its first bytes, "
     "and what it is. Under co_code, each instruction's bytes: opcode, argument, then CACHE "
     "entries the interpreter fills in while running. Under co_linetable, how each position is "
-    "stored. Selecting an instruction anywhere lights its bytes here and its linetable entry.",
+    "stored. 'kept as #3' marks an object marshal remembers, so that a later '→ #3' row can "
+    "point back to it instead of writing it again. Selecting an instruction anywhere lights "
+    "its bytes here and its linetable entry; a code object lights all of its rows.",
     # Its rows are the very rows a selection moves its cursor to, so it syncs like any other.
     hidden=True,
 )
