@@ -148,3 +148,11 @@ def test_the_explorer_points_a_pyc_to_dump(program: Path, tmp_path: Path) -> Non
     result = run(str(pyc))
     assert result.returncode == 2 and "tui-exec dump" in result.stderr
     assert f"explore its source: tui-exec {program}" in result.stderr
+
+
+def test_pyc_wants_a_source_file(program: Path, tmp_path: Path) -> None:
+    pyc = tmp_path / "x.pyc"
+    py_compile.compile(str(program), str(pyc), doraise=True)
+    result = run("pyc", str(pyc), "-o", str(tmp_path / "again.pyc"))
+    assert result.returncode == 2 and "not a Python source file" in result.stderr
+    assert not (tmp_path / "again.pyc").exists()

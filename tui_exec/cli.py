@@ -177,6 +177,7 @@ def pyc_main(argv: Sequence[str]) -> int:
         parser.error("FILE must be a file: the .pyc header records its modification time")
     try:
         data, name = read_program(args.file)
+        check_decodable(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
