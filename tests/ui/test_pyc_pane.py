@@ -105,3 +105,19 @@ async def test_a_program_that_does_not_compile_says_why() -> None:
         await pilot.pause()
         assert app.panels["pyc"].has_class("-message")
         assert pyc_pane(app).pyc_layout is None
+
+
+async def test_opened_late_it_shows_the_selection_made_before() -> None:
+    program = "".join(f"v{i} = {i}\n" for i in range(60)) + "print(v59 + 1)\n"
+    app = app_for(program)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.select("source", (61, 7))  # v59 in the last line
+        pane = await open_pyc(pilot)
+        await pilot.pause()
+        layout = pane.pyc_layout
+        assert layout is not None
+        row = layout.rows[pane.cursor_row]
+        assert row.kind == INSTRUCTION and pane.cursor_row in pane.primary_rows
+        top = pane.scroll_offset.y
+        assert top <= pane.cursor_row < top + pane.scrollable_content_region.height

@@ -307,7 +307,8 @@ class PycPane(LinePane):
         if panel is not None:
             panel.retitle()  # the title counts what was just built
         if self._selection is not None:
-            self.show_selection(self._selection, from_here=False)
+            # After the refresh: until then the view cannot scroll past its old, empty size.
+            self.call_after_refresh(self.show_selection, self._selection, from_here=False)
 
     def show_selection(self, selection: Selection, *, from_here: bool) -> None:
         self._selection = selection
@@ -326,7 +327,10 @@ class PycPane(LinePane):
         if self._layout is None:
             return "building…" if self._analysis and self._analysis.compiled else ""
         pyc = self._layout.pyc
-        return f"{len(pyc.data):,} bytes, {len(pyc.code_objects)} code objects · not written"
+        codes = len(pyc.code_objects)
+        return (
+            f"{len(pyc.data):,} bytes, {codes} code object{'' if codes == 1 else 's'} · not written"
+        )
 
     def stage_message(self, analysis: Analysis) -> Text | None:
         error = analysis.error_in("decode") or analysis.error_in("parse")
