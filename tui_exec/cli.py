@@ -20,6 +20,7 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
   tui-exec                  edit a scratch program, starting from a sample (also --new)
   tui-exec -                read the program from standard input
   tui-exec dump FILE.py     print the whole analysis (--format json|text)
+  tui-exec pyc FILE.py -o OUT  write the .pyc CPython would cache, print its map
   tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
 """
 
@@ -62,6 +63,14 @@ def check_text(data: bytes, name: str) -> None:
             ) from None
 
 
+def _refuse_pyc(data: bytes, name: str) -> None:
+    """The explorer opens source only: a .pyc gets one line (naming its Python if foreign)."""
+    from .pyc_report import looks_like_pyc, refuse_pyc
+
+    if looks_like_pyc(name, data):
+        raise ProgramError(refuse_pyc(data, name))
+
+
 def _reattach_terminal() -> None:
     """After reading the program from a pipe, read keys from the terminal instead."""
     try:
@@ -80,6 +89,18 @@ def _dump_parser() -> argparse.ArgumentParser:
         description="Print tokens, AST and bytecode of FILE with character spans.",
     )
     parser.add_argument("file", help="a Python file, or - for standard input")
+    parser.add_argument("--format", choices=("json", "text"), default="text")
+    return parser
+
+
+def _pyc_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-exec pyc",
+        description="Write the .pyc CPython would cache for FILE to OUT, and print where each "
+        "code object lies in it. The __pycache__ folder is not touched.",
+    )
+    parser.add_argument("file", help="a Python source file")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT", help="the .pyc to write")
     parser.add_argument("--format", choices=("json", "text"), default="text")
     return parser
 
@@ -134,10 +155,13 @@ def dump_main(argv: Sequence[str]) -> int:
     """``tui-exec dump``: exit 0 when clean, 1 when a stage reported an error, 2 if unreadable."""
     from .core import analyze
     from .dump import to_json, to_text
+    from .pyc_report import dump_pyc, looks_like_pyc
 
     args = _dump_parser().parse_args(argv)
     try:
         data, name = read_program(args.file)
+        if looks_like_pyc(name, data):
+            return dump_pyc(data, name, args.format)
         check_text(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
@@ -156,11 +180,30 @@ def dump_main(argv: Sequence[str]) -> int:
     return EXIT_ERRORS if analysis.errors else EXIT_OK
 
 
+def pyc_main(argv: Sequence[str]) -> int:
+    """``tui-exec pyc``: exit 0 when written, 1 if FILE does not compile, 2 if unreadable."""
+    from .pyc_report import write_pyc
+
+    parser = _pyc_parser()
+    args = parser.parse_args(argv)
+    if args.file == "-":
+        parser.error("FILE must be a file: the .pyc header records its modification time")
+    try:
+        data, name = read_program(args.file)
+        check_text(data, name)
+    except ProgramError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return write_pyc(data, name, args.output, args.format)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tui-exec`` command."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["dump"]:
         return dump_main(args_list[1:])
+    if args_list[:1] == ["pyc"]:
+        return pyc_main(args_list[1:])
     # Everything after `--` is the program's own sys.argv[1:].
     program_args: list[str] = []
     if "--" in args_list:
@@ -179,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             data, name = SAMPLE_PROGRAM.encode(), SAMPLE_NAME
         else:
             data, name = read_program(args.file)
+        _refuse_pyc(data, name)
         check_text(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)

@@ -255,8 +255,14 @@ class Explorer(App[int]):
 
     # -- selection ---------------------------------------------------------------------------
 
-    def select(self, origin: Origin, item: int | tuple[int, int]) -> None:
-        """Make ``item`` the selection and show it in every pane (one index query)."""
+    def select(
+        self, origin: Origin, item: int | tuple[int, int], *, picked_in: str | None = None
+    ) -> None:
+        """Make ``item`` the selection and show it in every pane (one index query).
+
+        ``picked_in`` names the pane the user picked it in, when two panes list that kind of
+        item (instructions: the bytecode and .pyc panes), so the other one follows.
+        """
         if self.analysis is None:
             self._select_in_preview(origin, item)
             return
@@ -267,7 +273,8 @@ class Explorer(App[int]):
             links = links_for(self.analysis.index, origin, item)
         self.selection = selection = Selection(origin, item, links)
         for panel in self.panels.values():
-            panel.stage.show_selection(selection, from_here=origin in panel.spec.selects)
+            from_here = origin in panel.spec.selects and picked_in in (None, panel.spec.name)
+            panel.stage.show_selection(selection, from_here=from_here)
         # The status line is one row whatever it says: no layout pass (a full repaint) needed.
         self.query_one("#status", Static).update(
             describe_selection(self.analysis, selection), layout=False
@@ -288,4 +295,5 @@ class Explorer(App[int]):
         return EMPTY_LINKS
 
     def on_item_picked(self, message: ItemPicked) -> None:
-        self.select(message.origin, message.item)
+        panel = self.focused_panel()  # the user moves in the focused pane
+        self.select(message.origin, message.item, picked_in=panel.spec.name if panel else None)

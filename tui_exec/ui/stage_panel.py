@@ -27,6 +27,7 @@ class StagePanel(Vertical):
 
     def __init__(self, spec: PaneSpec) -> None:
         super().__init__(id=spec.name, classes="-idle" if spec.after_run else None)
+        self.set_class(spec.hidden, "-hidden")
         self.spec = spec
         self.view = spec.make_view()
         self.border_title = f"{spec.key} {spec.title}"

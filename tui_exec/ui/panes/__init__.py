@@ -10,6 +10,8 @@ from .ast_tree import AstPane
 from .base import LinePane
 from .bytecode import PANE as BYTECODE
 from .bytecode import BytecodePane
+from .pyc import PANE as PYC
+from .pyc import PycPane
 from .run import OUTPUT_PANE, RUN_PANE, OutputPane, RunPane
 from .source import PANE as SOURCE
 from .source import SourcePane
@@ -17,7 +19,7 @@ from .stage import PaneSpec, StageView
 from .tokens import PANE as TOKENS
 from .tokens import TokensPane
 
-PANES: tuple[PaneSpec, ...] = (SOURCE, TOKENS, AST, BYTECODE, RUN_PANE, OUTPUT_PANE)
+PANES: tuple[PaneSpec, ...] = (SOURCE, TOKENS, AST, BYTECODE, RUN_PANE, OUTPUT_PANE, PYC)
 
 __all__ = [
     "PANES",
@@ -26,6 +28,7 @@ __all__ = [
     "LinePane",
     "OutputPane",
     "PaneSpec",
+    "PycPane",
     "RunPane",
     "SourcePane",
     "StageView",

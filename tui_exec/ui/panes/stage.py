@@ -84,6 +84,8 @@ class PaneSpec(NamedTuple):
     """The kinds of item the user selects in it: syncing skips moving its cursor for these."""
     after_run: bool = False
     """Hidden until the program has run."""
+    hidden: bool = False
+    """Hidden until its key is pressed (or every pane is shown): a stage for the curious."""
 
     @property
     def view_id(self) -> str:

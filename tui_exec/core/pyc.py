@@ -1,0 +1,308 @@
+"""The .pyc file CPython would write for a source file, and a map of where everything lies in it."""
+
+from __future__ import annotations
+
+import importlib.util
+import marshal
+import os
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from . import marshal_reader as mr
+from .analysis import Analysis
+from .linetable import LineEntry, entry_for_offset
+
+HEADER_SIZE = 16
+FLAG_HASH_BASED, FLAG_CHECK_SOURCE = 1, 2
+MAGIC = importlib.util.MAGIC_NUMBER
+"""The running interpreter's magic: the only one whose code objects may be loaded."""
+
+# Magic numbers by the version that writes them, from the list CPython keeps in
+# importlib/_bootstrap_external.py (3.13's copy). A release uses the last number of its range;
+# the others were written by its alphas and betas. 3.14 starts at 3600.
+_MAGIC_RANGES = (
+    (20121, 20121, "1.5"),
+    (50428, 50428, "1.6"),
+    (50823, 50823, "2.0"),
+    (60202, 60202, "2.1"),
+    (60717, 60717, "2.2"),
+    (62011, 62021, "2.3"),
+    (62041, 62061, "2.4"),
+    (62071, 62131, "2.5"),
+    (62151, 62161, "2.6"),
+    (62171, 62211, "2.7"),
+    (3000, 3131, "3.0"),
+    (3141, 3151, "3.1"),
+    (3160, 3180, "3.2"),
+    (3190, 3230, "3.3"),
+    (3250, 3310, "3.4"),
+    (3320, 3351, "3.5"),
+    (3360, 3379, "3.6"),
+    (3390, 3394, "3.7"),
+    (3400, 3413, "3.8"),
+    (3420, 3425, "3.9"),
+    (3430, 3439, "3.10"),
+    (3450, 3495, "3.11"),
+    (3500, 3531, "3.12"),
+    (3550, 3571, "3.13"),
+)
+_NEWER = 3600
+
+
+class PycError(ValueError):
+    """Bytes that are not a .pyc this interpreter may read; the message is one line for people."""
+
+
+def is_python_magic(magic: bytes) -> bool:
+    """Whether ``magic`` has the shape of a .pyc magic: two bytes of number, then CR LF."""
+    return len(magic) == 4 and magic[2:] == b"\r\n"
+
+
+def magic_version(magic: bytes) -> str | None:
+    """Which Python writes ``magic`` ('3.12', '3.14 or later'); None if no release does."""
+    if not is_python_magic(magic):
+        return None
+    number = int.from_bytes(magic[:2], "little")
+    for first, last, version in _MAGIC_RANGES:
+        if first <= number <= last:
+            return version
+    if _NEWER <= number < 20000:
+        return "3.14 or later"
+    return None
+
+
+def describe_magic(magic: bytes) -> str:
+    """Who wrote a file with this magic, for people: 'Python 3.12 (magic 3531)'."""
+    number = int.from_bytes(magic[:2], "little")
+    version = magic_version(magic)
+    if version is None:
+        return f"an unknown Python version (magic {number})"
+    return f"Python {version} (magic {number})"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The 16-byte header (PEP 552): magic, flags, then mtime and size or a source hash."""
+
+    magic: bytes
+    flags: int
+    mtime: int | None
+    """Source modification time in seconds (low 32 bits), for timestamp-based files."""
+    source_size: int | None
+    """Source size in bytes (low 32 bits), for timestamp-based files."""
+    source_hash: bytes | None
+    """``importlib.util.source_hash`` of the source, for hash-based files."""
+
+    @property
+    def magic_number(self) -> int:
+        return int.from_bytes(self.magic[:2], "little")
+
+    @property
+    def python(self) -> str | None:
+        """The Python version that writes this magic."""
+        return magic_version(self.magic)
+
+    @property
+    def invalidation(self) -> str:
+        """How the import system decides the file is stale."""
+        if not self.flags & FLAG_HASH_BASED:
+            return "timestamp"
+        return "checked hash" if self.flags & FLAG_CHECK_SOURCE else "unchecked hash"
+
+
+def read_header(data: bytes) -> Header:
+    """The header of ``data``; PycError if it is too short or has no Python magic."""
+    if len(data) < HEADER_SIZE or not is_python_magic(data[:4]):
+        raise PycError("not a .pyc file: it does not start with a Python magic number")
+    flags = int.from_bytes(data[4:8], "little")
+    if flags & FLAG_HASH_BASED:
+        return Header(data[:4], flags, None, None, data[8:16])
+    mtime = int.from_bytes(data[8:12], "little")
+    size = int.from_bytes(data[12:16], "little")
+    return Header(data[:4], flags, mtime, size, None)
+
+
+def check_loadable(data: bytes) -> Header:
+    """The header, if the running interpreter may read the code objects after it.
+
+    A code object of another version can crash the interpreter, so its bytes are never
+    unmarshalled: the refusal names the version instead.
+    """
+    header = read_header(data)
+    if header.magic != MAGIC:
+        raise PycError(
+            f"made by {describe_magic(header.magic)}; this is {describe_magic(MAGIC)}, "
+            "which reads only its own .pyc files"
+        )
+    return header
+
+
+def build_pyc(source: str | bytes, path: str, mtime: int, source_size: int) -> bytes:
+    """The timestamp-based .pyc importlib and py_compile write for ``source`` read from ``path``.
+
+    The code is compiled here and marshalled at once: marshal marks an object for sharing
+    (FLAG_REF) only when something else also holds a reference to it (interned strings always),
+    so dumping a code object that an analysis has already walked gives other flag bits.
+    Raises SyntaxError and kin when ``source`` does not compile.
+    """
+    code = compile(source, path, "exec", dont_inherit=True)
+    header = (
+        MAGIC
+        + (0).to_bytes(4, "little")
+        + (mtime & 0xFFFFFFFF).to_bytes(4, "little")
+        + (source_size & 0xFFFFFFFF).to_bytes(4, "little")
+    )
+    return header + marshal.dumps(code)
+
+
+def pyc_for_file(path: str) -> bytes:
+    """The .pyc bytes for the source file at ``path``, its mtime and size as importlib reads
+    them. Nothing is written."""
+    with open(path, "rb") as handle:
+        source = handle.read()
+    stat = os.stat(path)
+    return build_pyc(source, path, int(stat.st_mtime), stat.st_size)
+
+
+def pyc_for_analysis(analysis: Analysis) -> bytes | None:
+    """The .pyc for an analysed program that compiled: with its file's mtime and size when it
+    is a file, else mtime 0 and the size of its text. Its decoded text compiles to the same
+    marshal bytes as the file's bytes (checked on the stdlib)."""
+    if not analysis.compiled:
+        return None
+    source = analysis.source
+    try:
+        stat = os.stat(analysis.filename)
+        mtime, size = int(stat.st_mtime), stat.st_size
+    except (OSError, ValueError):
+        mtime, size = 0, len(source.text.encode(source.encoding, "replace"))
+    try:
+        return build_pyc(source.text, analysis.filename, mtime, size)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None  # the analysis compiled its tree; from text a nesting limit may differ
+
+
+def cache_path(path: str) -> str | None:
+    """Where CPython caches ``path`` by default: ``__pycache__`` beside it, named for this
+    interpreter (PYTHONPYCACHEPREFIX would move it elsewhere). None if it caches nothing."""
+    try:
+        name = os.path.basename(importlib.util.cache_from_source(path))
+    except NotImplementedError:  # an implementation without a cache tag
+        return None
+    return os.path.join(os.path.dirname(path), "__pycache__", name)
+
+
+class CodeExtent(NamedTuple):
+    """Where one code object lies in the file."""
+
+    id: int
+    """Its id in the analysis: the order of ``walk_code`` and ``tui-exec dump``."""
+    qualname: str
+    item: mr.Item
+    """The code object's marshal item: ``start``..``end`` is its whole extent."""
+    co_code: mr.Item
+    """Its co_code bytes item: the instructions lie from ``data_start`` to ``end``."""
+    parent: int | None
+
+    @property
+    def start(self) -> int:
+        return self.item.start
+
+    @property
+    def end(self) -> int:
+        return self.item.end
+
+    @property
+    def code_start(self) -> int:
+        """Offset of co_code's first byte (instruction offset 0) in the file."""
+        return self.co_code.data_start
+
+
+class InstructionBytes(NamedTuple):
+    """Where one instruction lies in the file: opcode and argument bytes, then CACHE entries."""
+
+    start: int
+    """Offset of the opcode byte; the argument byte follows."""
+    end: int
+    """Just past its CACHE entries (``start + 2`` when it has none)."""
+
+    @property
+    def cache_entries(self) -> int:
+        """How many 2-byte CACHE entries follow it."""
+        return (self.end - self.start - 2) // 2
+
+
+@dataclass(frozen=True, slots=True)
+class PycMap:
+    """A .pyc's bytes read with offsets; its code objects are never loaded."""
+
+    data: bytes
+    header: Header
+    stream: mr.Stream
+    code_objects: tuple[CodeExtent, ...]
+
+    def field(self, code_id: int, name: str) -> mr.Item:
+        """A code object's field (``co_linetable``...), references followed."""
+        return self.stream.resolve(self.code_objects[code_id].item.get(name))
+
+    def field_value(self, code_id: int, name: str) -> object:
+        return self.field(code_id, name).value
+
+    def instruction_bytes(
+        self, code_id: int, offset: int, next_offset: int | None
+    ) -> InstructionBytes:
+        """The bytes of the instruction at byte ``offset`` of co_code; ``next_offset`` is the
+        next instruction's (as ``dis`` lists them, CACHE entries hidden), None for the last."""
+        extent = self.code_objects[code_id]
+        base = extent.code_start
+        end = extent.co_code.end if next_offset is None else base + next_offset
+        return InstructionBytes(base + offset, end)
+
+    def line_entry(self, code_id: int, offset: int) -> tuple[LineEntry, int] | None:
+        """The co_linetable entry of the instruction at ``offset`` and where the table's first
+        byte lies in the file (entry offsets are relative to it)."""
+        table = self.field(code_id, "co_linetable")
+        firstlineno = self.field_value(code_id, "co_firstlineno")
+        if not isinstance(table.value, bytes) or not isinstance(firstlineno, int):
+            return None
+        entry = entry_for_offset(table.value, firstlineno, offset)
+        return None if entry is None else (entry, table.data_start)
+
+
+def read_pyc(data: bytes) -> PycMap:
+    """Map a .pyc of the running interpreter's version (PycError otherwise).
+
+    Only the bytes are read, with :mod:`marshal_reader`: nothing is unmarshalled or run.
+    """
+    header = check_loadable(data)
+    try:
+        stream = mr.read(data, HEADER_SIZE)
+    except mr.MarshalError as exc:
+        raise PycError(f"damaged .pyc: {exc}") from None
+    root = stream.resolve(stream.root)
+    if root.type != mr.CODE:
+        raise PycError("damaged .pyc: it holds no code object")
+    return PycMap(data, header, stream, tuple(_code_extents(stream, root)))
+
+
+def _code_extents(stream: mr.Stream, root: mr.Item) -> list[CodeExtent]:
+    """Code objects parents first, children in co_consts order: the order of walk_code."""
+    found: list[CodeExtent] = []
+    stack: list[tuple[mr.Item, int | None]] = [(root, None)]
+    while stack:
+        item, parent = stack.pop()
+        me = len(found)
+        qualname = stream.resolve(item.get("co_qualname")).value
+        found.append(
+            CodeExtent(
+                me,
+                qualname if isinstance(qualname, str) else "?",
+                item,
+                stream.resolve(item.get("co_code")),
+                parent,
+            )
+        )
+        consts = stream.resolve(item.get("co_consts"))
+        nested = [c for c in map(stream.resolve, consts.items) if c.type == mr.CODE]
+        stack.extend((child, me) for child in reversed(nested))
+    return found
