@@ -51,18 +51,22 @@ def test_classic_steps_match_the_analysis_and_output() -> None:
         ("STORE_NAME", "y"),
     ]
     assert any(op.startswith("BINARY_OP") for op, _ in names)
-    lines = [record.line for record in result.lines]
+    lines = [record.line for record in result.lines if record.new_line]
     assert lines == [3, 4, 5]
-    last = result.lines[-1]
-    assert dict(last.locals)["x"] == "5" and dict(last.locals)["y"] == "10"
-    assert last.stdout == 0 and result.lines[0].stack == (0,)
+    line_5 = [r for r in result.lines if r.new_line][-1]
+    assert dict(line_5.locals)["x"] == "5" and dict(line_5.locals)["y"] == "10"
+    assert line_5.stdout == 0 and result.lines[0].stack == (0,)
+    # print() wrote in the middle of line 5: the state after it says so.
+    after_print = result.lines[-1]
+    assert not after_print.new_line and after_print.stdout == 3
+    assert executed[after_print.step - 1].opname == "CALL"
 
 
 def test_calls_record_the_stack_and_output_positions(tmp_path: Path) -> None:
     path = write(tmp_path, "def f(n):\n    print(n)\n    return n * 2\n\nf(1)\nf(2)\n")
     result = run(path)
     assert result.stdout == "1\n2\n"
-    in_f = [r for r in result.lines if r.code == 1]
+    in_f = [r for r in result.lines if r.code == 1 and r.new_line]
     assert in_f and all(r.stack == (0, 1) for r in in_f)
     assert [dict(r.locals)["n"] for r in in_f if r.line == 2] == ["1", "2"]
     second_print = [r for r in in_f if r.line == 2][1]

@@ -257,3 +257,38 @@ async def test_the_palette_offers_run_commands() -> None:
         await ready(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "run: run" in titles and "run: run without recording" in titles
+
+
+async def test_step_out_and_back_land_on_the_callers_instructions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """PgDn: the caller's instruction right after the call returns, even mid-line;
+    PgUp: the caller's CALL that made the call."""
+    from pathlib import Path
+
+    path = Path(tmp_path) / "add.py"
+    path.write_text(
+        "def add(a, b):\n    total = a + b\n    return total\n\nx = add(1, 2) + add(3, 4)\n"
+    )
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        timeline = app.timeline
+        assert timeline is not None and app.analysis is not None
+        analysis = app.analysis
+
+        def op(step: int) -> tuple[str, str]:
+            ins = analysis.instructions[timeline.instruction(step)]  # type: ignore[index]
+            return analysis.code_objects[ins.code].qualname, ins.opname
+
+        inside = next(s for s in range(timeline.count) if op(s)[0] == "add")
+        app.run_pane.go(inside + 2, user=True)
+        await pilot.pause()
+        await pilot.press("pagedown")
+        after = app.run_pane.step
+        assert op(after)[0] == "<module>" and op(after - 1) == ("add", "RETURN_VALUE")
+        record = timeline.record(after)
+        assert record is not None and len(record.stack) == 1  # back in <module> only
+        app.run_pane.go(inside + 2, user=True)
+        await pilot.pause()
+        await pilot.press("pageup")
+        assert op(app.run_pane.step) == ("<module>", "CALL")

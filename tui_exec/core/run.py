@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .trace import LINES_FILE, RESULT_FILE, STEPS_FILE
+from .trace import LINES_FILE, NEW_LINE, RESULT_FILE, STEPS_FILE
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 _POLL = 0.05
@@ -45,7 +45,7 @@ DEFAULT_LIMITS = RunLimits()
 
 
 class LineRecord(NamedTuple):
-    """State at the start of a line: see :data:`trace.LINE_FIELDS`."""
+    """The state just before step ``step`` ran: see :data:`trace.LINE_FIELDS`."""
 
     step: int
     code: int
@@ -53,7 +53,17 @@ class LineRecord(NamedTuple):
     stack: tuple[int, ...]
     locals: tuple[tuple[str, str], ...]
     stdout: int
+    """Bytes of stdout written before the step."""
     stderr: int
+    """Bytes of stderr written before the step."""
+    event: int = NEW_LINE
+    """Why it was taken: a new line starts (NEW_LINE), or the state changed in the middle of
+    a line (STATE_CHANGED: a call, a return, output...)."""
+
+    @property
+    def new_line(self) -> bool:
+        """Whether a new line starts at this record's step."""
+        return self.event == NEW_LINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,7 @@ class RunResult:
     exit_code: int | None
     seconds: float
     stdout: str
+    """What the program wrote, decoded as UTF-8 (other bytes shown as escapes: ``\\xff``)."""
     stderr: str
     steps: array = field(repr=False)  # type: ignore[type-arg]
     """Pairs: steps[2*i] is the code id and steps[2*i+1] the offset of step i."""
@@ -83,12 +94,18 @@ class RunResult:
     detail: str = ""
     specialized: dict[int, dict[int, str]] = field(default_factory=dict, repr=False)
     """For runs without recording: code id → offset → specialized (adaptive) opname."""
+    stdout_bytes: bytes = field(default=b"", repr=False)
+    """stdout as written: line records count its bytes (see :meth:`stdout_before`)."""
     """Why it ended, for people (the limit hit, the signal, why it failed to start)."""
 
     @classmethod
     def cannot_start(cls, detail: str) -> RunResult:
         """The result of a run whose interpreter could not be started."""
         return cls("failed", None, 0.0, "", "", array("I"), (), None, detail)
+
+    def stdout_before(self, record: LineRecord) -> str:
+        """What stdout held when ``record`` was taken, decoded as :attr:`stdout` is."""
+        return _decode(self.stdout_bytes[: record.stdout])
 
     @property
     def step_count(self) -> int:
@@ -280,28 +297,27 @@ class ProgramRun:
         if isinstance(raw_specialized, dict):
             for code_id, pairs in raw_specialized.items():
                 specialized[int(code_id)] = {int(offset): str(name) for offset, name in pairs}
+        stdout = self._bytes("stdout")
         return RunResult(
             specialized=specialized,
             status=status,
             exit_code=exit_code,
             seconds=seconds,
-            stdout=self._text("stdout"),
-            stderr=self._text("stderr"),
+            stdout=_decode(stdout),
+            stderr=_decode(self._bytes("stderr")),
+            stdout_bytes=stdout,
             steps=read_steps(self._dir / STEPS_FILE),
             lines=read_lines(self._dir / LINES_FILE),
             exception=exception,
             detail=detail,
         )
 
-    def _text(self, name: str) -> str:
+    def _bytes(self, name: str) -> bytes:
         try:
             data = (self._dir / name).read_bytes()
         except OSError:
-            return ""
-        limit = 4 * self.limits.max_output
-        if len(data) > limit:
-            data = data[:limit]
-        return data.decode("utf-8", "replace")
+            return b""
+        return data[: 4 * self.limits.max_output]
 
     def cleanup(self) -> None:
         """Remove the run's temporary files."""
@@ -325,6 +341,11 @@ def read_steps(path: Path) -> array:  # type: ignore[type-arg]
     if len(steps) % 2:
         steps.pop()
     return steps
+
+
+def _decode(data: bytes) -> str:
+    """Output as text: UTF-8, and any other byte as its escape, so nothing is hidden."""
+    return data.decode("utf-8", "backslashreplace")
 
 
 def read_lines(path: Path) -> tuple[LineRecord, ...]:

@@ -2,8 +2,11 @@
 
 It runs the user's file as ``__main__`` and records every executed instruction of the file's
 own code objects as (code id, offset) pairs, numbered like :func:`bytecode.walk_code` numbers
-them so the app can map them onto its analysis. At each new line it also records the call
-stack, the frame's locals (reprs, truncated) and how much output was written so far.
+them so the app can map them onto its analysis. It also records the state (the call stack,
+the frame's locals as truncated reprs, how much output was written so far) at each new line
+and whenever the state changed between two lines: a call, a return, a generator suspending or
+resuming, an exception leaving a frame, output written. So the state shown at any step is
+the state just before that step ran.
 
 Records are written in compact binary chunks while the program runs (8 bytes a step), so a
 run of millions of steps costs megabytes, not gigabytes, and can be read back incrementally.
@@ -34,9 +37,15 @@ LINES_FILE = "lines.bin"
 """Chunks of line records (see :data:`LINE_FIELDS`): a little-endian uint32 byte count, then
 a marshal'ed list. The count lets the reader slice chunks out of one read of the file."""
 RESULT_FILE = "result.json"
-LINE_FIELDS = ("step", "code", "line", "stack", "locals", "stdout", "stderr")
-"""A line record: (step index it precedes, code id, line, call stack of code ids (innermost
-last, at most :data:`STACK_LIMIT`), locals as ((name, repr), ...), stdout chars, stderr chars)."""
+LINE_FIELDS = ("step", "code", "line", "stack", "locals", "stdout", "stderr", "event")
+"""A state record: (step index it precedes, code id, line, call stack of code ids (innermost
+last, at most :data:`STACK_LIMIT`), locals as ((name, repr), ...), stdout chars, stderr
+chars, event: :data:`NEW_LINE` or :data:`STATE_CHANGED`)."""
+NEW_LINE = 0
+"""A record taken because a new line starts."""
+STATE_CHANGED = 1
+"""A record taken in the middle of a line: a frame started, returned, yielded, resumed or was
+left by an exception, or output was written."""
 
 REPR_LIMIT = 80
 STACK_LIMIT = 64
@@ -44,46 +53,85 @@ _CHUNK = 1 << 15
 OUTPUT_NOTICE = "\n[tui-exec: output limit reached; the rest of the output was dropped]\n"
 
 
-class CountingStream(io.TextIOBase):
-    """Wraps stdout/stderr: counts characters written and drops what exceeds the cap."""
+class CountingStream(io.TextIOWrapper):
+    """stdout or stderr as the program sees them: the real stream's API (``buffer``,
+    ``fileno``, ``encoding``, ``reconfigure``...), with every character written counted and
+    what exceeds the output limit dropped (bytes written to ``buffer`` count as characters
+    of their UTF-8 decoding, near enough for a limit).
 
-    def __init__(self, target: TextIO, budget: list[int]) -> None:
-        self._target = target
-        self._budget = budget  # shared by stdout and stderr: [characters left]
-        self.written = 0
-        self._noticed = False
+    It is a TextIOWrapper around a counting binary layer over the real stream's own buffer,
+    so ``sys.stdout.buffer.write(b"...")`` works as under plain Python.
+    """
+
+    def __init__(
+        self, target: TextIO, budget: list[int], on_write: Callable[[], None] = lambda: None
+    ) -> None:
+        self._layer = _CountingBuffer(target, budget, on_write)
+        super().__init__(
+            self._layer,  # type: ignore[arg-type]
+            encoding=getattr(target, "encoding", None) or "utf-8",
+            errors=getattr(target, "errors", None) or "strict",
+            line_buffering=True,
+            write_through=True,
+        )
+        self._on_write = on_write
+
+    @property
+    def written(self) -> int:
+        """Characters (for bytes written to ``buffer``: bytes) kept so far."""
+        return self._layer.kept
 
     def write(self, text: str) -> int:
-        left = self._budget[0]
-        if left <= 0:
-            if not self._noticed:
-                self._noticed = True
-                self._target.write(OUTPUT_NOTICE)
-            return len(text)
-        kept = text[:left]
-        self._budget[0] = left - len(kept)
-        self.written += len(kept)
-        self._target.write(kept)
-        if len(kept) < len(text) and not self._noticed:
-            self._noticed = True
-            self._target.write(OUTPUT_NOTICE)
-        return len(text)
+        done = super().write(text)
+        self._on_write()
+        return done
 
-    def flush(self) -> None:
-        self._target.flush()
+    def isatty(self) -> bool:
+        return False
+
+
+class _CountingBuffer(io.RawIOBase):
+    """The binary layer under :class:`CountingStream`: counts, caps, and passes bytes on."""
+
+    def __init__(self, target: TextIO, budget: list[int], on_write: Callable[[], None]) -> None:
+        super().__init__()
+        self._target = target
+        self._raw = getattr(target, "buffer", None)
+        self._budget = budget  # shared by stdout and stderr: [characters left]
+        self._on_write = on_write
+        self.kept = 0
+        self._noticed = False
 
     def writable(self) -> bool:
         return True
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._target, "encoding", "utf-8")
 
     def fileno(self) -> int:
         return self._target.fileno()
 
     def isatty(self) -> bool:
         return False
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        data = bytes(data)
+        left = self._budget[0]
+        kept = data[: max(left, 0)]
+        self._budget[0] = left - len(kept)
+        self.kept += len(kept)
+        if kept:
+            self._put(kept)
+        if len(kept) < len(data) and not self._noticed:
+            self._noticed = True
+            self._put(OUTPUT_NOTICE.encode())
+        self._on_write()
+        return len(data)
+
+    def _put(self, data: bytes) -> None:
+        if self._raw is not None:
+            self._raw.write(data)
+            self._raw.flush()
+        else:
+            self._target.write(data.decode("utf-8", "replace"))
+            self._target.flush()
 
 
 class Recorder:
@@ -102,6 +150,10 @@ class Recorder:
         self.stdout: CountingStream | None = None
         self.stderr: CountingStream | None = None
         self.on_limit: Callable[[], None] = lambda: None
+        self.pending = False
+        """The state changed since the last record: take one before the next step."""
+        self._sizes = (0, 0)
+        self._sizes_stale = True
 
     def step(self, code_id: int, offset: int) -> None:
         steps = self.steps
@@ -123,7 +175,10 @@ class Recorder:
         if self.step_count >= self.max_steps:
             self.on_limit()
 
-    def line(self, frame: types.FrameType, code_id: int, line: int) -> None:
+    def line(self, frame: types.FrameType, code_id: int, line: int, event: int = NEW_LINE) -> None:
+        """Record the state just before the next step: the frames, ``frame``'s locals, and
+        how many bytes of output the program's stdout and stderr files hold."""
+        self.pending = False
         stack: list[int] = []
         current: types.FrameType | None = frame
         index = self.index
@@ -151,12 +206,29 @@ class Recorder:
                 line,
                 tuple(stack),
                 tuple(values),
-                self.stdout.written if self.stdout else 0,
-                self.stderr.written if self.stderr else 0,
+                *self._output_sizes(),
+                event,
             )
         )
         if len(self.lines) >= 4096:
             self.flush_lines()
+
+    def _output_sizes(self) -> tuple[int, int]:
+        """Bytes in the stdout and stderr files, asked of the system only after a write
+        (two fstat calls cost 1.3 us: every line paying them slowed recording by a quarter)."""
+        if self._sizes_stale:
+            self._sizes_stale = False
+            self._sizes = (_size(1), _size(2))
+        return self._sizes
+
+    def output_written(self, *args: object) -> None:
+        """The program wrote output: the next step records the state, sizes included."""
+        self._sizes_stale = self.pending = True
+
+    def changed(self, *args: object) -> None:
+        """The state changed between lines (a frame came or went, output was written): the
+        next step records it first."""
+        self.pending = True
 
     def flush_lines(self) -> None:
         if self.lines:
@@ -173,7 +245,8 @@ class Recorder:
 
 
 def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
-    """3.12+: sys.monitoring INSTRUCTION and LINE events on the file's code objects only."""
+    """3.12+: sys.monitoring INSTRUCTION and LINE events on the file's code objects only,
+    and the events that change frames (start, return, yield, resume, unwind)."""
     mon = sys.monitoring  # type: ignore[attr-defined]
     tool = mon.DEBUGGER_ID
     index = recorder.index
@@ -182,47 +255,70 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
     getframe = sys._getframe
 
     def on_instruction(code: types.CodeType, offset: int) -> None:
+        if recorder.pending:
+            frame = getframe(1)
+            line(frame, index[code], frame.f_lineno, STATE_CHANGED)
         step(index[code], offset)
 
     def on_line(code: types.CodeType, lineno: int) -> None:
         line(getframe(1), index[code], lineno)
 
+    events = mon.events
+    changes = (events.PY_START, events.PY_RESUME, events.PY_RETURN, events.PY_YIELD)
     mon.use_tool_id(tool, "tui-exec")
-    mon.register_callback(tool, mon.events.INSTRUCTION, on_instruction)
-    mon.register_callback(tool, mon.events.LINE, on_line)
-    events = mon.events.INSTRUCTION | mon.events.LINE
+    mon.register_callback(tool, events.INSTRUCTION, on_instruction)
+    mon.register_callback(tool, events.LINE, on_line)
+    for event in (*changes, events.PY_UNWIND):
+        mon.register_callback(tool, event, recorder.changed)
+    # Set for every code object, not only the file's: when a sorted() key or a library
+    # function returns, the file's frame resumes in the middle of its line. PY_UNWIND (an
+    # exception leaving a frame) can only be set that way.
+    mon.set_events(tool, sum(changes) | events.PY_UNWIND)
     for code in recorder.codes:
-        mon.set_local_events(tool, code, events)
+        mon.set_local_events(tool, code, events.INSTRUCTION | events.LINE)
 
     def remove() -> None:
+        mon.set_events(tool, 0)
         for code in recorder.codes:
             mon.set_local_events(tool, code, 0)
-        mon.register_callback(tool, mon.events.INSTRUCTION, None)
-        mon.register_callback(tool, mon.events.LINE, None)
+        for event in (events.INSTRUCTION, events.LINE, *changes, events.PY_UNWIND):
+            mon.register_callback(tool, event, None)
         mon.free_tool_id(tool)
 
     return remove
 
 
 def _install_settrace(recorder: Recorder) -> Callable[[], None]:
-    """3.11: settrace with opcode events, armed the way that works on every version."""
+    """3.11: settrace with opcode events, armed the way that works on every version. Calls
+    and returns of every frame (generators suspending and resuming, exceptions leaving a
+    frame included: each is a 'return' or a 'call') mark the state as changed."""
     index = recorder.index
     step = recorder.step
     line = recorder.line
 
     def local(frame: types.FrameType, event: str, arg: object) -> Any:
         if event == "opcode":
+            if recorder.pending:
+                line(frame, index[frame.f_code], frame.f_lineno, STATE_CHANGED)
             step(index[frame.f_code], frame.f_lasti)
         elif event == "line":
             line(frame, index[frame.f_code], frame.f_lineno)
+        elif event == "return":
+            recorder.pending = True
         return local
 
+    def foreign(frame: types.FrameType, event: str, arg: object) -> Any:
+        if event == "return":  # the file's caller resumes in the middle of its line
+            recorder.pending = True
+        return None
+
     def global_(frame: types.FrameType, event: str, arg: object) -> Any:
+        recorder.pending = True
         if frame.f_code in index:
             frame.f_trace = local  # before f_trace_opcodes (3.13 needs this order)
             frame.f_trace_opcodes = True
             return local
-        return None
+        return foreign
 
     sys._getframe().f_trace_opcodes = True  # before settrace (3.12 needs this)
     sys.settrace(global_)
@@ -250,8 +346,8 @@ def main(argv: list[str]) -> int:
     recorder = Recorder(out, codes, int(max_steps))
     budget = [int(max_output)]
     real_stdout, real_stderr = sys.stdout, sys.stderr
-    recorder.stdout = CountingStream(real_stdout, budget)
-    recorder.stderr = CountingStream(real_stderr, budget)
+    recorder.stdout = CountingStream(real_stdout, budget, recorder.output_written)
+    recorder.stderr = CountingStream(real_stderr, budget, recorder.output_written)
     result: dict[str, Any] = {"status": "exited", "exit_code": 0}
     started = time.perf_counter()
 
@@ -283,6 +379,14 @@ def main(argv: list[str]) -> int:
     # carry on; and os._exit skips every finally and flush, so save before it too.
     recorder.on_limit = lambda: save_and_exit("step-limit", 0)
     os._exit = lambda status: save_and_exit("exited", status)  # type: ignore[assignment,return-value]
+    real_write = os.write
+
+    def write(fd: int, data: Any) -> int:
+        if fd in (1, 2):
+            recorder.output_written()
+        return real_write(fd, data)
+
+    os.write = write  # output that bypasses sys.stdout still counts as written
     main_module = types.ModuleType("__main__")
     main_module.__dict__.update(
         {"__file__": script_path, "__builtins__": builtins, "__cached__": None}
@@ -314,12 +418,21 @@ def main(argv: list[str]) -> int:
         traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
     else:
         remove()
-    os._exit = real_exit
+    os._exit, os.write = real_exit, real_write
     recorder.close()
     sys.stdout.flush()
     sys.stderr.flush()
     finish(status, exit_code)
     return exit_code
+
+
+def _size(fd: int) -> int:
+    """How many bytes the file behind ``fd`` holds (stdout and stderr are files here, so
+    this counts os.write and child processes' output too)."""
+    try:
+        return os.fstat(fd).st_size
+    except OSError:
+        return 0
 
 
 def _specialized(codes: list[types.CodeType]) -> dict[str, list[tuple[int, str]]]:

@@ -31,7 +31,10 @@ class Timeline:
         self._by_offset: list[dict[int, int]] = [{} for _ in analysis.code_objects]
         for ins in analysis.instructions:
             self._by_offset[ins.code][ins.offset] = ins.id
-        self._line_steps = [record.step for record in result.lines]
+        # Every record holds the state at its step; those where a line starts also mark
+        # where ↓ and ↑ stop and what the line counts count.
+        self._state_steps = [record.step for record in result.lines]
+        self._line_steps = [record.step for record in result.lines if record.new_line]
         self._raw = result.steps.tobytes()
         # Execution counts, counted in C: each step is one 8-byte (code, offset) word.
         per_pair = Counter(memoryview(self._raw).cast("Q"))
@@ -43,7 +46,7 @@ class Timeline:
                 found = self._by_offset[code].get((pair >> offset_shift) & 0xFFFFFFFF)
                 if found is not None:
                     self.instruction_counts[found] = count
-        self.line_counts: dict[int, int] = dict(Counter(r.line for r in result.lines))
+        self.line_counts: dict[int, int] = dict(Counter(r.line for r in result.lines if r.new_line))
 
     @property
     def count(self) -> int:
@@ -59,8 +62,8 @@ class Timeline:
         return self._by_offset[code].get(int(steps[2 * step + 1]))
 
     def record(self, step: int) -> LineRecord | None:
-        """The line record in force at ``step`` (the last one taken at or before it)."""
-        i = bisect_right(self._line_steps, step) - 1
+        """The state in force at ``step`` (the last record taken at or before it)."""
+        i = bisect_right(self._state_steps, step) - 1
         return self.result.lines[i] if i >= 0 else None
 
     def next_line(self, step: int, direction: int) -> int | None:
@@ -72,20 +75,23 @@ class Timeline:
         return self._line_steps[i] if i >= 0 else None
 
     def leave_call(self, step: int, direction: int) -> int | None:
-        """Forwards: the first line after the current call returns. Backwards: the caller's
-        line that made this call."""
-        here = self.record(step)
-        if here is None:
-            return None
-        depth = len(here.stack)
+        """Forwards: the caller's instruction right after the current call returns.
+        Backwards: the caller's instruction that made the call (the step before the call's
+        first)."""
         lines = self.result.lines
-        i = bisect_right(self._line_steps, step) - 1
-        i += direction
-        while 0 <= i < len(lines):
-            if len(lines[i].stack) < depth:
-                return lines[i].step
-            i += direction
-        return None
+        i = bisect_right(self._state_steps, step) - 1
+        if i < 0:
+            return None
+        depth = len(lines[i].stack)
+        if direction > 0:
+            for record in lines[i + 1 :]:
+                if len(record.stack) < depth:
+                    return record.step
+            return None
+        while i > 0 and len(lines[i - 1].stack) >= depth:
+            i -= 1
+        first = lines[i].step  # where the current call began
+        return first - 1 if i > 0 and first > 0 else None
 
     def next_run_of(self, instruction_id: int, after: int) -> int | None:
         """The next step after ``after`` that executes ``instruction_id`` (wrapping around)."""
@@ -200,8 +206,8 @@ class RunPane(Widget, StageView[None], can_focus=True):
             code = analysis.code_objects[ins.code]
             heading.append(f"{ins.opname} {ins.argrepr}".rstrip(), style="bold")
             where = f" @{ins.offset} in {code.qualname}"
-            if record is not None:
-                where += f", line {record.line}"
+            if ins.line is not None:
+                where += f", line {ins.line}"
             heading.append(where)
         parts: list[RenderableType] = [heading, Text(self.status, style="italic")]
         if record is not None:
@@ -214,9 +220,11 @@ class RunPane(Widget, StageView[None], can_focus=True):
                 table.add_row(name, value)
             parts.append(Text("Locals", style="bold"))
             parts.append(table if record.locals else Text("(none)", style="italic"))
-            written = timeline.result.stdout[: record.stdout]
+            written = timeline.result.stdout_before(record)
             tail = printable_lines(written)[-5:] if written else []
-            parts.append(Text(f"Output so far ({record.stdout:,} characters)", style="bold"))
+            count = len(written)
+            plural = "" if count == 1 else "s"
+            parts.append(Text(f"Output so far ({count:,} character{plural})", style="bold"))
             parts.append(Text("\n".join(tail) or "(nothing yet)", no_wrap=True))
         return Group(*parts)
 

@@ -1,0 +1,93 @@
+"""The state recorded for a run is right at every step, not only where a line starts.
+
+Expected values are derived by hand from the programs (call depths, the value of ``n`` in a
+recursion, the output printed so far), never from the recorder.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_run import DEMOS, run, write
+from tui_exec.core import analyze
+from tui_exec.core.run import LineRecord, RunResult
+
+
+def states(result: RunResult) -> list[LineRecord]:
+    """The record in force at each step (the last taken at or before it)."""
+    starts = [r.step for r in result.lines]
+    return [result.lines[bisect_right(starts, step) - 1] for step in range(result.step_count)]
+
+
+def codes(result: RunResult) -> list[int]:
+    return [result.steps[2 * k] for k in range(result.step_count)]
+
+
+PROGRAMS = {
+    "calls in one line": "def add(a, b):\n    total = a + b\n    return total\n\n"
+    "x = add(1, 2) + add(3, 4)\nprint(x)\n",
+    "recursion": "def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1)\n\n"
+    "print(fact(5))\n",
+    "generator": "def gen():\n    yield 1\n    yield 2\n\nfor v in gen():\n    print(v)\n",
+    "exception caught in a caller": "def bad():\n    raise ValueError('x')\n\n"
+    "try:\n    bad()\nexcept ValueError:\n    y = 1\n",
+    "lambda from sorted": "words = ['bb', 'a', 'ccc']\n"
+    "print(sorted(words, key=lambda w: len(w)))\n",
+    "decorator and with": "import contextlib\n\ndef deco(f):\n    return f\n\n@deco\n"
+    "def g():\n    with contextlib.suppress(KeyError):\n        return {}['k']\n\ng()\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_the_state_at_every_step_belongs_to_the_frame_that_runs_it(
+    tmp_path: Path, name: str
+) -> None:
+    result = run(write(tmp_path, PROGRAMS[name]))
+    assert result.step_count > 0
+    for step, (code, state) in enumerate(zip(codes(result), states(result), strict=True)):
+        assert state.stack[-1] == code, f"step {step}: state of code {state.stack}, runs {code}"
+
+
+def test_a_recursion_shows_each_frame_its_own_n(tmp_path: Path) -> None:
+    result = run(write(tmp_path, PROGRAMS["recursion"]))
+    assert result.stdout == "120\n"
+    for state in states(result):
+        depth = len(state.stack) - 1  # frames of fact below <module>
+        if depth:
+            assert dict(state.locals)["n"] == str(6 - depth)  # fact(5) is depth 1, n = 5
+
+
+def test_the_output_so_far_is_right_at_the_last_step() -> None:
+    """classic.py: the last steps run after print() wrote 15 (they used to say nothing)."""
+    path = DEMOS / "classic.py"
+    result = run(path)
+    analysis = analyze(path.read_bytes(), str(path))
+    by_offset = {(i.code, i.offset): i.opname for i in analysis.instructions}
+    last = states(result)[-1]
+    assert by_offset[(result.steps[-2], result.steps[-1])].startswith("RETURN_")
+    assert result.stdout_before(last) == "15\n"
+
+
+def test_output_that_is_not_utf8_shows_escaped(tmp_path: Path) -> None:
+    result = run(write(tmp_path, 'import sys\nsys.stdout.buffer.write(b"bad \\xff bytes\\n")\n'))
+    assert result.status == "exited", result.stderr
+    assert result.stdout == "bad \\xff bytes\n"
+
+
+def test_the_streams_keep_the_real_streams_api(tmp_path: Path) -> None:
+    program = (
+        "import sys, os\n"
+        "print(sys.stdout.encoding, sys.stdout.errors, sys.stdout.isatty(), file=sys.stderr)\n"
+        "sys.stdout.writelines(['a', 'b\\n'])\n"
+        "sys.stdout.buffer.write(b'raw\\n'); sys.stdout.buffer.flush()\n"
+        "sys.stdout.reconfigure(line_buffering=True)\n"
+        "os.write(sys.stdout.fileno(), b'fd\\n')\n"
+        "print('end')\n"
+    )
+    result = run(write(tmp_path, program))
+    assert result.status == "exited", result.stderr
+    assert result.stdout == "ab\nraw\nfd\nend\n"
+    assert result.stderr == "utf-8 strict False\n"
