@@ -91,3 +91,25 @@ def test_the_streams_keep_the_real_streams_api(tmp_path: Path) -> None:
     assert result.status == "exited", result.stderr
     assert result.stdout == "ab\nraw\nfd\nend\n"
     assert result.stderr == "utf-8 strict False\n"
+
+
+@pytest.mark.parametrize("how", ["time limit", "stopped"])
+def test_a_run_ended_early_keeps_what_it_recorded(tmp_path: Path, how: str) -> None:
+    from tui_exec.core.run import ProgramRun, RunLimits
+
+    path = write(tmp_path, "import time\nx = 1\nprint('start', flush=True)\ntime.sleep(30)\n")
+    limits = RunLimits(wall_time=1.0 if how == "time limit" else 60.0)
+    program = ProgramRun(str(path), limits=limits)
+    program.start()
+    if how == "stopped":
+        import time
+
+        deadline = time.monotonic() + 30
+        while not program._output_size() and time.monotonic() < deadline:
+            time.sleep(0.02)  # waiting for a state (it printed: it is in the sleep)
+        program.stop()
+    result = program.wait()
+    assert result.status == ("timeout" if how == "time limit" else "stopped")
+    assert result.stdout == "start\n"
+    assert result.step_count > 5  # the steps up to the sleep, kept in memory when it ended
+    assert [r.line for r in result.lines if r.new_line][:3] == [1, 2, 3]

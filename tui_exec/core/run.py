@@ -27,6 +27,8 @@ from .trace import LINES_FILE, NEW_LINE, RESULT_FILE, STEPS_FILE
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 _POLL = 0.05
+# How long a run asked to end may take to save its recording before it is killed.
+_SAVE_GRACE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,18 +207,23 @@ class ProgramRun:
             )
         self._started_at = time.perf_counter()
 
-    def stop(self) -> None:
-        """End the run now (the user pressed stop, or the app is quitting)."""
+    def stop(self, *, save: bool = True) -> None:
+        """End the run (the user pressed stop, or the app is quitting). With ``save`` the
+        recorder is asked to save what it recorded, and :meth:`wait` kills the program if it
+        has not ended within a second; without, it is killed at once. Never blocks."""
         self._stopped.set()
-        self._kill()
+        self._signal(signal.SIGTERM if save else signal.SIGKILL)
 
-    def _kill(self) -> None:
+    def _signal(self, number: int) -> None:
+        """Send ``number`` to the program and everything it started (its process group)."""
         process = self._process
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                process.kill()
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, number)
+        except (ProcessLookupError, PermissionError):
+            if process.poll() is None:
+                process.send_signal(number)
 
     def _output_size(self) -> int:
         try:
@@ -230,25 +237,31 @@ class ProgramRun:
         assert process is not None, "start() first"
         status = ""
         detail = ""
+        asked: float | None = None  # when the program was asked to save and end
         while process.poll() is None:
-            elapsed = time.perf_counter() - self._started_at
-            if self._stopped.is_set():
-                status, detail = "stopped", "stopped by you"
-                self._kill()
-            elif elapsed > self.limits.wall_time:
-                status = "timeout"
-                detail = f"ended after the {self.limits.wall_time:g} s time limit"
-                self._kill()
-            elif self._output_size() > 4 * self.limits.max_output + 65536:
-                # Only writes that bypass sys.stdout (child processes, os.write) get here.
-                status = "output-limit"
-                detail = "ended: it wrote far past the output limit"
-                self._kill()
+            now = time.perf_counter()
+            elapsed = now - self._started_at
+            if not status:
+                if self._stopped.is_set():
+                    status, detail = "stopped", "stopped by you"
+                elif elapsed > self.limits.wall_time:
+                    status = "timeout"
+                    detail = f"ended after the {self.limits.wall_time:g} s time limit"
+                elif self._output_size() > 4 * self.limits.max_output + 65536:
+                    # Only writes that bypass sys.stdout (child processes, os.write) get here.
+                    status = "output-limit"
+                    detail = "ended: it wrote far past the output limit"
+            if status and asked is None:
+                asked = now
+                self._signal(signal.SIGTERM)  # the recorder saves, then exits
+            elif asked is not None and now - asked > _SAVE_GRACE:
+                self._signal(signal.SIGKILL)  # stuck in C code, or it caught SIGTERM
             if on_tick is not None:
                 on_tick(elapsed)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(_POLL)
         seconds = time.perf_counter() - self._started_at
+        self._signal(signal.SIGKILL)  # whatever the program started must not outlive it
         if not status and self._stopped.is_set():
             # stop() killed it between two checks of the loop.
             status, detail = "stopped", "stopped by you"

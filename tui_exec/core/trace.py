@@ -20,6 +20,7 @@ import io
 import json
 import marshal
 import os
+import signal
 import sys
 import time
 import traceback
@@ -378,6 +379,9 @@ def main(argv: list[str]) -> int:
     # At the step limit, ending the process is the only way user code cannot catch and
     # carry on; and os._exit skips every finally and flush, so save before it too.
     recorder.on_limit = lambda: save_and_exit("step-limit", 0)
+    # The app asks a run to end (a time limit, the user's stop) with SIGTERM: save what was
+    # recorded, then go. (A program stuck in C code never runs this; the app then kills it.)
+    signal.signal(signal.SIGTERM, lambda signum, frame: save_and_exit("stopped", -signum))
     os._exit = lambda status: save_and_exit("exited", status)  # type: ignore[assignment,return-value]
     real_write = os.write
 

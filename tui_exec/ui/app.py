@@ -95,14 +95,14 @@ class TuiExecApp(Touring):
         self.notify(f"Screenshot saved to {path}", timeout=6)
 
     def on_unmount(self) -> None:
-        self.stop_run()
+        self.stop_run(save=False)
 
     async def action_quit(self) -> None:
         """Quit, ending a run in progress first (with unsaved edits, ask first)."""
         if self.unsaved:
             self.ask_before_quitting()
             return
-        self.stop_run()
+        self.stop_run(save=False)
         self.exit(0)
 
 

@@ -240,7 +240,7 @@ class Editing(FileWatching):
             if choice.startswith("y") and not self._save_then_quit():
                 return
             if choice.startswith(("y", "n")):
-                self.stop_run()
+                self.stop_run(save=False)
                 self.exit(0)
 
         self.ask(

@@ -169,10 +169,11 @@ class Running(Navigation):
         """F5 while running: stop the program (what was recorded so far is kept)."""
         self.stop_run()
 
-    def stop_run(self) -> None:
-        """End the run in progress, if any (and what it spawned)."""
+    def stop_run(self, *, save: bool = True) -> None:
+        """End the run in progress, if any (and what it spawned); with ``save``, keeping
+        what it recorded (quitting does not wait for that)."""
         if self._program is not None:
-            self._program.stop()
+            self._program.stop(save=save)
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def _run_worker(self, program: ProgramRun, analysis: Analysis) -> None:
