@@ -292,3 +292,25 @@ async def test_step_out_and_back_land_on_the_callers_instructions(tmp_path) -> N
         await pilot.pause()
         await pilot.press("pageup")
         assert op(app.run_pane.step) == ("<module>", "CALL")
+
+
+async def test_output_streams_in_while_the_program_runs_and_a_stop_keeps_the_steps(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "slow.py"
+    path.write_text("import time\nprint('hello', flush=True)\ntime.sleep(30)\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    app.run_options = RunOptions(limits=RunLimits(wall_time=60.0))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        for _ in range(300):  # waiting for a state, with a bound
+            if "hello" in app.output_pane.lines:
+                break
+            await pilot.pause(0.05)
+        assert "hello" in app.output_pane.lines and app._program is not None  # still running
+        await pilot.press("f5")  # stop: what was recorded is kept
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.timeline is not None and app.timeline.result.status == "stopped"
+        assert app.timeline.count > 3 and "not recorded" not in app.run_pane.summary

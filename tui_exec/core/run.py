@@ -225,6 +225,20 @@ class ProgramRun:
             if process.poll() is None:
                 process.send_signal(number)
 
+    def output_tail(self, limit: int = 16_384) -> tuple[str, str]:
+        """The last ``limit`` bytes of stdout and of stderr written so far, decoded: what the
+        program has printed while it runs."""
+        tails = []
+        for name in ("stdout", "stderr"):
+            try:
+                with open(self._dir / name, "rb") as handle:
+                    size = handle.seek(0, os.SEEK_END)
+                    handle.seek(max(size - limit, 0))
+                    tails.append(_decode(handle.read(limit)))
+            except OSError:
+                tails.append("")
+        return tails[0], tails[1]
+
     def _output_size(self) -> int:
         try:
             return (self._dir / "stdout").stat().st_size + (self._dir / "stderr").stat().st_size

@@ -56,9 +56,12 @@ class ReloadFailed(Message):
 
 @dataclass
 class RunProgress(Message):
-    """The program has been running for ``seconds``."""
+    """The program has been running for ``seconds``, and has printed this so far."""
 
     seconds: float
+    stdout: str = ""
+    """The end of what it wrote to stdout so far."""
+    stderr: str = ""
 
 
 @dataclass

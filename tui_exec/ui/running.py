@@ -189,7 +189,7 @@ class Running(Navigation):
         def tick(seconds: float) -> None:
             if seconds - last[0] >= 0.25:
                 last[0] = seconds
-                self.post_message(RunProgress(seconds))
+                self.post_message(RunProgress(seconds, *program.output_tail()))
 
         result = program.wait(on_tick=tick)
         # Counting a 2M-step run takes a moment: do it here, off the UI thread.
@@ -197,7 +197,9 @@ class Running(Navigation):
 
     def on_run_progress(self, message: RunProgress) -> None:
         if self._program is not None:
-            self.output_pane.show_running(message.seconds, self.run_options.limits)
+            self.output_pane.show_running(
+                message.seconds, self.run_options.limits, message.stdout, message.stderr
+            )
 
     def on_run_finished(self, message: RunFinished) -> None:
         result = message.result

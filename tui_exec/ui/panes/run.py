@@ -229,6 +229,11 @@ class RunPane(Widget, StageView[None], can_focus=True):
         return Group(*parts)
 
 
+# While the program runs, the Output pane shows this many of its last lines (all of them
+# when it ends): rewritten every quarter second, they must stay cheap.
+_RUNNING_LINES = 200
+
+
 class OutputPane(Log, StageView[None]):
     """The complete stdout and stderr of the last run, and how it ended."""
 
@@ -268,16 +273,22 @@ class OutputPane(Log, StageView[None]):
                 + self._shown_lines
             )
 
-    def show_running(self, seconds: float, limits: RunLimits) -> None:
-        """A one-line note while the program runs."""
+    def show_running(
+        self, seconds: float, limits: RunLimits, stdout: str = "", stderr: str = ""
+    ) -> None:
+        """While the program runs: for how long, its limits, and the end of what it printed."""
         self.clear()
-        self.write_lines(
-            [
-                f"Running… {seconds:.1f} s. Press F5 to stop.",
-                f"Limits: {limits.wall_time:g} s, {limits.max_output:,} characters of output, "
-                f"{limits.max_steps:,} recorded steps (see tui-exec --help to change them).",
-            ]
-        )
+        lines = [
+            f"── Running… {seconds:.1f} s. Press F5 to stop.",
+            f"Limits: {limits.wall_time:g} s, {limits.max_output:,} characters of output, "
+            f"{limits.max_steps:,} recorded steps (see tui-exec --help to change them).",
+        ]
+        for name, text in (("stdout", stdout), ("stderr", stderr)):
+            if text:
+                lines.append(f"── {name} so far " + "─" * 24)
+                lines.extend(printable_lines(text)[-_RUNNING_LINES:])
+        self.write_lines(lines)
+        self.scroll_end(animate=False)
 
 
 RUN_PANE = PaneSpec(
