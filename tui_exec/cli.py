@@ -20,6 +20,7 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
   tui-exec                  edit a scratch program, starting from a sample (also --new)
   tui-exec -                read the program from standard input
   tui-exec dump FILE.py     print the whole analysis (--format json|text)
+  tui-exec run FILE.py      run it as F5 does and print the recording (--format json|text)
   tui-exec pyc FILE.py -o OUT  write the .pyc CPython would cache, print its map
   tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
 """
@@ -123,9 +124,17 @@ def _main_parser() -> argparse.ArgumentParser:
         help="open an editable scratch program, starting from the sample (as with no FILE)",
     )
     parser.add_argument("--version", action="version", version=f"tui-exec {__version__}")
-    run = parser.add_argument_group(
-        "running (F5)", "The program runs only when you press F5, in a subprocess with limits."
+    _add_run_options(
+        parser.add_argument_group(
+            "running (F5)",
+            "The program runs only when you press F5, in a subprocess with limits.",
+        )
     )
+    return parser
+
+
+def _add_run_options(run: argparse._ArgumentGroup | argparse.ArgumentParser) -> None:
+    """The options of a run: F5's, and ``tui-exec run``'s."""
     run.add_argument("--stdin", metavar="FILE", help="what the program reads from standard input")
     run.add_argument(
         "--time-limit",
@@ -148,6 +157,18 @@ def _main_parser() -> argparse.ArgumentParser:
         metavar="STEPS",
         help="end a run after recording this many instructions (default: 2000000)",
     )
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-exec run",
+        description="Run FILE exactly as F5 does, recording every step, and print the "
+        "recording. Exits with the program's status (2 when FILE cannot be read). Anything "
+        "after -- goes to the program.",
+    )
+    parser.add_argument("file", help="a Python file, or - for standard input")
+    parser.add_argument("--format", choices=("json", "text"), default="text")
+    _add_run_options(parser)
     return parser
 
 
@@ -197,6 +218,45 @@ def pyc_main(argv: Sequence[str]) -> int:
     return write_pyc(data, name, args.output, args.format)
 
 
+def run_main(argv: Sequence[str]) -> int:
+    """``tui-exec run``: the program's own exit status; 2 when FILE cannot be read."""
+    from .core.run import RunLimits
+    from .run_report import exit_status, record_run, write_json, write_text
+
+    argv, program_args = _split_program_args(list(argv))
+    parser = _run_parser()
+    args = parser.parse_args(argv)
+    if args.time_limit <= 0 or args.output_limit <= 0 or args.step_limit <= 0:
+        parser.error("limits must be positive")
+    try:
+        data, name = read_program(args.file)
+        check_text(data, name)
+        stdin = read_program(args.stdin)[0] if args.stdin is not None else b""
+    except ProgramError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    limits = RunLimits(args.time_limit, args.output_limit, args.step_limit)
+    path = None if args.file == "-" else args.file
+    analysis, result = record_run(
+        data, name, path=path, limits=limits, stdin=stdin, args=tuple(program_args)
+    )
+    write = write_json if args.format == "json" else write_text
+    try:
+        write(analysis, result, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `tui-exec run x.py | head` is fine
+        sys.stderr.close()
+    return exit_status(result)
+
+
+def _split_program_args(args: list[str]) -> tuple[list[str], list[str]]:
+    """tui-exec's own arguments, and the program's: everything after ``--``."""
+    if "--" in args:
+        split = args.index("--")
+        return args[:split], args[split + 1 :]
+    return args, []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tui-exec`` command."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -204,11 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return dump_main(args_list[1:])
     if args_list[:1] == ["pyc"]:
         return pyc_main(args_list[1:])
+    if args_list[:1] == ["run"]:
+        return run_main(args_list[1:])
     # Everything after `--` is the program's own sys.argv[1:].
-    program_args: list[str] = []
-    if "--" in args_list:
-        split = args_list.index("--")
-        args_list, program_args = args_list[:split], args_list[split + 1 :]
+    args_list, program_args = _split_program_args(args_list)
     parser = _main_parser()
     args = parser.parse_args(args_list)
     if args.time_limit <= 0 or args.output_limit <= 0 or args.step_limit <= 0:

@@ -1,0 +1,163 @@
+"""``tui-exec run``: its JSON against an independent tracer written here, its exit status.
+
+The tracer below shares no code with tui-exec: it runs the program as ``__main__`` in a
+fresh interpreter and notes, for every instruction of the program's own code objects, the
+code object, the offset, the program's frames around it and the innermost frame's variable
+names. ``tui-exec run --format json`` must say the same.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TRACER = r"""
+import json, sys, types
+path, out = sys.argv[1], sys.argv[2]
+events = []
+
+def frames_of(frame):
+    chain = []
+    while frame is not None:
+        if frame.f_code.co_filename == path:
+            chain.append([frame.f_code.co_qualname, frame.f_code.co_firstlineno])
+        frame = frame.f_back
+    return chain[::-1]
+
+def note(frame, offset):
+    names = sorted(n for n in frame.f_locals if not (n.startswith("__") and n.endswith("__")))
+    events.append([frames_of(frame), offset, names])
+
+code = compile(open(path, "rb").read(), path, "exec", dont_inherit=True)
+module = types.ModuleType("__main__")
+module.__dict__.update({"__file__": path, "__builtins__": __builtins__})
+sys.modules["__main__"] = module
+if sys.version_info >= (3, 12):
+    mon = sys.monitoring
+    mon.use_tool_id(mon.PROFILER_ID, "test-tracer")
+    def on_instruction(c, offset):
+        if c.co_filename == path:
+            note(sys._getframe(1), offset)
+    mon.register_callback(mon.PROFILER_ID, mon.events.INSTRUCTION, on_instruction)
+    mon.set_events(mon.PROFILER_ID, mon.events.INSTRUCTION)
+    stop = lambda: mon.set_events(mon.PROFILER_ID, 0)
+else:
+    def local(frame, event, arg):
+        if event == "opcode":
+            note(frame, frame.f_lasti)
+        return local
+    def global_(frame, event, arg):
+        if frame.f_code.co_filename == path:
+            frame.f_trace = local
+            frame.f_trace_opcodes = True
+            return local
+        return None
+    sys._getframe().f_trace_opcodes = True
+    sys.settrace(global_)
+    stop = lambda: sys.settrace(None)
+try:
+    exec(code, module.__dict__)
+except BaseException:
+    pass
+finally:
+    stop()
+    with open(out, "w") as handle:
+        json.dump(events, handle)
+"""
+
+PROGRAMS = {
+    "recursion": "def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1)\n\n"
+    "print(fact(4))\n",
+    "generator": "def gen(n):\n    for i in range(n):\n        yield i * i\n\n"
+    "total = 0\nfor v in gen(3):\n    total += v\n",
+    "exception caught in a caller": "def bad(x):\n    return 1 / x\n\ndef safe():\n    try:\n"
+    "        return bad(0)\n    except ZeroDivisionError:\n        return None\n\nsafe()\n",
+    "try/finally with return": "def f():\n    try:\n        return 1\n    finally:\n"
+    "        x = 2\n\nf()\n",
+    "closure": "def outer():\n    n = 1\n    def inner():\n        return n + 1\n"
+    "    return inner()\n\nouter()\n",
+    "lambda from sorted": "words = ['bb', 'a', 'ccc']\nsorted(words, key=lambda w: len(w))\n",
+    "with block": "import contextlib\nwith contextlib.nullcontext(5) as v:\n    w = v + 1\n",
+    "break and continue": "for i in range(6):\n    if i == 1:\n        continue\n"
+    "    if i == 4:\n        break\n",
+    "decorator": "def deco(f):\n    def wrapper(*a):\n        return f(*a) * 2\n"
+    "    return wrapper\n\n@deco\ndef g(x):\n    return x\n\ng(3)\n",
+    "uncaught exception": "def f():\n    raise KeyError('k')\n\nf()\n",
+}
+
+
+def tui_exec(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui_exec", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_the_recording_matches_an_independent_tracer(tmp_path: Path, name: str) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text(PROGRAMS[name])
+    traced = tmp_path / "traced.json"
+    tracer = tmp_path / "tracer.py"
+    tracer.write_text(TRACER)
+    subprocess.run(
+        [sys.executable, str(tracer), str(program), str(traced)],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+    )
+    expected = json.loads(traced.read_text())
+
+    result = tui_exec("run", str(program), "--format", "json")
+    recording = json.loads(result.stdout)
+    names = {c["id"]: [c["qualname"], c["firstlineno"]] for c in recording["code_objects"]}
+    steps = recording["steps"]
+    ours = [[[names[f] for f in step["frames"]], step["offset"]] for step in steps]
+    assert ours == [[frames, offset] for frames, offset, _ in expected]
+    for step in steps:
+        assert step["frames"][-1] == step["code"]
+    # Each snapshot holds the variables of the frame about to run the step.
+    for snapshot in recording["snapshots"]:
+        if snapshot["step"] < len(expected):
+            assert sorted(snapshot["locals"]) == expected[snapshot["step"]][2], snapshot
+    lines = {
+        (c["id"], ins["offset"]) for c in recording["code_objects"] for ins in c["instructions"]
+    }
+    assert all((s["code"], s["offset"]) in lines for s in steps)
+
+
+def test_exit_reason_status_and_output(tmp_path: Path) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text("import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(3)\n")
+    result = tui_exec("run", str(program), "--format", "json")
+    assert result.returncode == 3
+    recording = json.loads(result.stdout)
+    assert recording["exit"]["reason"] == "exited" and recording["exit"]["status"] == 3
+    assert recording["stdout"] == "out\n" and recording["stderr"] == "err\n"
+    assert isinstance(recording["exit"]["seconds"], float)
+    assert recording["python"] == ".".join(map(str, sys.version_info[:3]))
+
+    program.write_text("raise ValueError('no')\n")
+    result = tui_exec("run", str(program), "--format", "json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["exit"]["reason"] == "exception"
+
+    program.write_text("while True:\n    pass\n")
+    result = tui_exec("run", str(program), "--format", "json", "--step-limit", "500")
+    recording = json.loads(result.stdout)
+    assert recording["exit"]["reason"] == "step-limit" and len(recording["steps"]) >= 500
+
+
+def test_arguments_stdin_and_a_bad_path(tmp_path: Path) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text("import sys\nprint(sys.argv[1:], input())\n")
+    given = tmp_path / "in.txt"
+    given.write_text("typed\n")
+    result = tui_exec("run", str(program), "--stdin", str(given), "--", "a", "b")
+    assert result.returncode == 0
+    assert "['a', 'b'] typed" in result.stdout  # the text format shows the output
+    missing = tui_exec("run", str(tmp_path / "missing.py"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr

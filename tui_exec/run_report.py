@@ -1,0 +1,150 @@
+"""``tui-exec run``: the recording F5 makes, printed for scripts (JSON) or people (text).
+
+The JSON is written step by step: a run of two million steps is a few hundred megabytes of
+JSON, and building it as one object first would take gigabytes.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from .core import Analysis, analyze
+from .core.run import LineRecord, ProgramRun, RunLimits, RunResult
+
+# How a run ended, in the words of the JSON's "exit.reason".
+_REASONS = {
+    "exited": "exited",
+    "exception": "exception",
+    "timeout": "time-limit",
+    "step-limit": "step-limit",
+    "output-limit": "output-limit",
+    "signal": "signal",
+    "stopped": "stopped",
+    "failed": "cannot-start",
+}
+
+
+def record_run(
+    data: bytes,
+    name: str,
+    *,
+    path: str | None,
+    limits: RunLimits,
+    stdin: bytes = b"",
+    args: tuple[str, ...] = (),
+) -> tuple[Analysis, RunResult]:
+    """Analyse the program and run it exactly as F5 does (the file's own folder and name;
+    a program from stdin runs from a temporary folder)."""
+    analysis = analyze(data, name)
+    if not analysis.compiled:
+        errors = "\n".join(error.describe() for error in analysis.errors)
+        return analysis, RunResult.cannot_start(f"the program does not compile: {errors}")
+    program = ProgramRun(
+        path or "program.py",
+        source=data if path is None else None,
+        stdin=stdin,
+        limits=limits,
+        args=args,
+    )
+    try:
+        program.start()
+    except OSError as exc:
+        program.cleanup()
+        return analysis, RunResult.cannot_start(f"could not start Python: {exc}")
+    return analysis, program.wait()
+
+
+def exit_status(result: RunResult) -> int:
+    """What ``tui-exec run`` exits with: the program's own status (1 for an uncaught
+    exception or a program that cannot start, 128+N for a signal, as a shell says)."""
+    if result.exit_code is not None:
+        return result.exit_code
+    if result.status == "failed":
+        return 1
+    return 1 if result.status != "exited" else 0
+
+
+def write_json(analysis: Analysis, result: RunResult, out: TextIO) -> None:
+    """The recording as JSON, in the shape ``tui-exec run --format json`` documents."""
+    dumps = json.dumps
+    head = {
+        "python": analysis.python,
+        "exit": {
+            "reason": _REASONS.get(result.status, result.status),
+            "status": result.exit_code,
+            "seconds": round(result.seconds, 6),
+        },
+        "stdout": result.stdout,
+        "stderr": result.stderr,
+        "code_objects": [
+            {
+                "id": code.id,
+                "qualname": code.qualname,
+                "firstlineno": code.firstlineno,
+                "instructions": [
+                    {"offset": ins.offset, "opname": ins.opname}
+                    for ins in analysis.instructions[code.first_instruction : code.end_instruction]
+                ],
+            }
+            for code in analysis.code_objects
+        ],
+    }
+    if result.detail:
+        head["exit"]["detail"] = result.detail  # type: ignore[index]
+    out.write(dumps(head)[:-1])  # the steps and snapshots follow inside the same object
+    out.write(', "steps": [')
+    for number, (code, offset, line, frames, _) in enumerate(_steps(analysis, result)):
+        out.write(
+            ("," if number else "")
+            + dumps({"code": code, "offset": offset, "line": line, "frames": frames})
+        )
+    out.write('], "snapshots": [')
+    for number, record in enumerate(result.lines):
+        locals_ = dict(record.locals)
+        out.write(("," if number else "") + dumps({"step": record.step, "locals": locals_}))
+    out.write("]}\n")
+
+
+def write_text(analysis: Analysis, result: RunResult, out: TextIO) -> None:
+    """The recording for people: how it ended, the output, one line per step."""
+    out.write(f"# {analysis.filename}: Python {analysis.python}, {result.describe()}\n")
+    for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+        if text:
+            out.write(f"== {name}\n{text}" + ("" if text.endswith("\n") else "\n"))
+    out.write("== steps (step: code object @offset opname, line; the frames' variables)\n")
+    starts = [record.step for record in result.lines]
+    shown = -1
+    names = [code.qualname for code in analysis.code_objects]
+    for step, (code, offset, line, _, opname) in enumerate(_steps(analysis, result)):
+        i = bisect_right(starts, step) - 1
+        if i > shown and i >= 0 and result.lines[i].step == step:
+            shown = i
+            out.write(f"          {_locals_text(result.lines[i])}\n")
+        qualname = names[code] if code < len(names) else "?"
+        where = f", line {line}" if line is not None else ""
+        out.write(f"{step:>8}: {qualname} @{offset} {opname}{where}\n")
+
+
+def _steps(
+    analysis: Analysis, result: RunResult
+) -> Iterator[tuple[int, int, int | None, list[int], str]]:
+    """Per step: code id, offset, the instruction's line, the frames' code ids (outermost
+    first) and the opname."""
+    known = {(ins.code, ins.offset): (ins.line, ins.opname) for ins in analysis.instructions}
+    records = result.lines
+    starts = [record.step for record in records]
+    steps = result.steps
+    for step in range(result.step_count):
+        code, offset = int(steps[2 * step]), int(steps[2 * step + 1])
+        i = bisect_right(starts, step) - 1
+        frames = list(records[i].stack) if i >= 0 else [code]
+        line, opname = known.get((code, offset), (None, "?"))
+        yield code, offset, line, frames, opname
+
+
+def _locals_text(record: LineRecord) -> str:
+    shown: list[Any] = [f"{name}={value}" for name, value in record.locals]
+    return "(" + (", ".join(shown) or "no variables") + ")"
