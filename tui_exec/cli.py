@@ -64,12 +64,19 @@ def check_text(data: bytes, name: str) -> None:
             ) from None
 
 
-def _refuse_pyc(data: bytes, name: str) -> None:
-    """The explorer opens source only: a .pyc gets one line (naming its Python if foreign)."""
-    from .pyc_report import looks_like_pyc, refuse_pyc
+def _is_own_pyc(data: bytes, name: str) -> bool:
+    """Whether the explorer opens ``data`` as a .pyc of this Python. Any other .pyc (another
+    version's, a damaged one) is one line naming what it is: it is never unmarshalled."""
+    from .core.pyc import PycError, check_loadable
+    from .pyc_report import looks_like_pyc
 
-    if looks_like_pyc(name, data):
-        raise ProgramError(refuse_pyc(data, name))
+    if not looks_like_pyc(name, data):
+        return False
+    try:
+        check_loadable(data)
+    except PycError as exc:
+        raise ProgramError(f"{name}: {exc}") from None
+    return True
 
 
 def _reattach_terminal() -> None:
@@ -281,8 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             data, name = SAMPLE_PROGRAM.encode(), SAMPLE_NAME
         else:
             data, name = read_program(args.file)
-        _refuse_pyc(data, name)
-        check_text(data, name)
+        pyc = _is_own_pyc(data, name)
+        if not pyc:
+            check_text(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -310,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args=tuple(program_args),
     )
     path = None if args.file in (None, "-") else args.file
-    app = make_app(data, name, path=path, run_options=options, edit=args.file is None)
+    app = make_app(data, name, path=path, run_options=options, edit=args.file is None, pyc=pyc)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0
 

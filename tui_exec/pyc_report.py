@@ -87,19 +87,6 @@ def dump_pyc(data: bytes, name: str, form: str) -> int:
     return _print(dump_text(pyc, name))
 
 
-def refuse_pyc(data: bytes, name: str) -> str:
-    """The one line for a .pyc given to the explorer, which opens only source files."""
-    try:
-        pyc = read_pyc(data)
-    except PycError as exc:
-        return f"{name}: {exc}"
-    line = f"{name}: the explorer opens source files; see this .pyc with: tui-exec dump {name}"
-    source = _source_path(pyc)
-    if source and os.path.isfile(source):
-        line += f", or explore its source: tui-exec {source}"
-    return line
-
-
 def _fail(message: str) -> int:
     print(f"tui-exec: {message}", file=sys.stderr)
     return EXIT_UNREADABLE

@@ -1,6 +1,6 @@
 """The analysis core: standard library only, no UI imports, any CPython >= 3.11."""
 
-from .analysis import STAGES, Analysis, StageError, analyze, preview
+from .analysis import STAGES, Analysis, StageError, analyze, analyze_pyc, preview
 from .bytecode import CodeObject, Instruction
 from .index import EMPTY_LINKS, Links, SpanIndex
 from .source import Source, decode
@@ -22,6 +22,7 @@ __all__ = [
     "StageError",
     "Token",
     "analyze",
+    "analyze_pyc",
     "decode",
     "preview",
 ]

@@ -56,6 +56,9 @@ class Analysis:
     index: SpanIndex = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     module_code: CodeType | None = field(default=None, repr=False, compare=False)
     """The compiled module, kept for running it later; never executed by the analysis."""
+    pyc: bytes | None = field(default=None, repr=False, compare=False)
+    """For a program opened from a .pyc file: the file's bytes (then there is no source,
+    no tokens and no tree, only the code objects it holds)."""
 
     def error_in(self, stage: str) -> StageError | None:
         """The error of ``stage``, if it had one."""
@@ -258,4 +261,42 @@ def preview(source: bytes, filename: str = "<string>") -> Analysis:
         instructions=(),
         errors=(),
         index=SpanIndex(text, (), (), (), ()),
+    )
+
+
+def analyze_pyc(data: bytes, filename: str) -> Analysis:
+    """The code objects of a .pyc file made by this very interpreter, disassembled.
+
+    Raises :class:`~tui_exec.core.pyc.PycError` for any other file, before unmarshalling
+    anything: a code object of another Python version can crash the interpreter. The
+    instructions keep their line numbers but have no spans: there is no source to point into.
+    """
+    import dataclasses
+    import marshal
+
+    from .pyc import HEADER_SIZE, PycError, check_loadable
+
+    check_loadable(data)
+    try:
+        module = marshal.loads(data[HEADER_SIZE:])
+    except (EOFError, ValueError, TypeError) as exc:
+        raise PycError(f"its marshalled code is damaged ({exc})") from None
+    if not isinstance(module, CodeType):
+        raise PycError("it holds no code object")
+    text = Source.from_text("")
+    codes, instructions = disassemble(module, text)
+    instructions = tuple(ins._replace(span=None) for ins in instructions)
+    codes = tuple(dataclasses.replace(code, load_span=None) for code in codes)
+    return Analysis(
+        filename=filename,
+        python=platform.python_version(),
+        source=text,
+        tokens=(),
+        nodes=(),
+        code_objects=codes,
+        instructions=instructions,
+        errors=(),
+        index=SpanIndex(text, (), (), codes, instructions),
+        module_code=module,
+        pyc=data,
     )

@@ -168,6 +168,8 @@ def pyc_for_analysis(analysis: Analysis) -> bytes | None:
     """The .pyc for an analysed program that compiled: with its file's mtime and size when it
     is a file, else mtime 0 and the size of its text. Its decoded text compiles to the same
     marshal bytes as the file's bytes (checked on the stdlib)."""
+    if analysis.pyc is not None:
+        return analysis.pyc  # opened from a .pyc: its own bytes
     if not analysis.compiled:
         return None
     source = analysis.source

@@ -56,8 +56,9 @@ class TuiExecApp(Touring):
         path: str | None = None,
         run_options: RunOptions = DEFAULT_RUN_OPTIONS,
         edit: bool = False,
+        pyc: bool = False,
     ) -> None:
-        super().__init__(data, name, path=path)
+        super().__init__(data, name, path=path, pyc=pyc)
         self.run_options = run_options
         self.open_in_editor = edit
 
@@ -118,7 +119,8 @@ def make_app(
     path: str | None = None,
     run_options: RunOptions = DEFAULT_RUN_OPTIONS,
     edit: bool = False,
+    pyc: bool = False,
 ) -> TuiExecApp:
-    """The app for a program's bytes (``edit``: in the editor); shared by the CLI, the tests
-    and the benchmarks."""
-    return TuiExecApp(data, name, path=path, run_options=run_options, edit=edit)
+    """The app for a program's bytes (``edit``: in the editor; ``pyc``: a .pyc file of this
+    Python); shared by the CLI, the tests and the benchmarks."""
+    return TuiExecApp(data, name, path=path, run_options=run_options, edit=edit, pyc=pyc)

@@ -80,6 +80,9 @@ class Editing(FileWatching):
         if analysis is None:
             self.notify("Still analysing: edit mode opens when the analysis is done.")
             return
+        if analysis.pyc is not None:
+            self.notify("A .pyc holds no source to edit (o opens its source, if it is here).")
+            return
         if analysis.error_in("decode") is not None:
             self.notify(
                 "This file cannot be decoded, so it cannot be edited here: "

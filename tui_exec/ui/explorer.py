@@ -17,10 +17,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from ..core import EMPTY_LINKS, Analysis, Links, analyze, preview
+from ..core import EMPTY_LINKS, Analysis, Links, analyze, analyze_pyc, preview
+from ..core.pyc import PycError
 from .command_line import Answer, CommandLine
 from .footer import KeyFooter
-from .messages import AnalysisProgress, AnalysisReady, ItemPicked
+from .messages import AnalysisProgress, AnalysisReady, ItemPicked, ReloadFailed
 from .panes import (
     PANES,
     AstPane,
@@ -75,7 +76,9 @@ class ExplorerScreen(Screen[None]):
 class Explorer(App[int]):
     """Source → tokens → AST → bytecode of one program, every pane showing one selection."""
 
-    def __init__(self, data: bytes, name: str, *, path: str | None = None) -> None:
+    def __init__(
+        self, data: bytes, name: str, *, path: str | None = None, pyc: bool = False
+    ) -> None:
         super().__init__()
         self.program_data = data
         """The bytes analysed (a run of a program from stdin runs these)."""
@@ -83,11 +86,13 @@ class Explorer(App[int]):
         """The name shown for the program: its path, <stdin> or the sample's."""
         self.program_path = path
         """The file it came from, or None (stdin, the sample)."""
+        self.program_is_pyc = pyc
+        """The program is a .pyc file of this Python: its code objects, and no source."""
         self.unsaved = False
-        self.analysis_seconds = 0.0
-        """How long the last analysis took in the worker (with the panes' layouts)."""
         """Whether the program was edited since it was read or saved (``program_data`` then
         holds the edited text, which is what runs)."""
+        self.analysis_seconds = 0.0
+        """How long the last analysis took in the worker (with the panes' layouts)."""
         self.analysis: Analysis | None = None
         """The program's analysis, once the worker has made it."""
         self._preview: Analysis | None = None
@@ -170,8 +175,9 @@ class Explorer(App[int]):
         self.start_analysis(self.program_data, reloaded=False)
         # The text first, so the first frame has it and the first keys move in it while the
         # worker analyses; the other panes fill when the analysis comes back.
-        self._preview = preview(self.program_data, self.program_name)
-        self.source_pane.show_analysis(self._preview, None)
+        if not self.program_is_pyc:
+            self._preview = preview(self.program_data, self.program_name)
+            self.source_pane.show_analysis(self._preview, None)
         self.source_pane.focus()
 
     def on_resize(self) -> None:
@@ -196,7 +202,14 @@ class Explorer(App[int]):
             self.post_message(AnalysisProgress(stage))  # thread-safe, unlike widget calls
 
         started = time.perf_counter()
-        analysis = analyze(data, name, on_stage=report)
+        if self.program_is_pyc:
+            try:
+                analysis = analyze_pyc(data, name)
+            except PycError as exc:  # it changed on disk: the CLI checked the first one
+                self.post_message(ReloadFailed(f"{name}: {exc}"))
+                return
+        else:
+            analysis = analyze(data, name, on_stage=report)
         report("layout")
         layouts = layout_panes(analysis)
         self.analysis_seconds = time.perf_counter() - started

@@ -141,6 +141,9 @@ class Running(Navigation):
         """F5: run the program in a subprocess, recording every step (F7: without recording)."""
         if self._program is not None or self.analysis is None:
             return
+        if self.analysis.pyc is not None:
+            self.notify("A .pyc is run by importing it; here, run its source (o opens it).")
+            return
         if not self.analysis.compiled:
             self.notify("The program does not compile: there is nothing to run.", severity="error")
             return

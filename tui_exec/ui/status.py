@@ -48,7 +48,10 @@ def describe_selection(analysis: Analysis, selection: Selection) -> Text:
             parts.append(f"{len(links.secondary_instructions):,} more {word}")
         if not links.instructions and not links.secondary_instructions and analysis.compiled:
             parts.append("no instruction")
-    if links.note:
+    if analysis.pyc is not None and links.instructions:
+        line = analysis.instructions[links.instructions[0]].line
+        parts.append(f"line {line} of the source" if line else "no line")
+    elif links.note:
         parts.append(links.note)
     return Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
 

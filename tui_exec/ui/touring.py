@@ -9,14 +9,13 @@ project.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from collections.abc import Callable
 
 from rich.text import Text
 
 from ..core import Analysis, StageError
+from ..core.pyc import cache_path
 from ..core.syntax import Node
 from .commands import Command
 from .editing import Editing
@@ -68,6 +67,9 @@ class Touring(Editing):
             return
         if self.analysis is None:
             self.notify("Still analysing: the tour starts when the analysis is done.")
+            return
+        if self.analysis.pyc is not None:
+            self.notify("The tour follows a program from its source: o opens this .pyc's source.")
             return
         if self.editing:
             self.action_toggle_edit()
@@ -221,8 +223,8 @@ class Touring(Editing):
                 text.append(f"The first statement became {len(names)} instructions: ")
                 text.append(shown, "bold")
                 text.append(". ")
-        if os.path.exists(analysis.filename):
-            cached = _cache_path(analysis.filename)
+        cached = cache_path(analysis.filename) if os.path.exists(analysis.filename) else None
+        if cached is not None:
             text.append(
                 f"When this file is imported, CPython keeps its bytecode in {cached}, so the "
                 "next import can skip the first stages (a program run directly is compiled "
@@ -262,17 +264,6 @@ class Touring(Editing):
         text.append(f": {summary}." if summary else ".")
         text.append(" Edit the program (F2) and every stage changes with it.")
         return text
-
-
-def _cache_path(path: str) -> str:
-    """Where the user's own Python would cache ``path``'s bytecode: tui-exec may have moved
-    its own cache (see ``cli.cache_own_bytecode``), the user's follows PYTHONPYCACHEPREFIX."""
-    own = sys.pycache_prefix
-    sys.pycache_prefix = os.environ.get("PYTHONPYCACHEPREFIX") or None
-    try:
-        return importlib.util.cache_from_source(path)
-    finally:
-        sys.pycache_prefix = own
 
 
 def _first_statement(analysis: Analysis) -> Node | None:

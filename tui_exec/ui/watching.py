@@ -14,6 +14,15 @@ WATCH_INTERVAL = 1.0
 
 WATCH_COMMANDS = (
     Command(
+        "app.open_source",
+        "o",
+        "open_source",
+        "Open source",
+        "For a .pyc: open the source file it was compiled from",
+        "file: open the .pyc's source",
+        footer=True,
+    ),
+    Command(
         "app.reload",
         "ctrl+r",
         "reload",
@@ -32,6 +41,8 @@ class FileWatching(Running):
     """The analysis under way is of the file as read again from disk."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_source":
+            return self._pyc_source() is not None
         if action == "reload":
             return self.program_path is not None
         return super().check_action(action, parameters)
@@ -40,6 +51,30 @@ class FileWatching(Running):
         # Always: a program without a file gets one when the editor saves it.
         self._stat = self._file_stat()
         self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
+
+    def _pyc_source(self) -> str | None:
+        """For a .pyc, the source file it was compiled from, if it is here."""
+        analysis = self.analysis
+        if analysis is None or analysis.pyc is None or analysis.module_code is None:
+            return None
+        path = analysis.module_code.co_filename
+        return path if os.path.isfile(path) else None
+
+    def action_open_source(self) -> None:
+        """o: leave the .pyc for the source file it was compiled from."""
+        path = self._pyc_source()
+        if path is None:
+            return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            self.notify(f"Cannot read {path}: {exc.strerror or exc}", severity="error")
+            return
+        self.program_path = self.program_name = path
+        self.program_is_pyc = False
+        self._stat = self._file_stat()
+        self.start_analysis(data, reloaded=False)
+        self.refresh_bindings()
 
     def action_reload(self) -> None:
         """Read the file again and analyse it."""

@@ -23,7 +23,7 @@ from ..commands import Command, bindings
 from ..selection import Origin, Selection
 from .base import LinePane
 from .outline import CONTEXTS, Outline
-from .stage import PaneSpec, stage_error_text
+from .stage import PaneSpec, no_source_text, stage_error_text
 
 _ICON_OPEN, _ICON_FOLDED, _ICON_LEAF = "▾ ", "▸ ", "─ "
 _GUIDE_WIDTH = 2
@@ -153,6 +153,8 @@ class AstPane(LinePane):
         return f"{count:,} node" + ("" if count == 1 else "s")
 
     def stage_message(self, analysis: Analysis) -> Text | None:
+        if analysis.pyc is not None:
+            return no_source_text(analysis)
         error = analysis.error_in("decode") or analysis.error_in("parse")
         if error is None:
             return None

@@ -22,7 +22,7 @@ from ..selection import Selection
 from .base import LinePane, RenderedRow
 from .heat import WIDTH as HEAT_WIDTH
 from .heat import count_text, heat_style
-from .stage import PaneSpec
+from .stage import PaneSpec, no_source_text
 
 TAB_SIZE = 4
 # Lines longer than this (in characters) are drawn only where the pane shows them.
@@ -202,6 +202,9 @@ class SourcePane(LinePane):
             assert self._analysis is not None
             prepared = self._lines[line] = _prepare(self._analysis.source.line_text(line))
         return prepared
+
+    def stage_message(self, analysis: Analysis) -> Text | None:
+        return no_source_text(analysis)
 
     def search_text(self, row: int) -> str:
         return self._analysis.source.line_text(row + 1) if self._analysis else ""

@@ -7,6 +7,7 @@ the app builds its panels, keys, help and palette from that list and knows no pa
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 from rich.text import Text
@@ -51,6 +52,25 @@ class StageView(Generic[LayoutT]):
     def stage_message(self, analysis: Analysis) -> Text | None:
         """A message shown instead of the pane's rows (why the stage is empty), or None."""
         return None
+
+
+def no_source_text(analysis: Analysis) -> Text | None:
+    """What the source, tokens and AST panes say for a program opened from a .pyc file."""
+    if analysis.pyc is None:
+        return None
+    origin = analysis.module_code.co_filename if analysis.module_code is not None else ""
+    text = Text.assemble(
+        ("A .pyc file holds bytecode only", "bold"),
+        ": the compiler's output, without the source, the tokens or the tree it came from. "
+        "Its instructions still know their line numbers.",
+    )
+    if origin:
+        text.append(f"\n\nIt was compiled from {origin}")
+        if os.path.isfile(origin):
+            text.append(": press o to open that source.", "bold")
+        else:
+            text.append(", which is not here.")
+    return text
 
 
 def stage_error_text(error: StageError, consequence: str) -> Text:

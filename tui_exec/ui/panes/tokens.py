@@ -11,7 +11,7 @@ from rich.text import Text
 from ...core import Analysis, Token
 from ..selection import Origin, Selection
 from .base import LinePane
-from .stage import PaneSpec, stage_error_text
+from .stage import PaneSpec, no_source_text, stage_error_text
 
 _string = itemgetter(Token._fields.index("string"))
 
@@ -96,9 +96,12 @@ class TokensPane(LinePane):
         return "token", row
 
     def title_detail(self) -> str:
-        return f"{self.row_count:,}" if self._analysis is not None else ""
+        analysis = self._analysis
+        return f"{self.row_count:,}" if analysis is not None and analysis.pyc is None else ""
 
     def stage_message(self, analysis: Analysis) -> Text | None:
+        if analysis.pyc is not None:
+            return no_source_text(analysis)
         error = analysis.error_in("decode")
         if analysis.tokens or error is None:
             return None
