@@ -34,6 +34,10 @@ async def test_a_pyc_shows_its_bytecode_and_offers_its_source(tmp_path: Path) ->
             message = str(panel.query_one(".stage-message").render())
             assert panel.has_class("-message") and "holds bytecode only" in message
             assert "press o to open that source" in message
+        await pilot.press("7")  # the .pyc pane shows the file itself, not a built one
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "· the file" in str(app.query_one("#pyc", StagePanel).border_title)
         await pilot.press("f5")  # nothing runs: a .pyc is not a program to run here
         assert app.timeline is None and app._program is None
         await pilot.press("o")

@@ -74,7 +74,10 @@ def layout_pyc(analysis: Analysis) -> PycLayout | None:
         return None  # not the code the other panes show: nothing could be linked
     builder = _Builder(analysis, pyc)
     path = cache_path(analysis.filename) if not analysis.filename.startswith("<") else None
-    builder.header(path)
+    if analysis.pyc is not None:
+        builder.opened_header(analysis.filename)
+    else:
+        builder.header(path)
     builder.item(pyc.stream.root, 0, "module")
     rows = builder.rows
     width = max((len(r.label) + len(r.detail) + 2 * r.depth for r in rows), default=0) + 40
@@ -106,6 +109,15 @@ class _Builder:
         where = path or "nowhere: the program is not a file"
         add(PycRow(NOTE, 0, -1, -1, "CPython would cache it at", where))
         add(PycRow(NOTE, 0, -1, -1, "built in memory:", "nothing is written to __pycache__"))
+        self._fields()
+
+    def opened_header(self, path: str) -> None:
+        """For a .pyc opened as the program: the file itself, as read."""
+        self.rows.append(PycRow(NOTE, 0, -1, -1, "the file", f"{path}, as read"))
+        self._fields()
+
+    def _fields(self) -> None:
+        add = self.rows.append
         add(PycRow(HEADING, 0, 0, HEADER_SIZE, "header", f"{HEADER_SIZE} bytes"))
         header = self.pyc.header
         add(PycRow(FIELD, 1, 0, 4, "magic", describe_magic(header.magic)))
@@ -328,9 +340,8 @@ class PycPane(LinePane):
             return "building…" if self._analysis and self._analysis.compiled else ""
         pyc = self._layout.pyc
         codes = len(pyc.code_objects)
-        return (
-            f"{len(pyc.data):,} bytes, {codes} code object{'' if codes == 1 else 's'} · not written"
-        )
+        where = "the file" if self._analysis and self._analysis.pyc is not None else "not written"
+        return f"{len(pyc.data):,} bytes, {codes} code object{'' if codes == 1 else 's'} · {where}"
 
     def stage_message(self, analysis: Analysis) -> Text | None:
         error = analysis.error_in("decode") or analysis.error_in("parse")
