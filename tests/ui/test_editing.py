@@ -137,3 +137,17 @@ async def test_a_change_on_disk_never_overwrites_unsaved_edits(tmp_path: Path) -
         await app.workers.wait_for_complete()
         assert _editor(app).text == "#" + PROGRAM
         assert any("unsaved edits are kept" in n.message for n in app._notifications)
+
+
+async def test_undo_and_redo_bring_the_text_and_the_analysis_back() -> None:
+    app = app_for(PROGRAM)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f2", *"zz = 1; ")
+        await settled(pilot, lambda: app.analysis is not None and "zz" in app.analysis.source.text)
+        await pilot.press("ctrl+z")
+        await settled(pilot, lambda: app.analysis is not None and "zz" not in app.analysis.source.text)
+        assert _editor(app).text == PROGRAM
+        await pilot.press("ctrl+y")
+        await settled(pilot, lambda: app.analysis is not None and "zz" in app.analysis.source.text)
+        assert _editor(app).text == "zz = 1; " + PROGRAM
