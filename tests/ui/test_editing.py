@@ -143,11 +143,15 @@ async def test_undo_and_redo_bring_the_text_and_the_analysis_back() -> None:
     app = app_for(PROGRAM)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
+
+        def analysed(zz: bool) -> Callable[[], bool]:
+            return lambda: app.analysis is not None and ("zz" in app.analysis.source.text) == zz
+
         await pilot.press("f2", *"zz = 1; ")
-        await settled(pilot, lambda: app.analysis is not None and "zz" in app.analysis.source.text)
+        await settled(pilot, analysed(True))
         await pilot.press("ctrl+z")
-        await settled(pilot, lambda: app.analysis is not None and "zz" not in app.analysis.source.text)
+        await settled(pilot, analysed(False))
         assert _editor(app).text == PROGRAM
         await pilot.press("ctrl+y")
-        await settled(pilot, lambda: app.analysis is not None and "zz" in app.analysis.source.text)
+        await settled(pilot, analysed(True))
         assert _editor(app).text == "zz = 1; " + PROGRAM
