@@ -44,6 +44,8 @@ class Editor(TextArea):
 
     _line_count = 0
     """How many lines the text had when its colours were last placed."""
+    _edited_rows: tuple[int, int] | None = None
+    """The rows an edit in progress replaces (None outside :meth:`edit`)."""
 
     def __init__(self, text: str, *, id: str | None = None) -> None:
         super().__init__(
@@ -87,21 +89,33 @@ class Editor(TextArea):
         self.refresh()
 
     def edit(self, edit: Edit) -> EditResult:
-        result = super().edit(edit)
-        self._follow_lines()
-        return result
+        top, bottom = sorted((edit.from_location[0], edit.to_location[0]))
+        self._edited_rows = (top, bottom)
+        try:
+            return super().edit(edit)
+        finally:
+            self._edited_rows = None
 
     def _build_highlight_map(self) -> None:
-        # TextArea asks tree-sitter here after every change; the colours come from the
-        # analysis instead (show_tokens), so only the rendered lines are dropped.
-        self._line_cache.clear()
-        self._follow_lines()
+        # TextArea asks tree-sitter here after every change, and drops every rendered line;
+        # the colours come from the analysis instead (show_tokens). An edit that keeps the
+        # number of lines changed only its own rows: drop those alone, so a key redraws one
+        # line, not the screen (undo and redo, which do not say, drop them all).
+        rows = self._edited_rows
+        if self._follow_lines() or rows is None:
+            self._line_cache.clear()
+            return
+        top, bottom = rows
+        cache = self._line_cache
+        for key in [key for key in cache.keys() if top <= key[2] <= bottom]:  # noqa: SIM118
+            cache.discard(key)
 
-    def _follow_lines(self) -> None:
-        """Move the colours of the lines below an edit that added or removed lines."""
+    def _follow_lines(self) -> bool:
+        """Move the colours of the lines below an edit that added or removed lines; whether
+        it did."""
         delta = self.document.line_count - self._line_count
         if not delta:
-            return
+            return False
         self._line_count = self.document.line_count
         row = self.cursor_location[0]  # the edit ended here: rows below it moved by delta
         moved: dict[int, list[tuple[int, int | None, str]]] = {}
@@ -113,6 +127,7 @@ class Editor(TextArea):
                 moved[old_row + delta] = spans
         self._highlights.clear()
         self._highlights.update(moved)
+        return True
 
 
 def _is_keyword(name: str) -> bool:
