@@ -314,3 +314,38 @@ async def test_output_streams_in_while_the_program_runs_and_a_stop_keeps_the_ste
         await pilot.pause()
         assert app.timeline is not None and app.timeline.result.status == "stopped"
         assert app.timeline.count > 3 and "not recorded" not in app.run_pane.summary
+
+
+async def test_down_steps_over_calls_and_shift_down_steps_into_them(tmp_path: Path) -> None:
+    path = tmp_path / "add.py"
+    path.write_text(
+        "def add(a, b):\n    total = a + b\n    return total\n\n"
+        "x = add(1, 2) + add(3, 4)\nprint(x)\n"
+    )
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        timeline = app.timeline
+        assert timeline is not None and app.analysis is not None
+        analysis = app.analysis
+
+        def line() -> int | None:
+            ins = analysis.instructions[timeline.instruction(app.run_pane.step)]  # type: ignore[index]
+            return ins.line
+
+        app.run_pane.go(0, user=True)
+        await pilot.press("down")  # line 1 (def) -> line 5
+        assert line() == 5
+        await pilot.press("down")  # both calls run through
+        assert line() == 6
+        await pilot.press("up")
+        assert line() == 5
+        await pilot.press("shift+down")  # into the first call
+        assert line() == 2
+        await pilot.press("down")
+        assert line() == 3  # return total
+        await pilot.press("down")  # the call returns: back in the caller, mid-line
+        assert line() == 5 and app.run_pane.step > 0
+        await pilot.press("down")  # the second call runs through
+        assert line() == 6

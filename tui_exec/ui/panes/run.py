@@ -34,7 +34,9 @@ class Timeline:
         # Every record holds the state at its step; those where a line starts also mark
         # where ↓ and ↑ stop and what the line counts count.
         self._state_steps = [record.step for record in result.lines]
-        self._line_steps = [record.step for record in result.lines if record.new_line]
+        starts = [record for record in result.lines if record.new_line]
+        self._line_steps = [record.step for record in starts]
+        self._line_depths = [len(record.stack) for record in starts]
         self._raw = result.steps.tobytes()
         # Execution counts, counted in C: each step is one 8-byte (code, offset) word.
         per_pair = Counter(memoryview(self._raw).cast("Q"))
@@ -66,13 +68,36 @@ class Timeline:
         i = bisect_right(self._state_steps, step) - 1
         return self.result.lines[i] if i >= 0 else None
 
-    def next_line(self, step: int, direction: int) -> int | None:
-        """The step where the next (or previous) line starts."""
-        i = bisect_right(self._line_steps, step)
-        if direction > 0:
-            return self._line_steps[i] if i < len(self._line_steps) else None
-        i -= 2 if i and self._line_steps[i - 1] == step else 1
-        return self._line_steps[i] if i >= 0 else None
+    def next_line(self, step: int, direction: int, *, into: bool = False) -> int | None:
+        """The step where the next (or previous) line starts in the same frame, as a
+        debugger's step over: a call on the line runs through, and leaving the frame stops
+        in the caller (right after the return, even in the middle of its line). With
+        ``into``: the next line wherever it runs, inside calls too."""
+        if into:
+            steps = self._line_steps
+            i = bisect_right(steps, step)
+            if direction < 0:
+                i -= 2 if i and steps[i - 1] == step else 1
+            return steps[i] if 0 <= i < len(steps) else None
+        records = self.result.lines
+        i = bisect_right(self._state_steps, step) - 1
+        if i < 0:
+            return records[0].step if records and direction > 0 else None
+        limit = len(records[i].stack)
+        # Forwards from the record after this one; backwards from this one (the start of
+        # the current line does not count when the step is that start).
+        i += 1 if direction > 0 else 0
+        while 0 <= i < len(records):
+            record = records[i]
+            depth = len(record.stack)
+            if depth < limit:
+                if direction > 0:
+                    return record.step  # the frame was left: stop in the caller
+                limit = depth  # going back past the frame's start: now in the caller
+            if record.new_line and depth <= limit and record.step != step:
+                return record.step
+            i += 1 if direction > 0 else -1
+        return None
 
     def leave_call(self, step: int, direction: int) -> int | None:
         """Forwards: the caller's instruction right after the current call returns.
@@ -114,10 +139,33 @@ class RunPane(Widget, StageView[None], can_focus=True):
         Command("run.next_step", "right", "step(1)", "Step", "Next instruction", footer=True),
         Command("run.previous_step", "left", "step(-1)", "Previous step", "Previous instruction"),
         Command(
-            "run.next_line", "down", "line(1)", "Line", "First step of the next line", footer=True
+            "run.next_line",
+            "down",
+            "line(1)",
+            "Line",
+            "Next line in this call or its caller (a call on the line runs through: step over)",
+            footer=True,
         ),
         Command(
-            "run.previous_line", "up", "line(-1)", "Previous line", "Start of the previous line"
+            "run.previous_line",
+            "up",
+            "line(-1)",
+            "Previous line",
+            "Previous line in this call or its caller",
+        ),
+        Command(
+            "run.step_into",
+            "shift+down",
+            "line(1, True)",
+            "Step into",
+            "Next line wherever it is, inside a call made on this line too (step into)",
+        ),
+        Command(
+            "run.step_back_into",
+            "shift+up",
+            "line(-1, True)",
+            "Back into",
+            "Previous line wherever it is, inside calls too",
         ),
         Command(
             "run.call_out",
@@ -165,10 +213,10 @@ class RunPane(Widget, StageView[None], can_focus=True):
         """One instruction forwards or back."""
         self.go(self.step + delta, user=True)
 
-    def action_line(self, direction: int) -> None:
-        """To the start of the next or previous line."""
+    def action_line(self, direction: int, into: bool = False) -> None:
+        """To the start of the next or previous line (``into``: calls included)."""
         if self.timeline is not None:
-            target = self.timeline.next_line(self.step, direction)
+            target = self.timeline.next_line(self.step, direction, into=into)
             if target is not None:
                 self.go(target, user=True)
 
