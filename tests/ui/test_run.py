@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.ui.helpers import app_for, ready
@@ -349,3 +350,46 @@ async def test_down_steps_over_calls_and_shift_down_steps_into_them(tmp_path: Pa
         assert line() == 5 and app.run_pane.step > 0
         await pilot.press("down")  # the second call runs through
         assert line() == 6
+
+
+async def test_returns_and_exceptions_are_events_and_the_step_is_marked_in_the_source(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "events.py"
+    path.write_text(
+        "def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1)\n\n"
+        "def bad():\n    raise ValueError('no')\n\n"
+        "def safe():\n    try:\n        return bad()\n    except ValueError:\n"
+        "        return None\n\n"
+        "fact(3)\nsafe()\n"
+    )
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        timeline = app.timeline
+        assert timeline is not None
+        app.run_pane.go(0, user=True)
+        seen: list[str] = []
+        for _ in range(4):  # three returns of fact, then the exception's three events
+            await pilot.press("e")
+            seen.extend(timeline.notes_at(app.run_pane.step))
+        assert seen[:3] == ["fact returned 1", "fact returned 2", "fact returned 6"]
+        assert seen[3:6] == [
+            "ValueError raised in bad: 'no'",
+            "ValueError leaves bad, unwinding to its caller",
+            "ValueError caught in safe",
+        ]
+        from rich.console import Console
+
+        console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(app.run_pane.render())
+        assert "↳ ValueError caught in safe" in console.export_text()
+        # The step before the exception arrived raised it: marked as such in the source.
+        app.run_pane.go(app.run_pane.step - 1, user=True)
+        await pilot.pause()
+        assert timeline.raises_at(app.run_pane.step)
+        assert app.source_pane._step_line == 7 and app.source_pane._step_raises
+        await pilot.press("E")
+        assert timeline.notes_at(app.run_pane.step) == ("fact returned 6",)
+        assert app.source_pane._step_line == 15 and not app.source_pane._step_raises

@@ -61,6 +61,9 @@ class LineRecord(NamedTuple):
     event: int = NEW_LINE
     """Why it was taken: a new line starts (NEW_LINE), or the state changed in the middle of
     a line (STATE_CHANGED: a call, a return, output...)."""
+    notes: tuple[str, ...] = ()
+    """What happened in the file's frames just before the step: ``fact returned 120``,
+    ``ValueError raised in bad: …``, ``ValueError caught in safe``."""
 
     @property
     def new_line(self) -> bool:

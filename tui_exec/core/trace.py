@@ -16,6 +16,7 @@ Standard library only: this module is imported by the child interpreter, not the
 from __future__ import annotations
 
 import builtins
+import dis
 import io
 import json
 import marshal
@@ -38,10 +39,11 @@ LINES_FILE = "lines.bin"
 """Chunks of line records (see :data:`LINE_FIELDS`): a little-endian uint32 byte count, then
 a marshal'ed list. The count lets the reader slice chunks out of one read of the file."""
 RESULT_FILE = "result.json"
-LINE_FIELDS = ("step", "code", "line", "stack", "locals", "stdout", "stderr", "event")
+LINE_FIELDS = ("step", "code", "line", "stack", "locals", "stdout", "stderr", "event", "notes")
 """A state record: (step index it precedes, code id, line, call stack of code ids (innermost
 last, at most :data:`STACK_LIMIT`), locals as ((name, repr), ...), stdout chars, stderr
-chars, event: :data:`NEW_LINE` or :data:`STATE_CHANGED`)."""
+chars, event: :data:`NEW_LINE` or :data:`STATE_CHANGED`, notes: what happened just before
+the step, for people: ``fact returned 120``, ``ValueError raised in bad``...)."""
 NEW_LINE = 0
 """A record taken because a new line starts."""
 STATE_CHANGED = 1
@@ -155,6 +157,8 @@ class Recorder:
         """The state changed since the last record: take one before the next step."""
         self._sizes = (0, 0)
         self._sizes_stale = True
+        self.notes: list[str] = []
+        """Events of the file's own frames since the last record (returns, exceptions)."""
 
     def step(self, code_id: int, offset: int) -> None:
         steps = self.steps
@@ -200,6 +204,7 @@ class Recorder:
             if len(text) > REPR_LIMIT:
                 text = text[: REPR_LIMIT - 1] + "…"
             values.append((name, text))
+        notes, self.notes = tuple(self.notes), []
         self.lines.append(
             (
                 self.step_count + len(self.steps) // 2,
@@ -209,6 +214,7 @@ class Recorder:
                 tuple(values),
                 *self._output_sizes(),
                 event,
+                notes,
             )
         )
         if len(self.lines) >= 4096:
@@ -225,6 +231,24 @@ class Recorder:
     def output_written(self, *args: object) -> None:
         """The program wrote output: the next step records the state, sizes included."""
         self._sizes_stale = self.pending = True
+
+    def note(self, code: types.CodeType, what: str, value: object) -> None:
+        """Note an event of one of the file's frames for the next record: a return (with
+        its value), a yield, an exception raised, leaving a frame, or caught."""
+        if code not in self.index:
+            return
+        self.pending = True
+        name = code.co_qualname
+        if what in ("returned", "yielded"):
+            self.notes.append(f"{name} {what} {_short_repr(value)}")
+        elif isinstance(value, BaseException):
+            kind = type(value).__name__
+            if what == "raised":
+                self.notes.append(f"{kind} raised in {name}: {_short_repr(str(value))}")
+            elif what == "unwound":
+                self.notes.append(f"{kind} leaves {name}, unwinding to its caller")
+            else:
+                self.notes.append(f"{kind} caught in {name}")
 
     def changed(self, *args: object) -> None:
         """The state changed between lines (a frame came or went, output was written): the
@@ -264,17 +288,49 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
     def on_line(code: types.CodeType, lineno: int) -> None:
         line(getframe(1), index[code], lineno)
 
+    note = recorder.note
+
+    def on_return(code: types.CodeType, offset: int, value: object) -> None:
+        recorder.pending = True
+        note(code, "returned", value)
+
+    def on_yield(code: types.CodeType, offset: int, value: object) -> None:
+        recorder.pending = True
+        note(code, "yielded", value)
+
+    left: list[BaseException | None] = [None]  # the exception that last left a frame
+
+    def on_unwind(code: types.CodeType, offset: int, exc: BaseException) -> None:
+        recorder.pending = True
+        left[0] = exc
+        note(code, "unwound", exc)
+
+    def on_raise(code: types.CodeType, offset: int, exc: BaseException) -> None:
+        if exc is not left[0]:  # RAISE fires again in each caller it reaches
+            note(code, "raised", exc)
+
+    def on_handled(code: types.CodeType, offset: int, exc: BaseException) -> None:
+        note(code, "caught", exc)
+
     events = mon.events
-    changes = (events.PY_START, events.PY_RESUME, events.PY_RETURN, events.PY_YIELD)
+    global_events = (
+        (events.PY_START, recorder.changed),
+        (events.PY_RESUME, recorder.changed),
+        (events.PY_RETURN, on_return),
+        (events.PY_YIELD, on_yield),
+        (events.PY_UNWIND, on_unwind),
+        (events.RAISE, on_raise),
+        (events.EXCEPTION_HANDLED, on_handled),
+    )
     mon.use_tool_id(tool, "tui-exec")
     mon.register_callback(tool, events.INSTRUCTION, on_instruction)
     mon.register_callback(tool, events.LINE, on_line)
-    for event in (*changes, events.PY_UNWIND):
-        mon.register_callback(tool, event, recorder.changed)
+    for event, callback in global_events:
+        mon.register_callback(tool, event, callback)
     # Set for every code object, not only the file's: when a sorted() key or a library
-    # function returns, the file's frame resumes in the middle of its line. PY_UNWIND (an
-    # exception leaving a frame) can only be set that way.
-    mon.set_events(tool, sum(changes) | events.PY_UNWIND)
+    # function returns, the file's frame resumes in the middle of its line. PY_UNWIND, RAISE
+    # and EXCEPTION_HANDLED can only be set that way.
+    mon.set_events(tool, sum(event for event, _ in global_events))
     for code in recorder.codes:
         mon.set_local_events(tool, code, events.INSTRUCTION | events.LINE)
 
@@ -282,7 +338,7 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
         mon.set_events(tool, 0)
         for code in recorder.codes:
             mon.set_local_events(tool, code, 0)
-        for event in (events.INSTRUCTION, events.LINE, *changes, events.PY_UNWIND):
+        for event in (events.INSTRUCTION, events.LINE, *(e for e, _ in global_events)):
             mon.register_callback(tool, event, None)
         mon.free_tool_id(tool)
 
@@ -297,15 +353,38 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
     step = recorder.step
     line = recorder.line
 
-    def local(frame: types.FrameType, event: str, arg: object) -> Any:
+    note = recorder.note
+    # The exception each of the file's frames is unwinding with, between its 'exception'
+    # event and what follows: a 'return' (it leaves the frame) or a line or an opcode in the
+    # same frame (a handler caught it).
+    unwinding: dict[types.FrameType, BaseException] = {}
+    left: list[BaseException | None] = [None]  # the exception that last left a frame
+
+    def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "opcode":
+            if frame in unwinding:
+                note(frame.f_code, "caught", unwinding.pop(frame))
             if recorder.pending:
                 line(frame, index[frame.f_code], frame.f_lineno, STATE_CHANGED)
             step(index[frame.f_code], frame.f_lasti)
         elif event == "line":
+            if frame in unwinding:
+                note(frame.f_code, "caught", unwinding.pop(frame))
             line(frame, index[frame.f_code], frame.f_lineno)
         elif event == "return":
             recorder.pending = True
+            if frame in unwinding:
+                left[0] = unwinding.pop(frame)
+                note(frame.f_code, "unwound", left[0])
+            elif frame.f_code.co_flags & _GENERATOR_FLAGS and not _finished(frame):
+                note(frame.f_code, "yielded", arg)
+            else:
+                note(frame.f_code, "returned", arg)
+        elif event == "exception":
+            exc = arg[1]
+            if exc is not left[0] and unwinding.get(frame) is not exc:
+                note(frame.f_code, "raised", exc)  # new here, not passing through from a callee
+            unwinding[frame] = exc
         return local
 
     def foreign(frame: types.FrameType, event: str, arg: object) -> Any:
@@ -428,6 +507,29 @@ def main(argv: list[str]) -> int:
     sys.stderr.flush()
     finish(status, exit_code)
     return exit_code
+
+
+# Generators and coroutines: their 'return' events are also suspensions (a yield).
+_GENERATOR_FLAGS = 0x20 | 0x80 | 0x200  # CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR
+
+
+def _finished(frame: types.FrameType) -> bool:
+    """Whether a generator's frame is returning for good (not suspending at a yield): its
+    last instruction is then a RETURN_VALUE (3.11)."""
+    code = frame.f_code.co_code
+    return code[frame.f_lasti] == _RETURN_VALUE if frame.f_lasti < len(code) else True
+
+
+_RETURN_VALUE = dis.opmap["RETURN_VALUE"]
+
+
+def _short_repr(value: object) -> str:
+    """A repr for a note, shortened as the locals are."""
+    try:
+        text = repr(value)
+    except Exception as exc:  # a broken __repr__ must not break the run
+        text = f"<repr failed: {type(exc).__name__}>"
+    return text if len(text) <= REPR_LIMIT else text[: REPR_LIMIT - 1] + "…"
 
 
 def _size(fd: int) -> int:

@@ -13,6 +13,7 @@ from .commands import Command
 from .messages import RunFinished, RunProgress
 from .navigation import Navigation
 from .panes.run import Timeline
+from .selection import Origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,23 @@ class Running(Navigation):
             return bool(self.specialized) or self.bytecode_pane.showing_specialized
         return super().check_action(action, parameters)
 
+    def select(
+        self, origin: Origin, item: int | tuple[int, int], *, picked_in: str | None = None
+    ) -> None:
+        super().select(origin, item, picked_in=picked_in)
+        if origin == "step" and isinstance(item, int):
+            self._mark_step(item)
+
+    def _mark_step(self, step: int) -> None:
+        """Mark the run's current step in the source gutter, apart from the selection."""
+        timeline, analysis = self.timeline, self.analysis
+        if timeline is None or analysis is None or not timeline.count:
+            self.source_pane.show_step_line(None)
+            return
+        instruction = timeline.instruction(step)
+        line = analysis.instructions[instruction].line if instruction is not None else None
+        self.source_pane.show_step_line(line or None, raises=timeline.raises_at(step))
+
     def links_for_step(self, step: int) -> Links:
         if self.analysis is None or self.timeline is None:
             return EMPTY_LINKS
@@ -130,6 +148,7 @@ class Running(Navigation):
             self.run_pane.show_timeline(None, "The file changed: run it again (F5).")
             self.bytecode_pane.show_counts(None)
             self.source_pane.show_counts(None)
+            self.source_pane.show_step_line(None)
             self.output_pane.mark_stale()
             self.run_pane.summary = self.output_pane.summary = "out of date"
         self.specialized = {}

@@ -118,6 +118,31 @@ class Timeline:
         first = lines[i].step  # where the current call began
         return first - 1 if i > 0 and first > 0 else None
 
+    def notes_at(self, step: int) -> tuple[str, ...]:
+        """What happened just before ``step``: returns, yields, exceptions."""
+        i = bisect_right(self._state_steps, step) - 1
+        record = self.result.lines[i] if i >= 0 else None
+        return record.notes if record is not None and record.step == step else ()
+
+    def raises_at(self, step: int) -> bool:
+        """Whether the instruction at ``step`` raised an exception (one not caught at once
+        by its own instruction): the next step says so, or the run ended with it."""
+        if step == self.count - 1 and self.result.status == "exception":
+            return True
+        return any(" raised in " in note for note in self.notes_at(step + 1))
+
+    def next_event(self, step: int, direction: int) -> int | None:
+        """The next (or previous) step that comes right after a return or an exception."""
+        records = self.result.lines
+        i = bisect_right(self._state_steps, step)
+        if direction < 0:
+            i -= 2 if i and self._state_steps[i - 1] == step else 1
+        while 0 <= i < len(records):
+            if records[i].notes:
+                return records[i].step
+            i += 1 if direction > 0 else -1
+        return None
+
     def next_run_of(self, instruction_id: int, after: int) -> int | None:
         """The next step after ``after`` that executes ``instruction_id`` (wrapping around)."""
         ins = self.analysis.instructions[instruction_id]
@@ -177,6 +202,20 @@ class RunPane(Widget, StageView[None], can_focus=True):
         Command(
             "run.call_back", "pageup", "call(-1)", "Call site", "Back to where this call was made"
         ),
+        Command(
+            "run.next_event",
+            "e",
+            "event(1)",
+            "Next event",
+            "The next return, yield or exception (raised, leaving a call, caught)",
+        ),
+        Command(
+            "run.previous_event",
+            "E",
+            "event(-1)",
+            "Previous event",
+            "The previous return, yield or exception",
+        ),
         Command("run.first", "home", "edge(0)", "First step", "First step"),
         Command("run.last", "end", "edge(1)", "Last step", "Last step"),
     )
@@ -227,6 +266,13 @@ class RunPane(Widget, StageView[None], can_focus=True):
             if target is not None:
                 self.go(target, user=True)
 
+    def action_event(self, direction: int) -> None:
+        """To the step after the next or previous return, yield or exception."""
+        if self.timeline is not None:
+            target = self.timeline.next_event(self.step, direction)
+            if target is not None:
+                self.go(target, user=True)
+
     def action_edge(self, end: int) -> None:
         """To the first or last step."""
         if self.timeline is not None:
@@ -258,6 +304,11 @@ class RunPane(Widget, StageView[None], can_focus=True):
                 where += f", line {ins.line}"
             heading.append(where)
         parts: list[RenderableType] = [heading, Text(self.status, style="italic")]
+        for note in timeline.notes_at(self.step):
+            style = "bold red" if " raised in " in note or " leaves " in note else "bold"
+            parts.append(Text(f"↳ {note}", style=style, no_wrap=True, overflow="ellipsis"))
+        if timeline.raises_at(self.step):
+            parts.append(Text("! this instruction raises an exception", style="bold red"))
         if record is not None:
             names = [analysis.code_objects[c].qualname for c in record.stack]
             parts.append(Text.assemble(("Call stack  ", "bold"), " → ".join(names) or "-"))

@@ -112,6 +112,7 @@ class SourcePane(LinePane):
     | `source-pane--keyword` / `--string` / `--number` / `--comment` / `--operator` | Syntax. |
     | `source-pane--error` | The span a stage reported an error for. |
     | `source-pane--char-cursor` | The character under the cursor. |
+    | `source-pane--step` / `--step-raise` | The run's current step in the gutter (raising). |
     """
 
     COMPONENT_CLASSES = LinePane.COMPONENT_CLASSES | {
@@ -124,6 +125,8 @@ class SourcePane(LinePane):
         "source-pane--operator",
         "source-pane--error",
         "source-pane--char-cursor",
+        "source-pane--step",
+        "source-pane--step-raise",
     }
 
     COMMANDS: ClassVar[tuple[Command, ...]] = (
@@ -161,6 +164,8 @@ class SourcePane(LinePane):
         self._source_cache: LRUCache[tuple[object, ...], RenderedRow] = LRUCache(_CACHED_LINES)
         self._line_counts: dict[int, int] | None = None
         self._hottest = 0
+        self._step_line: int | None = None
+        self._step_raises = False
         self._number_width = 1
 
     # -- data ------------------------------------------------------------------------------------
@@ -441,9 +446,17 @@ class SourcePane(LinePane):
         style = self.component_style(
             "source-pane--gutter-cursor" if is_cursor else "source-pane--gutter"
         )
-        marker = "✗" if has_error else " "
         number = f"{line:>{self._number_width}} "
-        error_style = self.component_style("source-pane--error")
+        if line == self._step_line:
+            # The run's current step, apart from the selection: ▶, or ! where it raises.
+            raising = self._step_raises
+            marker = "!" if raising else "▶"
+            marker_style = self.component_style(
+                "source-pane--step-raise" if raising else "source-pane--step"
+            )
+        else:
+            marker = "✗" if has_error else " "
+            marker_style = self.component_style("source-pane--error") if has_error else style
         heat: list[Segment] = []
         if self._line_counts is not None:
             count = self._line_counts.get(line, 0)
@@ -452,11 +465,19 @@ class SourcePane(LinePane):
             [
                 *heat,
                 Segment(number, style),
-                Segment(marker, error_style if has_error else style),
+                Segment(marker, marker_style),
                 Segment(" ", style),
             ],
             self._gutter_width,
         )
+
+    def show_step_line(self, line: int | None, *, raises: bool = False) -> None:
+        """Mark ``line`` as where the run's current step is (None: no step), ``raises``
+        when that step raises an exception."""
+        old = self._step_line
+        self._step_line, self._step_raises = line, raises
+        for row in {old, line} - {None}:
+            self.refresh_rows(row - 1, row - 1)  # type: ignore[operator]
 
     @property
     def showing_counts(self) -> bool:
