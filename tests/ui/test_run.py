@@ -393,3 +393,19 @@ async def test_returns_and_exceptions_are_events_and_the_step_is_marked_in_the_s
         await pilot.press("E")
         assert timeline.notes_at(app.run_pane.step) == ("fact returned 6",)
         assert app.source_pane._step_line == 15 and not app.source_pane._step_raises
+
+
+async def test_variable_names_are_never_cut(tmp_path: Path) -> None:
+    path = tmp_path / "names.py"
+    path.write_text("a_rather_long_function_name = 'x' * 70\nb = 1\n")
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("end")
+        from rich.console import Console
+
+        console = Console(width=40, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(app.run_pane.render())
+        shown = console.export_text()
+        assert "Globals" in shown and "a_rather_long_function_name" in shown

@@ -313,11 +313,14 @@ class RunPane(Widget, StageView[None], can_focus=True):
             names = [analysis.code_objects[c].qualname for c in record.stack]
             parts.append(Text.assemble(("Call stack  ", "bold"), " → ".join(names) or "-"))
             table = Table.grid(padding=(0, 1))
-            table.add_column(style="bold", no_wrap=True)
+            # Names whole (a long value must not squeeze them to "fun…"); values cut instead.
+            widest = max((len(name) for name, _ in record.locals), default=1)
+            table.add_column(style="bold", no_wrap=True, min_width=widest)
             table.add_column(no_wrap=True, overflow="ellipsis")
             for name, value in record.locals:
                 table.add_row(name, value)
-            parts.append(Text("Locals", style="bold"))
+            in_module = len(record.stack) == 1
+            parts.append(Text("Globals" if in_module else "Locals", style="bold"))
             parts.append(table if record.locals else Text("(none)", style="italic"))
             written = timeline.result.stdout_before(record)
             tail = printable_lines(written)[-5:] if written else []
