@@ -166,12 +166,14 @@ def _analyze(source: str | bytes, filename: str, on_stage: Callable[[str], None]
 def _before(
     span: Span, tokens: tuple[Token, ...], problem: TokenizeProblem | None
 ) -> tuple[tuple[Token, ...], TokenizeProblem | None]:
-    """The tokens that end before ``span``, and a tokenize error that starts before it."""
+    """The tokens that end before ``span``, and a tokenize error on an earlier line."""
     start = span[:2]
     kept = 0
     while kept < len(tokens) and tokens[kept].span[2:] <= start:
         kept += 1
-    if problem is not None and (problem.span is None or problem.span[:2] >= start):
+    # A tokenize error on the decode problem's line or after it is that problem seen again
+    # (3.12's tokenizer reports a NUL byte at the start of its line).
+    if problem is not None and (problem.span is None or problem.span.start_line >= span.start_line):
         problem = None
     return tokens[:kept], problem
 
