@@ -22,6 +22,27 @@ async def run_and_wait(pilot) -> TuiExecApp:  # type: ignore[no-untyped-def]
     return app
 
 
+ADD_TWICE = (
+    "def add(a, b):\n    total = a + b\n    return total\n\nx = add(1, 2) + add(3, 4)\nprint(x)\n"
+)
+
+
+def app_on_file(tmp_path: Path, source: str) -> TuiExecApp:
+    """The app on ``source`` written to a file (a run needs one)."""
+    path = tmp_path / "prog.py"
+    path.write_text(source)
+    return app_for(path.read_bytes(), str(path), path=str(path))
+
+
+def step_where(app: TuiExecApp, step: int) -> tuple[str, str, int | None]:
+    """The code object, opname and line of the instruction run at ``step``."""
+    assert app.timeline is not None and app.analysis is not None
+    instruction = app.timeline.instruction(step)
+    assert instruction is not None
+    ins = app.analysis.instructions[instruction]
+    return app.analysis.code_objects[ins.code].qualname, ins.opname, ins.line
+
+
 def current_op(app: TuiExecApp) -> tuple[str, str]:
     assert app.timeline is not None and app.analysis is not None
     instruction = app.timeline.instruction(app.run_pane.step)
@@ -260,39 +281,27 @@ async def test_the_palette_offers_run_commands() -> None:
         assert "run: run" in titles and "run: run without recording" in titles
 
 
-async def test_step_out_and_back_land_on_the_callers_instructions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_step_out_and_back_land_on_the_callers_instructions(tmp_path: Path) -> None:
     """PgDn: the caller's instruction right after the call returns, even mid-line;
     PgUp: the caller's CALL that made the call."""
-    from pathlib import Path
-
-    path = Path(tmp_path) / "add.py"
-    path.write_text(
-        "def add(a, b):\n    total = a + b\n    return total\n\nx = add(1, 2) + add(3, 4)\n"
-    )
-    app = app_for(path.read_bytes(), str(path), path=str(path))
+    app = app_on_file(tmp_path, ADD_TWICE)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await run_and_wait(pilot)
-        timeline = app.timeline
-        assert timeline is not None and app.analysis is not None
-        analysis = app.analysis
-
-        def op(step: int) -> tuple[str, str]:
-            ins = analysis.instructions[timeline.instruction(step)]  # type: ignore[index]
-            return analysis.code_objects[ins.code].qualname, ins.opname
-
-        inside = next(s for s in range(timeline.count) if op(s)[0] == "add")
+        assert app.timeline is not None
+        inside = next(s for s in range(app.timeline.count) if step_where(app, s)[0] == "add")
         app.run_pane.go(inside + 2, user=True)
         await pilot.pause()
         await pilot.press("pagedown")
         after = app.run_pane.step
-        assert op(after)[0] == "<module>" and op(after - 1) == ("add", "RETURN_VALUE")
-        record = timeline.record(after)
+        assert step_where(app, after)[0] == "<module>"
+        assert step_where(app, after - 1)[:2] == ("add", "RETURN_VALUE")
+        record = app.timeline.record(after)
         assert record is not None and len(record.stack) == 1  # back in <module> only
         app.run_pane.go(inside + 2, user=True)
         await pilot.pause()
         await pilot.press("pageup")
-        assert op(app.run_pane.step) == ("<module>", "CALL")
+        assert step_where(app, app.run_pane.step)[:2] == ("<module>", "CALL")
 
 
 async def test_output_streams_in_while_the_program_runs_and_a_stop_keeps_the_steps(
@@ -318,22 +327,13 @@ async def test_output_streams_in_while_the_program_runs_and_a_stop_keeps_the_ste
 
 
 async def test_down_steps_over_calls_and_shift_down_steps_into_them(tmp_path: Path) -> None:
-    path = tmp_path / "add.py"
-    path.write_text(
-        "def add(a, b):\n    total = a + b\n    return total\n\n"
-        "x = add(1, 2) + add(3, 4)\nprint(x)\n"
-    )
-    app = app_for(path.read_bytes(), str(path), path=str(path))
+    app = app_on_file(tmp_path, ADD_TWICE)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await run_and_wait(pilot)
-        timeline = app.timeline
-        assert timeline is not None and app.analysis is not None
-        analysis = app.analysis
 
         def line() -> int | None:
-            ins = analysis.instructions[timeline.instruction(app.run_pane.step)]  # type: ignore[index]
-            return ins.line
+            return step_where(app, app.run_pane.step)[2]
 
         app.run_pane.go(0, user=True)
         await pilot.press("down")  # line 1 (def) -> line 5

@@ -253,17 +253,7 @@ def preview(source: bytes, filename: str = "<string>") -> Analysis:
     """Only the decoded text of ``source``: what the source pane can show at once, while
     :func:`analyze` runs (decoding typing.py takes about 1 ms, analysing it about 120 ms)."""
     text, _ = decode(source)
-    return Analysis(
-        filename=filename,
-        python=platform.python_version(),
-        source=text,
-        tokens=(),
-        nodes=(),
-        code_objects=(),
-        instructions=(),
-        errors=(),
-        index=SpanIndex(text, (), (), (), ()),
-    )
+    return _without_syntax(filename, text)
 
 
 def analyze_pyc(data: bytes, filename: str) -> Analysis:
@@ -287,8 +277,26 @@ def analyze_pyc(data: bytes, filename: str) -> Analysis:
         raise PycError("it holds no code object")
     text = Source.from_text("")
     codes, instructions = disassemble(module, text)
-    instructions = tuple(ins._replace(span=None) for ins in instructions)
-    codes = tuple(dataclasses.replace(code, load_span=None) for code in codes)
+    return _without_syntax(
+        filename,
+        text,
+        codes=tuple(dataclasses.replace(code, load_span=None) for code in codes),
+        instructions=tuple(ins._replace(span=None) for ins in instructions),
+        module_code=module,
+        pyc=data,
+    )
+
+
+def _without_syntax(
+    filename: str,
+    text: Source,
+    *,
+    codes: tuple[CodeObject, ...] = (),
+    instructions: tuple[Instruction, ...] = (),
+    module_code: CodeType | None = None,
+    pyc: bytes | None = None,
+) -> Analysis:
+    """An analysis with no tokens and no tree: a preview, or a .pyc's code."""
     return Analysis(
         filename=filename,
         python=platform.python_version(),
@@ -299,6 +307,6 @@ def analyze_pyc(data: bytes, filename: str) -> Analysis:
         instructions=instructions,
         errors=(),
         index=SpanIndex(text, (), (), codes, instructions),
-        module_code=module,
-        pyc=data,
+        module_code=module_code,
+        pyc=pyc,
     )
