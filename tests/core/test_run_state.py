@@ -113,3 +113,33 @@ def test_a_run_ended_early_keeps_what_it_recorded(tmp_path: Path, how: str) -> N
     assert result.stdout == "start\n"
     assert result.step_count > 5  # the steps up to the sleep, kept in memory when it ended
     assert [r.line for r in result.lines if r.new_line][:3] == [1, 2, 3]
+
+
+def test_time_spent_waiting_for_typed_input_is_not_counted(tmp_path: Path) -> None:
+    """An interactive run: the user types the lines; waiting for them is not run time."""
+    import threading
+    import time
+
+    from tui_exec.core.run import ProgramRun, RunLimits
+
+    path = write(tmp_path, "name = input('name? ')\nprint('hello', name)\nprint(input())\n")
+    program = ProgramRun(str(path), limits=RunLimits(wall_time=3.0), interactive=True)
+    program.start()
+
+    def user() -> None:
+        for line in ("Ada", None):  # a line, then end of file (Ctrl+D)
+            deadline = time.monotonic() + 30
+            while not program.waiting_for_input and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(3.5 if line else 0)  # longer than the time limit
+            program.send_input(line)
+
+    typist = threading.Thread(target=user)
+    typist.start()
+    result = program.wait()
+    typist.join()
+    assert result.status == "exception" and result.exception is not None
+    assert result.exception.type == "EOFError"  # not "timeout"
+    assert result.seconds < 3.0
+    assert result.stdout == "name? hello Ada\n"
+    assert result.transcript() == "name? Ada\nhello Ada\n"

@@ -409,3 +409,34 @@ async def test_variable_names_are_never_cut(tmp_path: Path) -> None:
         console.print(app.run_pane.render())
         shown = console.export_text()
         assert "Globals" in shown and "a_rather_long_function_name" in shown
+
+
+async def test_the_user_types_the_programs_input_and_waiting_is_not_timed(
+    tmp_path: Path,
+) -> None:
+    from tui_exec.ui.command_line import CommandLine
+
+    app = app_on_file(tmp_path, "name = input('name? ')\nprint('hello', name)\nprint(input())\n")
+    app.run_options = RunOptions(limits=RunLimits(wall_time=5.0))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        command_line = app.query_one(CommandLine)
+        for _ in range(400):  # waiting for a state, with a bound
+            if command_line.is_open:
+                break
+            await pilot.pause(0.05)
+        assert command_line.is_open and "name? " in app.output_pane.lines[-1]
+        await pilot.press(*"Ada", "enter")
+        for _ in range(400):
+            if command_line.is_open:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("escape")  # end of file for the second input()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        result = app.timeline.result if app.timeline else None
+        assert result is not None and result.exception is not None
+        assert result.exception.type == "EOFError"  # as Ctrl+D in a terminal
+        assert result.transcript() == "name? Ada\nhello Ada\n"
+        assert "name? Ada" in app.output_pane.lines

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .trace import LINES_FILE, NEW_LINE, RESULT_FILE, STEPS_FILE
+from .trace import LINES_FILE, NEW_LINE, RESULT_FILE, STEPS_FILE, WAITING_FILE, WAITING_VARIABLE
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 _POLL = 0.05
@@ -101,6 +101,14 @@ class RunResult:
     """For runs without recording: code id → offset → specialized (adaptive) opname."""
     stdout_bytes: bytes = field(default=b"", repr=False)
     """stdout as written: line records count its bytes (see :meth:`stdout_before`)."""
+    inputs: tuple[tuple[int, str], ...] = ()
+    """What the user typed in an interactive run: (bytes of stdout written before it, the
+    line), so a transcript can show it where a terminal would echo it."""
+
+    def transcript(self) -> str:
+        """stdout with the typed input echoed where it was typed, as a terminal shows it."""
+        return transcript(self.stdout_bytes, self.inputs)
+
     """Why it ended, for people (the limit hit, the signal, why it failed to start)."""
 
     @classmethod
@@ -162,6 +170,7 @@ class ProgramRun:
         python: str = sys.executable,
         record: bool = True,
         source: bytes | None = None,
+        interactive: bool = False,
     ) -> None:
         """Run the file at ``path``; or, given ``source``, run those bytes (a program that
         came on stdin, the sample) from a file in the run's own temporary folder."""
@@ -175,9 +184,13 @@ class ProgramRun:
         self.limits = limits
         self.python = python
         self.record = record
+        self.interactive = interactive
+        """Standard input is a pipe the user types into (:meth:`send_input`), not a file; the
+        time the program spends waiting for it does not count toward the time limit."""
         self._process: subprocess.Popen[bytes] | None = None
         self._stopped = threading.Event()
         self._started_at = 0.0
+        self._inputs: list[tuple[int, str]] = []
 
     def start(self) -> None:
         """Start the child; raises OSError when it cannot even start."""
@@ -194,6 +207,9 @@ class ProgramRun:
             self.path,
             *self.args,
         ]
+        env = _child_env()
+        if self.interactive:
+            env[WAITING_VARIABLE] = str(self._dir / WAITING_FILE)
         with (
             open(stdin_path, "rb") as stdin,
             open(self._dir / "stdout", "wb") as stdout,
@@ -201,14 +217,40 @@ class ProgramRun:
         ):
             self._process = subprocess.Popen(
                 command,
-                stdin=stdin,
+                stdin=subprocess.PIPE if self.interactive else stdin,
                 stdout=stdout,
                 stderr=stderr,
                 cwd=os.path.dirname(self.path),
-                env=_child_env(),
+                env=env,
                 start_new_session=True,  # its own process group: stop() ends its children too
             )
         self._started_at = time.perf_counter()
+
+    @property
+    def waiting_for_input(self) -> bool:
+        """Whether the program is blocked reading its standard input (interactive runs)."""
+        return self.interactive and (self._dir / WAITING_FILE).exists()
+
+    def send_input(self, text: str | None) -> None:
+        """Give the program a line of input as if typed (None: end of file, as Ctrl+D)."""
+        process = self._process
+        if process is None or process.stdin is None or process.stdin.closed:
+            return
+        try:
+            if text is None:
+                process.stdin.close()
+                return
+            self._inputs.append((self._size("stdout"), text + "\n"))
+            process.stdin.write((text + "\n").encode("utf-8"))
+            process.stdin.flush()
+        except OSError:  # it ended meanwhile
+            pass
+
+    def _size(self, name: str) -> int:
+        try:
+            return (self._dir / name).stat().st_size
+        except OSError:
+            return 0
 
     def stop(self, *, save: bool = True) -> None:
         """End the run (the user pressed stop, or the app is quitting). With ``save`` the
@@ -229,24 +271,25 @@ class ProgramRun:
                 process.send_signal(number)
 
     def output_tail(self, limit: int = 16_384) -> tuple[str, str]:
-        """The last ``limit`` bytes of stdout and of stderr written so far, decoded: what the
-        program has printed while it runs."""
-        tails = []
-        for name in ("stdout", "stderr"):
-            try:
-                with open(self._dir / name, "rb") as handle:
-                    size = handle.seek(0, os.SEEK_END)
-                    handle.seek(max(size - limit, 0))
-                    tails.append(_decode(handle.read(limit)))
-            except OSError:
-                tails.append("")
-        return tails[0], tails[1]
+        """The end of stdout (with what the user typed, where a terminal would echo it) and
+        of stderr written so far, decoded: what the program has printed while it runs."""
+        if self._inputs:
+            stdout = transcript(self._bytes("stdout"), self._inputs)[-limit:]
+        else:
+            stdout = _decode(self._tail("stdout", limit))
+        return stdout, _decode(self._tail("stderr", limit))
+
+    def _tail(self, name: str, limit: int) -> bytes:
+        try:
+            with open(self._dir / name, "rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                handle.seek(max(size - limit, 0))
+                return handle.read(limit)
+        except OSError:
+            return b""
 
     def _output_size(self) -> int:
-        try:
-            return (self._dir / "stdout").stat().st_size + (self._dir / "stderr").stat().st_size
-        except OSError:
-            return 0
+        return self._size("stdout") + self._size("stderr")
 
     def wait(self, on_tick: Callable[[float], None] | None = None) -> RunResult:
         """Wait for the end (enforcing the limits) and read everything back."""
@@ -255,9 +298,14 @@ class ProgramRun:
         status = ""
         detail = ""
         asked: float | None = None  # when the program was asked to save and end
+        waited = 0.0  # time spent waiting for the user's input: not counted
+        last = self._started_at
         while process.poll() is None:
             now = time.perf_counter()
-            elapsed = now - self._started_at
+            if self.waiting_for_input:
+                waited += now - last
+            last = now
+            elapsed = now - self._started_at - waited
             if not status:
                 if self._stopped.is_set():
                     status, detail = "stopped", "stopped by you"
@@ -277,7 +325,7 @@ class ProgramRun:
                 on_tick(elapsed)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(_POLL)
-        seconds = time.perf_counter() - self._started_at
+        seconds = time.perf_counter() - self._started_at - waited
         self._signal(signal.SIGKILL)  # whatever the program started must not outlive it
         if not status and self._stopped.is_set():
             # stop() killed it between two checks of the loop.
@@ -336,6 +384,7 @@ class ProgramRun:
             stdout=_decode(stdout),
             stderr=_decode(self._bytes("stderr")),
             stdout_bytes=stdout,
+            inputs=tuple(self._inputs),
             steps=read_steps(self._dir / STEPS_FILE),
             lines=read_lines(self._dir / LINES_FILE),
             exception=exception,
@@ -371,6 +420,17 @@ def read_steps(path: Path) -> array:  # type: ignore[type-arg]
     if len(steps) % 2:
         steps.pop()
     return steps
+
+
+def transcript(stdout: bytes, inputs: Sequence[tuple[int, str]]) -> str:
+    """``stdout`` with each typed line inserted at the byte count it was typed at."""
+    parts, start = [], 0
+    for position, line in inputs:
+        parts.append(_decode(stdout[start:position]))
+        parts.append(line)
+        start = max(start, position)
+    parts.append(_decode(stdout[start:]))
+    return "".join(parts)
 
 
 def _decode(data: bytes) -> str:

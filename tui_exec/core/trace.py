@@ -16,6 +16,7 @@ Standard library only: this module is imported by the child interpreter, not the
 from __future__ import annotations
 
 import builtins
+import contextlib
 import dis
 import io
 import json
@@ -39,6 +40,10 @@ LINES_FILE = "lines.bin"
 """Chunks of line records (see :data:`LINE_FIELDS`): a little-endian uint32 byte count, then
 a marshal'ed list. The count lets the reader slice chunks out of one read of the file."""
 RESULT_FILE = "result.json"
+WAITING_FILE = "waiting"
+"""Exists while an interactive program is blocked reading its standard input."""
+WAITING_VARIABLE = "TUI_EXEC_WAITING_FILE"
+"""Where that file is, for an interactive run (the app types the program's input)."""
 LINE_FIELDS = ("step", "code", "line", "stack", "locals", "stdout", "stderr", "event", "notes")
 """A state record: (step index it precedes, code id, line, call stack of code ids (innermost
 last, at most :data:`STACK_LIMIT`), locals as ((name, repr), ...), stdout chars, stderr
@@ -91,6 +96,30 @@ class CountingStream(io.TextIOWrapper):
 
     def isatty(self) -> bool:
         return False
+
+
+class WaitingStdin(io.TextIOWrapper):
+    """stdin of an interactive run: while a read blocks, a file says so, so the app can ask
+    the user for the line (and stop counting the time limit)."""
+
+    def __init__(self, buffer: Any, marker: str, encoding: str) -> None:
+        super().__init__(buffer, encoding=encoding, errors="strict")
+        self._marker = marker
+
+    def _read(self, read: Callable[[], str]) -> str:
+        with open(self._marker, "w"):
+            pass
+        try:
+            return read()
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(self._marker)
+
+    def readline(self, size: int = -1, /) -> str:  # type: ignore[override]
+        return self._read(lambda: super(WaitingStdin, self).readline(size))
+
+    def read(self, size: int | None = -1, /) -> str:
+        return self._read(lambda: super(WaitingStdin, self).read(size))
 
 
 class _CountingBuffer(io.RawIOBase):
@@ -478,6 +507,9 @@ def main(argv: list[str]) -> int:
     sys.argv = [script, *args]
     sys.path[0] = os.path.dirname(script_path)
     sys.stdout, sys.stderr = recorder.stdout, recorder.stderr  # type: ignore[assignment]
+    marker = os.environ.pop(WAITING_VARIABLE, "")
+    if marker:
+        sys.stdin = WaitingStdin(sys.stdin.buffer, marker, sys.stdin.encoding or "utf-8")
     if mode == "record":
         install = _install_monitoring if sys.version_info >= (3, 12) else _install_settrace
         remove = install(recorder)

@@ -30,6 +30,7 @@ class CommandLine(Horizontal):
         super().__init__(id=id)
         self._answer: Answer | None = None
         self._return_focus: Widget | None = None
+        self._raw = False
 
     def compose(self) -> ComposeResult:
         yield Label(id="command-line-prompt")
@@ -40,8 +41,18 @@ class CommandLine(Horizontal):
         """Whether a question is waiting for its answer."""
         return self._answer is not None
 
-    def ask(self, prompt: str, answer: Answer, *, placeholder: str = "", value: str = "") -> None:
-        """Show ``prompt``; ``answer`` gets the text (stripped), or None if cancelled."""
+    def ask(
+        self,
+        prompt: str,
+        answer: Answer,
+        *,
+        placeholder: str = "",
+        value: str = "",
+        raw: bool = False,
+    ) -> None:
+        """Show ``prompt``; ``answer`` gets the text (stripped, None when empty), or None if
+        cancelled. ``raw``: the text as typed, empty included (a program's input line)."""
+        self._raw = raw
         self._answer = answer
         self._return_focus = self.screen.focused
         self.query_one(Label).update(f"{prompt}: ")
@@ -62,7 +73,7 @@ class CommandLine(Horizontal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._close(event.value.strip() or None)
+        self._close(event.value if self._raw else event.value.strip() or None)
 
     def action_cancel(self) -> None:
         """Close without an answer."""

@@ -139,8 +139,17 @@ class Explorer(App[int]):
         """The panel holding the focused widget."""
         return panel_of(self.focused)
 
-    def ask(self, prompt: str, answer: Answer, *, placeholder: str = "", value: str = "") -> None:
-        """Ask for a line of text in the status line's row; ``answer`` gets it, or None."""
+    def ask(
+        self,
+        prompt: str,
+        answer: Answer,
+        *,
+        placeholder: str = "",
+        value: str = "",
+        raw: bool = False,
+    ) -> None:
+        """Ask for a line of text in the status line's row; ``answer`` gets it, or None
+        (``raw``: as typed, empty included)."""
         status = self.query_one("#status")
         status.display = False
 
@@ -148,7 +157,7 @@ class Explorer(App[int]):
             status.display = True
             answer(text)
 
-        self.query_one(CommandLine).ask(prompt, done, placeholder=placeholder, value=value)
+        self.query_one(CommandLine).ask(prompt, done, placeholder=placeholder, value=value, raw=raw)
 
     def retitle(self) -> None:
         """Title every panel from what its view shows now."""

@@ -62,6 +62,8 @@ class RunProgress(Message):
     stdout: str = ""
     """The end of what it wrote to stdout so far."""
     stderr: str = ""
+    waiting: bool = False
+    """It is blocked reading standard input, which the user types (interactive runs)."""
 
 
 @dataclass

@@ -3,12 +3,14 @@ analysis (the Run and Output panes, execution counts, specialized bytecode)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 from textual import work
 
 from ..core import EMPTY_LINKS, Analysis, Links
 from ..core.run import ProgramRun, RunLimits, RunResult
+from .command_line import CommandLine
 from .commands import Command
 from .messages import RunFinished, RunProgress
 from .navigation import Navigation
@@ -101,6 +103,8 @@ class Running(Navigation):
     specialized: dict[int, dict[int, str]] = {}  # noqa: RUF012 (replaced, never mutated)
     """Code id -> offset -> specialized opname, from the last run without recording."""
     _program: ProgramRun | None = None
+    _asking_input = False
+    """The command line is asking for the program's next line of input."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         running = self._program is not None
@@ -182,6 +186,8 @@ class Running(Navigation):
             stdin=self.run_options.stdin,
             limits=limits,
             record=record,
+            # No prepared input (F6, --stdin): the user types it when the program asks.
+            interactive=not self.run_options.stdin,
         )
         self._program = program
         self.refresh_bindings()
@@ -209,23 +215,43 @@ class Running(Navigation):
         last = [0.0]
 
         def tick(seconds: float) -> None:
-            if seconds - last[0] >= 0.25:
-                last[0] = seconds
-                self.post_message(RunProgress(seconds, *program.output_tail()))
+            # By the clock, not by ``seconds``: that stops while the program waits for input.
+            now = time.monotonic()
+            if now - last[0] >= 0.25:
+                last[0] = now
+                waiting = program.waiting_for_input
+                self.post_message(RunProgress(seconds, *program.output_tail(), waiting))
 
         result = program.wait(on_tick=tick)
         # Counting a 2M-step run takes a moment: do it here, off the UI thread.
         self.post_message(RunFinished(result, Timeline(analysis, result)))
 
     def on_run_progress(self, message: RunProgress) -> None:
-        if self._program is not None:
-            self.output_pane.show_running(
-                message.seconds, self.run_options.limits, message.stdout, message.stderr
+        program = self._program
+        if program is None:
+            return
+        self.output_pane.show_running(
+            message.seconds, self.run_options.limits, message.stdout, message.stderr
+        )
+        if message.waiting and not self._asking_input:
+            self._asking_input = True
+
+            def typed(line: str | None) -> None:
+                self._asking_input = False
+                program.send_input(line)
+
+            self.ask(
+                "The program reads a line",
+                typed,
+                placeholder="type it, Enter sends it; Esc sends end of file (as Ctrl+D)",
+                raw=True,
             )
 
     def on_run_finished(self, message: RunFinished) -> None:
         result = message.result
         self._program = None
+        if self._asking_input:  # the program ended while asking: the question is moot
+            self.query_one(CommandLine).action_cancel()
         self.refresh_bindings()
         analysis = self.analysis
         if analysis is None:

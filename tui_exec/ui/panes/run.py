@@ -354,9 +354,9 @@ class OutputPane(Log, StageView[None]):
         # How it ended goes first: at 80x24 the stacked pane shows its last row, which should
         # be the program's last line of output.
         lines: list[str] = ["── " + result.describe()]
-        if result.stdout:
+        if result.stdout or result.inputs:
             lines.append("── stdout " + "─" * 30)
-            lines.extend(printable_lines(result.stdout))
+            lines.extend(printable_lines(result.transcript()))
         if result.stderr:
             lines.append("── stderr " + "─" * 30)
             lines.extend(printable_lines(result.stderr))
