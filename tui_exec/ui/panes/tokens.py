@@ -9,11 +9,14 @@ from operator import itemgetter
 from rich.text import Text
 
 from ...core import Analysis, Token
+from ...core.explain.tokens import CATEGORIES, token_category
 from ..selection import Origin, Selection
 from .base import LinePane
 from .stage import PaneSpec, no_source_text, stage_error_text
 
 _string = itemgetter(Token._fields.index("string"))
+# Width of the category column: the longest category ("end of statement") and a space.
+_CATEGORY = max(map(len, CATEGORIES)) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +35,12 @@ def layout_tokens(analysis: Analysis) -> TokensLayout:
     # The longest string's repr is wide enough in practice; exact reprs of every token
     # would cost far more.
     longest = len(repr(max(map(_string, analysis.tokens), key=len, default="")))
-    return TokensLayout(span_width, span_width + 12 + 16 + min(longest, 10_000))
+    return TokensLayout(span_width, span_width + _CATEGORY + 12 + 16 + min(longest, 10_000))
 
 
 class TokensPane(LinePane):
-    """Every token: its span, type, exact type (OP → PLUS) and the repr of its string.
+    """Every token: its span, what kind of word it is, its type, exact type (OP → PLUS) and
+    the repr of its string.
 
     | Class | Description |
     | :- | :- |
@@ -71,9 +75,11 @@ class TokensPane(LinePane):
         muted = self.component_style("line-pane--muted", text_only=True)
         kind = self.component_style("tokens-pane--type", text_only=True)
         exact = token.exact_type if token.exact_type != token.type else ""
+        category = token_category(token.type, token.exact_type, token.string)
         return Text.assemble(
             (f"{str(token.span):<{self._span_width}}", muted),
-            (f"{token.type:<12}", kind),
+            (f"{category:<{_CATEGORY}}", kind),
+            (f"{token.type:<12}", muted),
             (f"{exact:<16}", kind),
             repr(token.string),
             no_wrap=True,
@@ -83,7 +89,8 @@ class TokensPane(LinePane):
     def search_text(self, row: int) -> str:
         assert self._analysis is not None
         token = self._analysis.tokens[row]
-        return f"{token.type} {token.exact_type} {token.string}"
+        category = token_category(token.type, token.exact_type, token.string)
+        return f"{category} {token.type} {token.exact_type} {token.string}"
 
     def marks_for(self, selection: Selection) -> tuple[Iterable[int], Iterable[int]]:
         return selection.links.tokens, ()
@@ -114,7 +121,8 @@ PANE = PaneSpec(
     "2",
     TokensPane,
     "What the tokenizer cuts the text into, one token a row: its span (line:column, "
-    "columns from 0, in characters), its type, its exact type (OP becomes PLUS, LPAR...) "
+    "columns from 0, in characters), what kind of word it is (identifier, keyword, operator, "
+    "punctuation, number literal...), its type, its exact type (OP becomes PLUS, LPAR...) "
     "and the text it covers.",
     selects=("token",),
 )
