@@ -1,0 +1,1 @@
+"""Plain-language explanations of what each stage shows, written for tui-exec."""
