@@ -104,3 +104,24 @@ def test_render_shows_the_parts() -> None:
     assert text is not None
     shown = text.render()
     assert "BINARY_OP_ADD_INT" in shown and "BINARY_OP" in shown and "assumes" in shown
+
+
+def test_operator_tables_match_cpython() -> None:
+    binary = opcode_explanation("BINARY_OP")
+    compare = opcode_explanation("COMPARE_OP")
+    assert binary is not None and binary.argument is not None
+    assert compare is not None and compare.argument is not None
+    nb_ops: list[tuple[str, str]] = dis._nb_ops  # type: ignore[attr-defined]
+    for index, (_, symbol) in enumerate(nb_ops[:13]):
+        assert re.search(rf"\b{index} {re.escape(symbol)}[,;]", binary.argument), symbol
+    assert nb_ops[13][1] == "+=" and "13 is +=" in binary.argument
+    for index, symbol in enumerate(dis.cmp_op):
+        assert re.search(rf"\b{index} {re.escape(symbol)}[,)]", compare.argument), symbol
+
+
+def test_call_convention_differs_where_cpython_changed_it() -> None:
+    old = opcode_explanation("LOAD_GLOBAL", (3, 12))
+    new = opcode_explanation("LOAD_GLOBAL", (3, 13))
+    assert old is not None and new is not None
+    assert old.stack.index("NULL") < old.stack.index("value")
+    assert new.stack.index("value") < new.stack.index("NULL")

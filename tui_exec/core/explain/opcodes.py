@@ -15,7 +15,11 @@ _POST11: Final = (12, 13)
 
 @dataclass(frozen=True, slots=True)
 class OpcodeExplanation:
-    """What one opcode does, in a beginner's words, for one Python version."""
+    """What one opcode does, in a beginner's words, for one Python version.
+
+    Stack texts list what is popped in the order it comes off (top first) and what is pushed in
+    the order it goes on (top last). `pops`/`pushes` are set only where the counts are fixed.
+    """
 
     name: str
     version: Version
@@ -548,8 +552,8 @@ _op(
         "find the attribute."
     ),
     (
-        "pops: super, class, self · pushes: the attribute (for a method call, two values: method "
-        "and self)"
+        "pops: self, class, super · pushes: the attribute (for a method call, two values: the "
+        "method and self)"
     ),
     (
         "index into co_names shifted left by two (name = co_names[arg >> 2]); bit 0 asks for a "
@@ -713,7 +717,10 @@ _op(
     "CALL",
     _ALL,
     "Calls a function with the arguments on the stack and pushes what it returns.",
-    "pops: NULL or method, the callable or self, then the arguments · pushes: the result",
+    (
+        "pops: the arguments, then the function and the NULL under it (or self and the method"
+        " under it) · pushes: the result"
+    ),
     "how many arguments were pushed (not counting self)",
     v11={
         "summary": (
@@ -729,7 +736,10 @@ _op(
         )
     },
     v13={
-        "stack": "pops: the callable, self or NULL, then the arguments · pushes: the result",
+        "stack": (
+            "pops: the arguments, then the NULL and the function under it (or self and the"
+            " method under it) · pushes: the result"
+        ),
         "note": "from 3.13 calls with keywords use CALL_KW instead",
     },
 )
@@ -761,7 +771,10 @@ _op(
     "CALL_KW",
     (13,),
     "Calls a function with keyword arguments; the tuple of keyword names is on top of the stack.",
-    "pops: the callable, self or NULL, the arguments, the names tuple · pushes: the result",
+    (
+        "pops: the names tuple, the arguments, then NULL and the function (or self and the"
+        " method) · pushes: the result"
+    ),
     "how many arguments in all, positional and keyword (not counting self)",
     note="new in 3.13, replacing KW_NAMES + CALL",
 )
@@ -770,14 +783,14 @@ _op(
     _ALL,
     "Calls a function with unpacked arguments, as in `f(*args, **kwargs)`.",
     (
-        "pops: NULL, the callable, the args tuple and (if flagged) the kwargs dict · pushes: the "
-        "result"
+        "pops: the kwargs dict (if flagged), the args tuple, the function, the NULL under it ·"
+        " pushes: the result"
     ),
     "1 if a dict of keyword arguments is on the stack, else 0",
     v13={
         "stack": (
-            "pops: the callable, NULL, the args tuple and (if flagged) the kwargs dict · pushes: "
-            "the result"
+            "pops: the kwargs dict (if flagged), the args tuple, the NULL, the function under"
+            " it · pushes: the result"
         )
     },
 )
@@ -940,7 +953,7 @@ _op(
     v13={
         "argument": (
             "where (low 2 bits): 0 start, 1 after a yield, 2 after a yield from, 3 after an await;"
-            " 4 is added inside an except block"
+            " 4 is added when exactly one exception handler covers this point"
         )
     },
 )
@@ -1381,7 +1394,7 @@ _op(
         "Formats the value for an f-string field like `{x!r:>10}`, applying the conversion and "
         "format spec."
     ),
-    "pops: value (and format spec if flagged) · pushes: the string",
+    "pops: the format spec (if flagged), then the value · pushes: the string",
     (
         "flags: low 2 bits the conversion (0 none, 1 !s, 2 !r, 3 !a); 4 means a format spec is on "
         "the stack"
@@ -1424,7 +1437,10 @@ _op(
         "At the start of a generator or coroutine function: makes the generator object and returns"
         " it to the caller. The body runs later."
     ),
-    "unchanged for the caller; the generator resumes here later",
+    (
+        "the caller gets the generator; when the generator first runs, the value sent in (None)"
+        " is on the stack and the next POP_TOP drops it"
+    ),
 )
 _op(
     "YIELD_VALUE",
@@ -1464,7 +1480,7 @@ _op(
         "When an error is thrown into a `yield from` or `await`: if it is StopIteration, takes its"
         " value as the result; otherwise raises it again."
     ),
-    "pops: sub-iterator, last sent value, exception · pushes: None, the result",
+    "pops: exception, last sent value, sub-iterator · pushes: None, the result",
     pops=3,
     pushes=2,
 )
@@ -1580,13 +1596,30 @@ _op(
     note="put in place only while a sys.monitoring tool watches instructions",
 )
 
+
 # --- specialized forms -----------------------------------------------------------------------
 # name -> (versions, generic, summary, what it assumes)
-_SPECIAL: dict[str, tuple[tuple[int, ...], str, str, str]] = {}
+@dataclass(frozen=True, slots=True)
+class _Special:
+    versions: tuple[int, ...]
+    generic: str
+    summary: str
+    assumes: str
+    stack: str | None = None  # None: the generic opcode's stack text and counts hold
 
 
-def _spec(name: str, versions: tuple[int, ...], generic: str, summary: str, assumes: str) -> None:
-    _SPECIAL[name] = (versions, generic, summary, assumes)
+_SPECIAL: dict[str, _Special] = {}
+
+
+def _spec(
+    name: str,
+    versions: tuple[int, ...],
+    generic: str,
+    summary: str,
+    assumes: str,
+    stack: str | None = None,
+) -> None:
+    _SPECIAL[name] = _Special(versions, generic, summary, assumes, stack)
 
 
 for _g in (
@@ -1678,7 +1711,7 @@ _spec(
     (13,),
     "BINARY_SUBSCR",
     "`s[i]` on a string, done directly.",
-    "a str of one-byte characters indexed by a small int inside its bounds",
+    "an exact str indexed by a small int inside its bounds, where that character is ASCII",
 )
 _spec(
     "STORE_SUBSCR_DICT",
@@ -1720,7 +1753,7 @@ _spec(
     _POST11,
     "COMPARE_OP",
     "Compares two ints directly.",
-    "both are exactly int and small enough to fit a machine word",
+    "both are exactly int and small (below about a billion either way)",
 )
 _spec(
     "COMPARE_OP_FLOAT",
@@ -1737,7 +1770,7 @@ _spec(
     "both operands are exactly str and the operator is == or !=",
 )
 for _t, _tn, _cmp in (
-    ("INT", "ints", "small ints"),
+    ("INT", "ints", "ints below about a billion either way"),
     ("FLOAT", "floats", "floats"),
     ("STR", "strings", "strs compared with == or !="),
 ):
@@ -1747,6 +1780,7 @@ for _t, _tn, _cmp in (
         "COMPARE_OP",
         f"Compares two {_tn} and does the conditional jump that follows in the same step.",
         f"both operands are exactly {_cmp}, and a POP_JUMP_IF_... follows",
+        "pops: right, left · pushes: nothing (it jumps on the result instead)",
     )
 _spec(
     "CONTAINS_OP_DICT",
@@ -2013,8 +2047,10 @@ for _a, _b in (
         f"{_a}__{_b}",
         _PRE13,
         _a,
-        f"{_a} and the {_b} after it in one step (a superinstruction), to save a dispatch.",
-        f"the next instruction is {_b}; it is made when the code warms up",
+        f"{_a} and the {_b} after it in one step (a superinstruction), so the interpreter"
+        " does less work between them.",
+        f"the next instruction is {_b}; the interpreter merges them when it prepares the code",
+        f"as {_a}, then as {_b}",
     )
 
 # Calls: (3.11 name or None, 3.12 name or None, 3.13 name or None, summary, assumes)
@@ -2213,7 +2249,7 @@ def _span_note(versions: tuple[int, ...]) -> str | None:
     if len(versions) == 1:
         return f"exists only in 3.{versions[0]}"
     if versions[0] == 11:
-        return f"exists in 3.11 to 3.{versions[-1]} only"
+        return "exists in 3.11 and 3.12 only"
     return f"new in 3.{versions[0]}"
 
 
@@ -2227,31 +2263,31 @@ def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExpla
     version = version or _running()
     minor = _clamp(version)
     if name in _SPECIAL:
-        versions, generic, summary, assumes = _SPECIAL[name]
-        if minor not in versions:
+        special = _SPECIAL[name]
+        if minor not in special.versions:
             return None
-        base = opcode_explanation(generic, version)
-        assert base is not None, generic
-        fallback = (
-            f"{assumes}. If that does not hold it does the generic {generic} instead; after "
-            f"repeated misses it is specialized anew."
-        )
-        if name.endswith(("_ADAPTIVE", "_QUICK")) or "__" in name:
-            fallback = assumes[0].upper() + assumes[1:] + "."
+        base = opcode_explanation(special.generic, version)
+        assert base is not None, special.generic
+        assumes = special.assumes[0].upper() + special.assumes[1:] + "."
+        if not name.endswith(("_ADAPTIVE", "_QUICK")) and "__" not in name:
+            assumes += (
+                f" If that does not hold it does the generic {special.generic} instead; after"
+                " repeated misses it is specialized anew."
+            )
         return OpcodeExplanation(
             name,
             version,
-            summary,
-            base.stack,
+            special.summary,
+            special.stack or base.stack,
             base.argument,
             _join(
-                _span_note(versions),
+                _span_note(special.versions),
                 "made at run time by the specializing interpreter, never by the compiler",
             ),
-            base.pops,
-            base.pushes,
-            generic,
-            fallback,
+            None if special.stack else base.pops,
+            None if special.stack else base.pushes,
+            special.generic,
+            assumes,
         )
     text = _GENERIC.get(name)
     if text is None or minor not in text.versions:
@@ -2275,7 +2311,7 @@ def opcode_names(version: Version | None = None) -> frozenset[str]:
     """Every opcode name, generic or specialized, explained for `version`."""
     minor = _clamp(version or _running())
     names = {n for n, t in _GENERIC.items() if minor in t.versions}
-    names.update(n for n, s in _SPECIAL.items() if minor in s[0])
+    names.update(n for n, s in _SPECIAL.items() if minor in s.versions)
     return frozenset(names)
 
 
