@@ -66,6 +66,27 @@ def test_fixed_pops_and_pushes_agree_with_dis_stack_effect() -> None:
     assert checked > 60
 
 
+def test_argument_is_explained_exactly_when_the_opcode_takes_one() -> None:
+    takes_arg = set(getattr(dis, "hasarg", range(dis.HAVE_ARGUMENT, 256)))
+    wrong = []
+    for name, op in dis.opmap.items():
+        if op >= 256 or name.startswith("INSTRUMENTED_"):
+            continue  # pseudo: no encoding; instrumented: the table does not follow the original
+        text = opcode_explanation(name)
+        assert text is not None
+        if (text.argument is not None) != (op in takes_arg):
+            wrong.append(name)
+    assert wrong == []
+
+
+def test_pseudo_instructions_are_called_so() -> None:
+    for name, op in dis.opmap.items():
+        text = opcode_explanation(name)
+        assert text is not None
+        says_pseudo = "pseudo-instruction" in (text.version_note or "")
+        assert says_pseudo == (op >= 256), name
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z][a-z0-9_]*", text.lower())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, TypedDict
 
 Version = tuple[int, int]
 
@@ -57,8 +57,19 @@ class _Text:
     note: str | None = None
 
 
+class _Changes(TypedDict, total=False):
+    """The fields of an opcode's text that differ in one version."""
+
+    summary: str
+    stack: str
+    argument: str | None
+    pops: int | None
+    pushes: int | None
+    note: str | None
+
+
 _GENERIC: dict[str, _Text] = {}
-_OVERRIDES: dict[tuple[str, int], dict[str, object]] = {}
+_OVERRIDES: dict[tuple[str, int], _Changes] = {}
 
 
 def _op(
@@ -70,11 +81,15 @@ def _op(
     pops: int | None = None,
     pushes: int | None = None,
     note: str | None = None,
-    **per_version: dict[str, object],
+    v11: _Changes | None = None,
+    v12: _Changes | None = None,
+    v13: _Changes | None = None,
 ) -> None:
+    """Declare one opcode: its text for every version it exists in, and what changes per version."""
     _GENERIC[name] = _Text(versions, summary, stack, argument, pops, pushes, note)
-    for key, fields in per_version.items():
-        _OVERRIDES[(name, int(key.removeprefix("v")))] = fields
+    for minor, changes in ((11, v11), (12, v12), (13, v13)):
+        if changes:
+            _OVERRIDES[(name, minor)] = changes
 
 
 _NAME = "index into co_names: the name to use"
@@ -385,8 +400,7 @@ _op(
     _CELL,
     pops=0,
     pushes=1,
-    v12={"note": "from 3.12 a pseudo-instruction: the compiler turns it into LOAD_FAST"},
-    v13={"note": "from 3.12 a pseudo-instruction: the compiler turns it into LOAD_FAST"},
+    v13={"note": "from 3.13 a pseudo-instruction: the compiler turns it into LOAD_FAST"},
 )
 _op(
     "LOAD_DEREF",
@@ -1572,7 +1586,7 @@ for _base in (
             f"sys.monitoring (debuggers, profilers, coverage)."
         ),
         f"as {_base}",
-        f"as {_base}",
+        None if _base in ("END_FOR", "END_SEND", "RETURN_VALUE") else f"as {_base}",
         note="put in place of the plain instruction only while a sys.monitoring tool is active",
     )
 _op(
@@ -1584,6 +1598,7 @@ _op(
     ),
     "as the original instruction",
     note="put in place only while a sys.monitoring tool watches lines",
+    v12={"argument": "the original instruction's argument, left in place"},
 )
 _op(
     "INSTRUMENTED_INSTRUCTION",
@@ -1594,6 +1609,7 @@ _op(
     ),
     "as the original instruction",
     note="put in place only while a sys.monitoring tool watches instructions",
+    v12={"argument": "the original instruction's argument, left in place"},
 )
 
 
@@ -2294,7 +2310,7 @@ def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExpla
         return None
     override = _OVERRIDES.get((name, minor))
     if override:
-        text = replace(text, **override)  # type: ignore[arg-type]
+        text = replace(text, **override)
     return OpcodeExplanation(
         name,
         version,
