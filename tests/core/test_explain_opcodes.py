@@ -53,6 +53,12 @@ def test_version_specific_facts() -> None:
     assert cmp12 is not None and cmp12.argument and ">> 4" in cmp12.argument
 
 
+def test_versions_outside_the_written_range_are_flagged() -> None:
+    assert opcode_explanation("NOP", (3, 10)) is None
+    newer = opcode_explanation("NOP", (3, 14))
+    assert newer is not None and newer.version_note and "3.14 may differ" in newer.version_note
+
+
 def test_fixed_pops_and_pushes_agree_with_dis_stack_effect() -> None:
     checked = 0
     for name, op in dis.opmap.items():

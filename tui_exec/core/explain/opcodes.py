@@ -2254,9 +2254,17 @@ def _running() -> Version:
     return (sys.version_info[0], sys.version_info[1])
 
 
-def _clamp(version: Version) -> int:
-    """The minor version whose texts apply; later versions read as the newest we know."""
-    return min(max(version[1], 11), 13) if version[0] == 3 else 13
+def _texts_for(version: Version) -> int | None:
+    """The minor version whose texts apply: newer Pythons read as 3.13, older ones have none."""
+    if version < (3, 11):
+        return None
+    return min(version[1], 13) if version[0] == 3 else 13
+
+
+def _newer_note(version: Version) -> str | None:
+    if version > (3, 13):
+        return f"written for Python 3.11 to 3.13; {version[0]}.{version[1]} may differ"
+    return None
 
 
 def _span_note(versions: tuple[int, ...]) -> str | None:
@@ -2277,7 +2285,9 @@ def _join(*notes: str | None) -> str | None:
 def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExplanation | None:
     """The explanation of `name` as it is in `version` (default: the running one), or None."""
     version = version or _running()
-    minor = _clamp(version)
+    minor = _texts_for(version)
+    if minor is None:
+        return None
     if name in _SPECIAL:
         special = _SPECIAL[name]
         if minor not in special.versions:
@@ -2299,6 +2309,7 @@ def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExpla
             _join(
                 _span_note(special.versions),
                 "made at run time by the specializing interpreter, never by the compiler",
+                _newer_note(version),
             ),
             None if special.stack else base.pops,
             None if special.stack else base.pushes,
@@ -2317,7 +2328,7 @@ def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExpla
         text.summary,
         text.stack,
         text.argument,
-        _join(_span_note(text.versions), text.note),
+        _join(_span_note(text.versions), text.note, _newer_note(version)),
         text.pops,
         text.pushes,
     )
@@ -2325,7 +2336,9 @@ def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExpla
 
 def opcode_names(version: Version | None = None) -> frozenset[str]:
     """Every opcode name, generic or specialized, explained for `version`."""
-    minor = _clamp(version or _running())
+    minor = _texts_for(version or _running())
+    if minor is None:
+        return frozenset()
     names = {n for n, t in _GENERIC.items() if minor in t.versions}
     names.update(n for n, s in _SPECIAL.items() if minor in s.versions)
     return frozenset(names)
