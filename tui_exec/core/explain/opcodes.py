@@ -239,7 +239,7 @@ _op(
     "two indexes into co_varnames packed together: high 4 bits the first, low 4 bits the second",
     pops=0,
     pushes=2,
-    note="a superinstruction from 3.13: the compiler merges two LOAD_FASTs into one",
+    note="a superinstruction: the compiler merges two LOAD_FASTs into one",
 )
 _op(
     "STORE_FAST",
@@ -270,7 +270,7 @@ _op(
     "two indexes into co_varnames: high 4 bits where to store, low 4 bits what to load",
     pops=1,
     pushes=1,
-    note="a superinstruction from 3.13",
+    note="a superinstruction: the compiler merges the two instructions",
 )
 _op(
     "STORE_FAST_STORE_FAST",
@@ -283,7 +283,7 @@ _op(
     "two indexes into co_varnames: high 4 bits for the top value, low 4 bits for the next",
     pops=2,
     pushes=0,
-    note="a superinstruction from 3.13",
+    note="a superinstruction: the compiler merges the two instructions",
 )
 _op(
     "DELETE_FAST",
@@ -443,7 +443,7 @@ _op(
     _CELL,
     pops=0,
     pushes=1,
-    note="only in 3.11; replaced by LOAD_FROM_DICT_OR_DEREF in 3.12",
+    note="replaced by LOAD_FROM_DICT_OR_DEREF in 3.12",
 )
 _op(
     "LOAD_FROM_DICT_OR_DEREF",
@@ -614,12 +614,12 @@ for _name, _sym in (("UNARY_NEGATIVE", "-x"), ("UNARY_INVERT", "~x"), ("UNARY_PO
         f"pops: x · pushes: {_sym}",
         pops=1,
         pushes=1,
-        note="only in 3.11; later `+x` calls an intrinsic" if _name == "UNARY_POSITIVE" else None,
+        note="later `+x` calls an intrinsic" if _name == "UNARY_POSITIVE" else None,
     )
 _op(
     "UNARY_NOT",
     _ALL,
-    "Replaces the top value with `not x`: True becomes False and the other way round.",
+    "Replaces the top value with `not x`: True if it was false, False if it was true.",
     "pops: x · pushes: not x",
     pops=1,
     pushes=1,
@@ -637,7 +637,7 @@ _op(
     "pops: x · pushes: bool(x)",
     pops=1,
     pushes=1,
-    note="new in 3.13: conditions are converted first, so jumps and `not` only see real bools",
+    note="conditions are converted first, so jumps and `not` only see real bools",
 )
 _op(
     "COMPARE_OP",
@@ -766,7 +766,7 @@ _op(
     ),
     "unchanged",
     "how many arguments were pushed (not counting self)",
-    note="PRECALL exists only in 3.11",
+    note="3.12 drops it: CALL alone does the work",
 )
 _op(
     "KW_NAMES",
@@ -779,7 +779,7 @@ _op(
     "index into co_consts: the tuple of keyword names",
     pops=0,
     pushes=0,
-    note="3.11 and 3.12 only; 3.13 uses CALL_KW",
+    note="3.13 uses CALL_KW instead",
 )
 _op(
     "CALL_KW",
@@ -790,7 +790,7 @@ _op(
         " method) · pushes: the result"
     ),
     "how many arguments in all, positional and keyword (not counting self)",
-    note="new in 3.13, replacing KW_NAMES + CALL",
+    note="replaces KW_NAMES + CALL",
 )
 _op(
     "CALL_FUNCTION_EX",
@@ -850,6 +850,7 @@ _op(
         "pops": 1,
         "pushes": 1,
         "note": "from 3.13 it takes no flags; SET_FUNCTION_ATTRIBUTE adds the extras",
+        "stack": "pops: code object · pushes: the function",
     },
 )
 _op(
@@ -880,7 +881,7 @@ _op(
     "index into co_consts: the value to return",
     pops=0,
     pushes=0,
-    note="new in 3.12: LOAD_CONST + RETURN_VALUE in one",
+    note="LOAD_CONST + RETURN_VALUE in one",
 )
 _op(
     "EXIT_INIT_CHECK",
@@ -942,7 +943,7 @@ _op(
     "pops: the module · pushes: nothing",
     pops=1,
     pushes=0,
-    note="only in 3.11; later an intrinsic call",
+    note="later an intrinsic call",
 )
 _op(
     "PRINT_EXPR",
@@ -951,14 +952,14 @@ _op(
     "pops: value · pushes: nothing",
     pops=1,
     pushes=0,
-    note="only in 3.11; later an intrinsic call",
+    note="later an intrinsic call",
 )
 _op(
     "RESUME",
     _ALL,
     (
-        "Marks the start of the function, or the point where a generator carries on. It checks for"
-        " signals and tracing."
+        "Marks the start of the function, or the point where a generator carries on. There the"
+        " interpreter also checks for Ctrl-C and for debuggers."
     ),
     "unchanged",
     "where: 0 start of the function, 1 after a yield, 2 after a yield from, 3 after an await",
@@ -1061,7 +1062,7 @@ for _cond, _test in (
             f"Takes the top value off the stack and jumps {_dir.lower()} if it {_test}.",
             "pops: value · pushes: nothing",
             _arg,
-            note="only in 3.11; 3.12 has one POP_JUMP_IF_... that always jumps forward",
+            note="3.12 has one POP_JUMP_IF_... that always jumps forward",
         )
 for _cond in ("TRUE", "FALSE"):
     _op(
@@ -1073,7 +1074,7 @@ for _cond in ("TRUE", "FALSE"):
         ),
         "pops: the value, unless it jumps",
         _FWD,
-        note="only in 3.11; later versions use COPY and POP_JUMP_IF_...",
+        note="later versions use COPY and POP_JUMP_IF_...",
     )
 _op(
     "GET_ITER",
@@ -1229,7 +1230,7 @@ _op(
     "pops: raised list, original · pushes: what to raise (or None)",
     pops=2,
     pushes=1,
-    note="only in 3.11; later an intrinsic call",
+    note="later an intrinsic call",
 )
 _op(
     "WITH_EXCEPT_START",
@@ -1385,7 +1386,7 @@ _op(
     "pops: list · pushes: tuple",
     pops=1,
     pushes=1,
-    note="only in 3.11; later an intrinsic call",
+    note="later an intrinsic call",
 )
 _op(
     "UNPACK_SEQUENCE",
@@ -1413,9 +1414,7 @@ _op(
         "flags: low 2 bits the conversion (0 none, 1 !s, 2 !r, 3 !a); 4 means a format spec is on "
         "the stack"
     ),
-    note=(
-        "3.11 and 3.12 only; 3.13 splits it into CONVERT_VALUE, FORMAT_SIMPLE and FORMAT_WITH_SPEC"
-    ),
+    note=("3.13 splits it into CONVERT_VALUE, FORMAT_SIMPLE and FORMAT_WITH_SPEC"),
 )
 _op(
     "CONVERT_VALUE",
@@ -1555,7 +1554,7 @@ _op(
     "pops: value · pushes: wrapped value",
     pops=1,
     pushes=1,
-    note="only in 3.11; later an intrinsic call",
+    note="later an intrinsic call",
 )
 
 # --- instrumented forms (3.12+) ------------------------------------------------------------
