@@ -43,6 +43,18 @@ def test_names_of_other_versions_are_not_claimed() -> None:
         assert opcode_explanation(name, sys.version_info[:2]) is None
 
 
+def test_names_missing_from_some_version_say_so() -> None:
+    present = {minor: opcode_names((3, minor)) for minor in (11, 12, 13)}
+    for name in OPCODE_NAMES_COVERED:
+        where = [minor for minor in present if name in present[minor]]
+        assert where, name
+        for minor in where:
+            text = opcode_explanation(name, (3, minor))
+            assert text is not None
+            note = text.version_note or ""
+            assert (len(where) < 3) == ("only" in note or "new in" in note), (name, minor)
+
+
 def test_version_specific_facts() -> None:
     assert opcode_explanation("PRECALL", (3, 11)) is not None
     assert opcode_explanation("PRECALL", (3, 12)) is None
