@@ -10,6 +10,7 @@ from .ast_tree import AstPane
 from .base import LinePane
 from .bytecode import PANE as BYTECODE
 from .bytecode import BytecodePane
+from .explain import PANE as EXPLAIN
 from .pyc import PANE as PYC
 from .pyc import PycPane
 from .run import OUTPUT_PANE, RUN_PANE, OutputPane, RunPane
@@ -19,7 +20,16 @@ from .stage import PaneSpec, StageView
 from .tokens import PANE as TOKENS
 from .tokens import TokensPane
 
-PANES: tuple[PaneSpec, ...] = (SOURCE, TOKENS, AST, BYTECODE, RUN_PANE, OUTPUT_PANE, PYC)
+PANES: tuple[PaneSpec, ...] = (
+    SOURCE,
+    TOKENS,
+    AST,
+    BYTECODE,
+    RUN_PANE,
+    OUTPUT_PANE,
+    PYC,
+    EXPLAIN,
+)
 
 __all__ = [
     "PANES",

@@ -1,0 +1,57 @@
+"""The Explain pane follows the selection: a token, a node, an instruction, a code object."""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+
+from tests.ui.helpers import app_for, ready
+from tui_exec.ui.app import TuiExecApp
+from tui_exec.ui.panes.explain import ExplainPane
+
+PROGRAM = "x = 5\ny = 10\nprint(x + y)\n"
+
+
+def shown(app: TuiExecApp) -> str:
+    console = Console(width=100, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(app.query_one(ExplainPane).content)
+    return console.export_text()
+
+
+async def test_it_explains_whatever_is_selected() -> None:
+    app = app_for(PROGRAM)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert app.analysis is not None
+        analysis = app.analysis
+        app.select("source", (3, 6))  # while hidden: explained once shown
+        await pilot.press("8")  # shown on demand
+        await pilot.pause()
+        assert "Token 'x' at 3:6–7" in shown(app)
+
+        app.select("source", (1, 0))
+        await pilot.pause()
+        assert "Token 'x'" in shown(app) and "an identifier: type NAME" in shown(app)
+
+        binary = next(i for i in analysis.instructions if i.opname.startswith("BINARY_OP"))
+        app.select("instruction", binary.id)
+        await pilot.pause()
+        text = shown(app)
+        assert "Instruction BINARY_OP" in text and "line 3" in text
+        assert "two-operand operator" in text  # the opcode's own explanation
+        assert "here: argument 0 → +" in text
+
+        node = next(n for n in analysis.nodes if n.type == "BinOp")
+        app.select("node", node.id)
+        await pilot.pause()
+        text = shown(app)
+        assert "AST node BinOp" in text and "left: Name" in text and "right: Name" in text
+        assert "compiled to:" in text and "BINARY_OP" in text
+
+        app.select("code", 0)
+        await pilot.pause()
+        text = shown(app)
+        assert "Code object <module>" in text
+        assert "names (co_names): 0: x, 1: y, 2: print" in text
+        assert "constants (co_consts): 0: 5, 1: 10, 2: None" in text

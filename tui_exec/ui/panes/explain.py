@@ -1,0 +1,202 @@
+"""The Explain pane: what the selected thing is, in plain words, whichever pane selected it.
+
+A token says what kind of word it is; an instruction what it does, how it changes the value
+stack and what its argument means here; a node its fields and what it compiled to; a code
+object its tables. The opcode texts are core/explain/opcodes.py's, written for this project
+and true for the running Python.
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import CodeType
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...core import Analysis
+from ...core.bytecode import walk_code
+from ...core.explain.opcodes import opcode_explanation
+from ...core.explain.tokens import token_category
+from ..selection import Selection
+from .stage import PaneSpec, StageView
+
+# The code flags a learner meets, in our words (inspect.CO_* gives the bits).
+_FLAGS = (
+    (inspect.CO_OPTIMIZED, "optimized: its local variables live in fast slots"),
+    (inspect.CO_NEWLOCALS, "new locals: each call gets its own namespace"),
+    (inspect.CO_VARARGS, "*args: takes extra positional arguments"),
+    (inspect.CO_VARKEYWORDS, "**kwargs: takes extra keyword arguments"),
+    (inspect.CO_NESTED, "nested: defined inside another function"),
+    (inspect.CO_GENERATOR, "generator: calling it makes a generator"),
+    (inspect.CO_COROUTINE, "coroutine: an async def"),
+    (inspect.CO_ASYNC_GENERATOR, "async generator"),
+    (inspect.CO_ITERABLE_COROUTINE, "iterable coroutine (a decorated generator)"),
+)
+
+
+class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
+    """Plain words for the selection; the arrows scroll them."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._analysis: Analysis | None = None
+        self._codes: list[CodeType] = []
+        self._text = Static(id=f"{id}-text" if id else None)
+        self.content: RenderableType = Text("")
+        """What the pane shows now."""
+        self._pending: Selection | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self._text
+
+    def show_analysis(self, analysis: Analysis, layout: None = None) -> None:
+        self._analysis = analysis
+        module = analysis.module_code
+        self._codes = [code for code, _ in walk_code(module)] if module is not None else []
+        self._text.update(Text("Move in any pane: this one says what is selected.", "italic"))
+
+    def show_selection(self, selection: Selection, *, from_here: bool) -> None:
+        analysis = self._analysis
+        if analysis is None:
+            return
+        if not self.region:  # hidden: explained when shown (an update costs a layout pass)
+            self._pending = selection
+            return
+        self._pending = None
+        links = selection.links
+        parts: list[RenderableType] = []
+        if selection.origin in ("instruction", "step") and links.instructions:
+            parts += self._instruction(analysis, links.instructions[0])
+        elif selection.origin == "code" and isinstance(selection.item, int):
+            parts += self._code(analysis, selection.item)
+        elif selection.origin == "node" and links.nodes:
+            parts += self._node(analysis, links.nodes[0])
+        elif links.tokens:
+            parts += self._token(analysis, links.tokens[0])
+            if links.nodes:
+                parts += [Text(""), *self._node(analysis, links.nodes[0])]
+        if not parts:
+            parts.append(Text("Nothing here to explain.", "italic"))
+        self.content = Group(*parts)
+        self._text.update(self.content)
+        self.scroll_home(animate=False)
+
+    def on_show(self) -> None:
+        if self._pending is not None:
+            self.show_selection(self._pending, from_here=False)
+
+    # -- what each kind of item says ------------------------------------------------------------
+
+    def _token(self, analysis: Analysis, token_id: int) -> list[RenderableType]:
+        token = analysis.tokens[token_id]
+        category = token_category(token.type, token.exact_type, token.string)
+        exact = f" ({token.exact_type})" if token.exact_type != token.type else ""
+        return [
+            Text.assemble(("Token ", "bold"), (repr(token.string), "bold"), f" at {token.span}"),
+            Text(f"{_article(category)} {category}: type {token.type}{exact}"),
+        ]
+
+    def _node(self, analysis: Analysis, node_id: int) -> list[RenderableType]:
+        node = analysis.nodes[node_id]
+        where = f" at {node.span}" if node.span is not None else " (no position of its own)"
+        lines: list[RenderableType] = [
+            Text.assemble(("AST node ", "bold"), (node.type, "bold"), where)
+        ]
+        if node.detail:
+            lines.append(Text(f"shown as: {node.detail}"))
+        children = [n for n in analysis.nodes[node.id + 1 : node.end] if n.parent == node.id]
+        for child in children[:12]:
+            index = f"[{child.field_index}]" if child.field_index is not None else ""
+            detail = f" {child.detail}" if child.detail else ""
+            lines.append(Text(f"  {child.field}{index}: {child.type}{detail}"))
+        if len(children) > 12:
+            lines.append(Text(f"  … and {len(children) - 12} more", "italic"))
+        compiled = analysis.index.for_node(node.id)
+        ids = sorted({*compiled.instructions, *compiled.secondary_instructions})
+        if ids:
+            names = ", ".join(analysis.instructions[i].opname for i in ids[:10])
+            more = f", … ({len(ids)} in all)" if len(ids) > 10 else ""
+            lines.append(Text(f"compiled to: {names}{more}"))
+        return lines
+
+    def _instruction(self, analysis: Analysis, instruction_id: int) -> list[RenderableType]:
+        ins = analysis.instructions[instruction_id]
+        code = analysis.code_objects[ins.code]
+        lines: list[RenderableType] = [
+            Text.assemble(
+                ("Instruction ", "bold"),
+                (ins.opname, "bold"),
+                f" @{ins.offset} in {code.qualname}" + (f", line {ins.line}" if ins.line else ""),
+            )
+        ]
+        explained = opcode_explanation(ins.opname)
+        if explained is not None:
+            lines.append(Text(explained.summary))
+            lines.append(Text.assemble(("stack: ", "bold"), explained.stack))
+            if explained.argument is not None:
+                lines.append(Text.assemble(("argument: ", "bold"), explained.argument))
+        if ins.arg is not None:
+            here = f"{ins.arg}" + (f" → {ins.argrepr}" if ins.argrepr else "")
+            lines.append(Text.assemble(("here: ", "bold"), f"argument {here}"))
+        if ins.jump_target is not None:
+            lines.append(Text.assemble(("jumps to: ", "bold"), f"offset {ins.jump_target}"))
+        if explained is not None and explained.version_note:
+            lines.append(Text.assemble(("note: ", "bold"), explained.version_note))
+        return lines
+
+    def _code(self, analysis: Analysis, code_id: int) -> list[RenderableType]:
+        record = analysis.code_objects[code_id]
+        lines: list[RenderableType] = [
+            Text.assemble(
+                ("Code object ", "bold"), (record.qualname, "bold"), f", line {record.firstlineno}"
+            )
+        ]
+        if code_id < len(self._codes):
+            code = self._codes[code_id]
+            lines.append(
+                Text(
+                    f"arguments {code.co_argcount} (positional only {code.co_posonlyargcount},"
+                    f" keyword only {code.co_kwonlyargcount}) · stack size {code.co_stacksize}"
+                )
+            )
+            flags = [words for bit, words in _FLAGS if code.co_flags & bit]
+            lines.append(Text("flags: " + ("; ".join(flags) or "none")))
+            for title, values in (
+                ("constants (co_consts)", [_short(v) for v in code.co_consts]),
+                ("names (co_names)", list(code.co_names)),
+                ("local variables (co_varnames)", list(code.co_varnames)),
+                ("cell variables (co_cellvars)", list(code.co_cellvars)),
+                ("free variables (co_freevars)", list(code.co_freevars)),
+            ):
+                if values:
+                    shown = ", ".join(f"{i}: {v}" for i, v in enumerate(values[:20]))
+                    more = ", …" if len(values) > 20 else ""
+                    lines.append(Text.assemble((f"{title}: ", "bold"), shown + more))
+        lines.append(Text(f"{len(record.instruction_ids)} instructions"))
+        return lines
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = f"<code {value.co_qualname}>" if isinstance(value, CodeType) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+PANE = PaneSpec(
+    "explain",
+    "Explain",
+    "8",
+    ExplainPane,
+    "What the selection is, in plain words: for a token, what kind of word it is; for an AST "
+    "node, its parts and the instructions it compiled to; for an instruction, what it does, "
+    "how it changes the value stack, and what its argument means here; for a code object, "
+    "its arguments, flags and tables (constants, names, variables).",
+    hidden=True,
+)
