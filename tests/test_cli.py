@@ -113,3 +113,21 @@ def test_main_returns_exit_codes_in_process(capsys: pytest.CaptureFixture[str]) 
     assert main(["dump", str(DEMOS / "classic.py")]) == 0
     assert main(["dump", str(DEMOS / "syntax_error.py")]) == 1
     capsys.readouterr()
+
+
+def test_explain_prints_one_suggests_close_names_and_dumps_all_as_json() -> None:
+    result = run("explain", "BinOp")
+    assert result.returncode == 0 and result.stdout.startswith("BinOp: A binary operation")
+    result = run("explain", "BINARY_OP")
+    assert result.returncode == 0 and "BINARY_OP (Python 3." in result.stdout
+    result = run("explain", "BINAR_OP")
+    assert result.returncode == 2 and "did you mean BINARY_OP" in result.stderr
+    result = run("explain", "--format", "json")
+    assert result.returncode == 0
+    every = json.loads(result.stdout)
+    assert set(every) == {"opcodes", "nodes", "tokens"}
+    import dis
+
+    assert set(dis.opmap) <= set(every["opcodes"])
+    assert "Constant" in every["nodes"] and "PLUS" in every["tokens"]
+    assert all(every["nodes"].values()) and all(every["tokens"].values())

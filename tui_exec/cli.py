@@ -21,6 +21,7 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
   tui-exec -                read the program from standard input
   tui-exec dump FILE.py     print the whole analysis (--format json|text)
   tui-exec run FILE.py      run it as F5 does and print the recording (--format json|text)
+  tui-exec explain NAME     explain an opcode, AST node or token type (--format json: all)
   tui-exec pyc FILE.py -o OUT  write the .pyc CPython would cache, print its map
   tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
 """
@@ -225,6 +226,42 @@ def pyc_main(argv: Sequence[str]) -> int:
     return write_pyc(data, name, args.output, args.format)
 
 
+def explain_main(argv: Sequence[str]) -> int:
+    """``tui-exec explain``: 0, or 2 for a name it does not know (with close names)."""
+    import difflib
+    import json
+
+    from .core.explain import all_explanations, explain, known_names
+
+    parser = argparse.ArgumentParser(
+        prog="tui-exec explain",
+        description="Explain an opcode, an AST node class or a token type in plain words, "
+        "as the running Python has it; with --format json and no NAME, all of them.",
+    )
+    parser.add_argument("name", nargs="?", help="e.g. BINARY_OP, BinOp, PLUS")
+    parser.add_argument("--format", choices=("json", "text"), default="text")
+    args = parser.parse_args(argv)
+    if args.name is None:
+        if args.format != "json":
+            parser.error("give a NAME, or --format json for every explanation")
+        print(json.dumps(all_explanations(), indent=1, ensure_ascii=False))
+        return EXIT_OK
+    found = explain(args.name)
+    if not found:
+        close = difflib.get_close_matches(args.name, known_names(), n=4, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        print(
+            f"tui-exec: {args.name}: not an opcode, AST node or token type here{hint}",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    if args.format == "json":
+        print(json.dumps({kind: text for kind, text in found}, ensure_ascii=False))
+    else:
+        print("\n\n".join(f"[{kind}] {text}" if len(found) > 1 else text for kind, text in found))
+    return EXIT_OK
+
+
 def run_main(argv: Sequence[str]) -> int:
     """``tui-exec run``: the program's own exit status; 2 when FILE cannot be read."""
     from .core.run import RunLimits
@@ -273,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return pyc_main(args_list[1:])
     if args_list[:1] == ["run"]:
         return run_main(args_list[1:])
+    if args_list[:1] == ["explain"]:
+        return explain_main(args_list[1:])
     # Everything after `--` is the program's own sys.argv[1:].
     args_list, program_args = _split_program_args(args_list)
     parser = _main_parser()

@@ -1,1 +1,55 @@
-"""Plain-language explanations of what each stage shows, written for tui-exec."""
+"""Plain-language explanations of what each stage shows, written for tui-exec.
+
+Opcodes (``opcodes.py``), AST node classes (``nodes.py``) and token types (``tokens.py``),
+each complete for the running interpreter and checked so by the tests.
+"""
+
+from __future__ import annotations
+
+from .nodes import node_classes, node_explanation
+from .opcodes import opcode_explanation, opcode_names
+from .tokens import token_explanation
+
+__all__ = ["all_explanations", "explain", "known_names"]
+
+
+def explain(name: str) -> list[tuple[str, str]]:
+    """Every explanation of ``name`` as (kind, text): an opcode, a node class, a token type
+    (``Not`` is a node; ``NOT_TAKEN`` an opcode; a name may be more than one)."""
+    found = []
+    opcode = opcode_explanation(name)
+    if opcode is not None:
+        found.append(("opcode", opcode.render()))
+    node = node_explanation(name)
+    if node is not None:
+        found.append(("AST node", f"{name}: {node}"))
+    token = token_explanation(name)
+    if token is not None:
+        found.append(("token type", token))
+    return found
+
+
+def all_explanations() -> dict[str, dict[str, str]]:
+    """Every explanation for the running Python: ``tui-exec explain --format json``."""
+    import token as token_module
+
+    opcodes = {}
+    for name in sorted(opcode_names()):
+        explained = opcode_explanation(name)
+        if explained is not None:
+            opcodes[name] = explained.render()
+    return {
+        "opcodes": opcodes,
+        "nodes": {name: node_explanation(name) or "" for name in sorted(node_classes())},
+        "tokens": {
+            name: text
+            for name in sorted(set(token_module.tok_name.values()))
+            if (text := token_explanation(name)) is not None
+        },
+    }
+
+
+def known_names() -> list[str]:
+    """Every name :func:`explain` knows, for suggestions."""
+    every = all_explanations()
+    return sorted({*every["opcodes"], *every["nodes"], *every["tokens"]})

@@ -89,3 +89,44 @@ def token_category(type_: str, exact_type: str, string: str) -> str:
     if type_ == "OP":
         return "punctuation" if exact_type in _PUNCTUATION else "operator"
     return _BY_TYPE.get(type_, type_.lower().replace("_", " "))
+
+
+# What each token type is, for `tui-exec explain NAME`: operators and punctuation are told by
+# their symbol (from the tokenizer's own table), the rest here.
+_TYPE_TEXTS = {
+    "NAME": "a name: an identifier, a keyword or a soft keyword",
+    "NUMBER": "a number literal: 7, 3.14, 0x1f, 1e-3, 2j",
+    "STRING": "a string literal, quotes and prefix (r, b, f before 3.12) included",
+    "FSTRING_START": "the start of an f-string: its prefix and opening quote (3.12+)",
+    "FSTRING_MIDDLE": "literal text inside an f-string, between its {} parts (3.12+)",
+    "FSTRING_END": "the closing quote of an f-string (3.12+)",
+    "OP": "an operator or a punctuation mark; its exact type says which",
+    "COMMENT": "a comment, from # to the end of the line: later stages skip it",
+    "NEWLINE": "the end of a logical line: a statement ends here",
+    "NL": "a line break that does not end a statement (a blank line, or inside brackets)",
+    "INDENT": "the indentation grew: a block starts",
+    "DEDENT": "the indentation shrank back: a block ends (it has no text)",
+    "ENDMARKER": "the end of the input: always the last token",
+    "ENCODING": "the source encoding (tokenize's first token for bytes)",
+    "ERRORTOKEN": "text the tokenizer could not make sense of",
+    "TYPE_COMMENT": "a # type: comment, kept when the parser is asked to",
+    "TYPE_IGNORE": "a # type: ignore comment, kept when the parser is asked to",
+    "SOFT_KEYWORD": "a soft keyword (match, case, type, _) as the parser sees it",
+    "ASYNC": "the async keyword (a token of its own in old grammars)",
+    "AWAIT": "the await keyword (a token of its own in old grammars)",
+    "EXCLAMATION": "the ! of an f-string conversion, as in {x!r} (3.12+)",
+}
+
+
+def token_explanation(name: str) -> str | None:
+    """What a token type (NAME, PLUS, INDENT...) of the running Python is, or None."""
+    import token
+
+    if name not in token.tok_name.values() or name in ("N_TOKENS", "NT_OFFSET"):
+        return None
+    symbols = {token.tok_name[number]: text for text, number in token.EXACT_TOKEN_TYPES.items()}
+    if name in symbols and name != "EXCLAMATION":
+        kind = token_category("OP", name, symbols[name])
+        return f"{name}: the {kind} {symbols[name]} (the tokenizer's type is OP)"
+    text = _TYPE_TEXTS.get(name)
+    return f"{name}: {text}" if text is not None else None

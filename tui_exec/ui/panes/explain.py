@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from ...core import Analysis
 from ...core.bytecode import walk_code
+from ...core.explain.nodes import node_explanation
 from ...core.explain.opcodes import opcode_explanation
 from ...core.explain.tokens import token_category
 from ..selection import Selection
@@ -106,6 +107,9 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
         lines: list[RenderableType] = [
             Text.assemble(("AST node ", "bold"), (node.type, "bold"), where)
         ]
+        meaning = node_explanation(node.type)
+        if meaning:
+            lines.append(Text(meaning))
         if node.detail:
             lines.append(Text(f"shown as: {node.detail}"))
         children = [n for n in analysis.nodes[node.id + 1 : node.end] if n.parent == node.id]
