@@ -230,6 +230,10 @@ class Touring(Editing):
                 "next import can skip the first stages (a program run directly is compiled "
                 "afresh each time)."
             )
+        if "pyc" in self.panels:
+            text.append(" Key 7 shows that file's bytes;")
+        if "explain" in self.panels:
+            text.append(" key 8 says in plain words what any selected instruction does.")
         return text
 
     def _about_vm(self, analysis: Analysis, statement: Node | None) -> Text:
