@@ -1,11 +1,17 @@
-"""The command line hands every option to the app it starts: limits, stdin, arguments, mouse.
+"""The command line hands every option to the app it starts (limits, stdin, arguments, mouse),
+and ``dump`` prints every documented field with CPython's values and the documented status.
 
 The app is replaced by a stand-in that records what it was given, so no UI runs.
 """
 
 from __future__ import annotations
 
+import ast
+import dis
+import json
+import re
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pytest
@@ -14,6 +20,9 @@ from tui_exec.cli import main
 from tui_exec.core.run import RunLimits
 from tui_exec.ui import app as app_module
 from tui_exec.ui.app import RunOptions
+
+# How dis names a code constant, less what changes per run (the address) and the file.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+, file .*, line ")
 
 
 class FakeApp:
@@ -96,3 +105,81 @@ def test_dump_exits_0_on_a_mere_syntax_warning(
     path.write_text("x = 1\nif x is 1:\n    pass\n")  # `is` with a literal: a SyntaxWarning
     assert main(["dump", str(path)]) == 0
     capsys.readouterr()
+
+
+def _fields_in_preorder(tree: ast.AST) -> list[tuple[int | None, str | None, int | None]]:
+    """(parent, field, index) of every node in preorder, from ast itself."""
+    out: list[tuple[int | None, str | None, int | None]] = []
+
+    def visit(node: ast.AST, parent: int | None, field: str | None, index: int | None) -> None:
+        me = len(out)
+        out.append((parent, field, index))
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, ast.AST):
+                visit(value, me, name, None)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, ast.AST):
+                        visit(item, me, name, i)
+
+    visit(tree, None, None, None)
+    return out
+
+
+def test_dump_json_has_every_documented_field_with_cpythons_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = "def f(a):\n    return a + 1\n\nclass K:\n    x = [f(i) for i in (1, 2)]\n"
+    path = tmp_path / "shape.py"
+    path.write_text(source)
+    assert main(["dump", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # The README's list of fields, each present.
+    assert set(data) >= {"python", "source", "tokens", "ast", "code_objects", "errors"}
+    assert set(data["source"]) >= {"path", "encoding", "lines"}
+    assert all(set(t) >= {"type", "exact_type", "string", "span", "node"} for t in data["tokens"])
+    assert all(set(n) >= {"id", "type", "parent", "field", "index", "span"} for n in data["ast"])
+    code_keys = {"id", "qualname", "parent", "firstlineno", "instructions"}
+    ins_keys = {"offset", "opname", "arg", "argrepr", "span", "node"}
+    assert all(set(c) >= code_keys for c in data["code_objects"])
+    assert all(set(i) >= ins_keys for c in data["code_objects"] for i in c["instructions"])
+    # Their values, from ast, compile and dis.
+    tree = ast.parse(source)
+    assert [n["type"] for n in data["ast"]] == [type(n).__name__ for n in _preorder(tree)]
+    assert [(n["parent"], n["field"], n["index"]) for n in data["ast"]] == _fields_in_preorder(tree)
+    codes = _codes(compile(source, str(path), "exec", dont_inherit=True))
+    assert [(c["qualname"], c["firstlineno"]) for c in data["code_objects"]] == [
+        (c.co_qualname, c.co_firstlineno) for c, _ in codes
+    ]
+    ids = {id(c): i for i, (c, _) in enumerate(codes)}
+    assert [c["parent"] for c in data["code_objects"]] == [
+        None if p is None else ids[id(p)] for _, p in codes
+    ]
+    for row, (code, _) in zip(data["code_objects"], codes, strict=True):
+        # dis names a code constant with its address, which changes per run: dump leaves it out.
+        expected = [
+            (i.offset, i.opname, i.arg, _ADDRESS.sub(", line ", i.argrepr))
+            for i in dis.get_instructions(code)
+        ]
+        got = [(i["offset"], i["opname"], i["arg"], i["argrepr"]) for i in row["instructions"]]
+        assert got == expected, row["qualname"]
+    assert any(
+        i["argrepr"].startswith("<code object") for i in data["code_objects"][0]["instructions"]
+    )
+
+
+def _preorder(tree: ast.AST) -> list[ast.AST]:
+    out = [tree]
+    for child in ast.iter_child_nodes(tree):
+        out.extend(_preorder(child))
+    return out
+
+
+def _codes(
+    code: CodeType, parent: CodeType | None = None
+) -> list[tuple[CodeType, CodeType | None]]:
+    out: list[tuple[CodeType, CodeType | None]] = [(code, parent)]
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            out.extend(_codes(const, code))
+    return out
