@@ -26,10 +26,11 @@ class Text:
         self.starts = [0]
         for match in _LINE_END.finditer(self.text):
             self.starts.append(match.end())
+        self.non_ascii = {n for n, line in enumerate(self.lines, 1) if not line.isascii()}
 
     def char_col(self, line: int, byte_col: int) -> int:
         """CPython's columns count UTF-8 bytes of the line (whatever the file's encoding)."""
-        if not 1 <= line <= len(self.lines) or self.lines[line - 1].isascii():
+        if line not in self.non_ascii:
             return byte_col
         return len(self.lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8"))
 
@@ -75,8 +76,9 @@ class Tree:
             for s in self.spans
         ]
         # Of the nodes with one span, the deepest (then the later in preorder).
+        self.shallow_first = sorted(range(len(self.nodes)), key=self.depth.__getitem__)
         self.exact: dict[tuple[int, int], int] = {}
-        for i in sorted(range(len(self.nodes)), key=lambda i: (self.depth[i], i)):
+        for i in self.shallow_first:  # a stable sort: preorder within one depth
             if (b := self.bounds[i]) is not None:
                 self.exact[b] = i
         # The range every subtree's positioned nodes cover, to prune the search below.
@@ -110,7 +112,7 @@ class Tree:
         """:meth:`deepest_enclosing` for many intervals at once, when both their starts and
         their ends are sorted (tokens): each node, shallow first, paints the run it holds."""
         best: list[int | None] = [None] * len(starts)
-        for i in sorted(range(len(self.nodes)), key=lambda i: (self.depth[i], i)):
+        for i in self.shallow_first:
             b = self.bounds[i]
             if b is not None:
                 first, last = bisect_left(starts, b[0]), bisect_right(ends, b[1])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import sys
+import tokenize
 
 import pytest
 
@@ -134,3 +136,21 @@ def test_progress_names_each_stage_in_order() -> None:
     stages.clear()
     analyze(b"x = (\n", on_stage=stages.append)
     assert stages == ["tokenize", "parse", "index"]
+
+
+def test_a_tokenize_error_says_what_tokenize_says() -> None:
+    source = 'x = 1\ns = """abc\n'
+    try:
+        list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except tokenize.TokenError as exc:
+        expected = exc.args[0]
+    else:  # pragma: no cover - every version refuses an unclosed triple-quoted string
+        raise AssertionError("tokenize accepted it")
+    error = analyze(source.encode()).error_in("tokenize")
+    assert error is not None and error.type == "TokenError" and error.message == expected
+
+
+def test_an_error_describes_itself_in_one_line() -> None:
+    error = analyze(b"x = 1\nprint(x\n").error_in("parse")
+    assert error is not None
+    assert error.describe() == "SyntaxError at 2:5: '(' was never closed"

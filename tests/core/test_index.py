@@ -195,3 +195,26 @@ def test_of_the_nodes_sharing_an_instruction_span_the_deepest_is_linked() -> Non
     (call,) = [i for i in analysis.instructions if i.opname == "CALL"]
     assert call.span == Span(1, 0, 1, 8)
     assert _types(analysis, analysis.index.nodes_for_instruction(call.id)) == ["Call"]
+
+
+def test_the_first_token_of_the_file_is_found_at_its_first_column() -> None:
+    analysis = analyze("x = 1\n")
+    assert analysis.index.token_at(1, 0) == 0
+    assert analysis.index.at(1, 0).tokens == (0,)
+
+
+def test_tokens_on_a_line_and_in_a_window_of_it() -> None:
+    analysis = analyze("a = 1\nbb = 22\n")  # tokens: a = 1 NEWLINE bb = 22 NEWLINE ENDMARKER
+    index = analysis.index
+    assert [analysis.tokens[t].string for t in index.tokens_on_line(2)] == ["bb", "=", "22", "\n"]
+    # Columns 3 to 5 of `bb = 22`: the `=` and the `22` that starts at column 5.
+    assert [analysis.tokens[t].string for t in index.tokens_on_line(2, 3, 5)] == ["=", "22"]
+    assert index.tokens_on_line(9) == range(0)
+
+
+def test_a_code_object_links_to_the_def_that_makes_it() -> None:
+    analysis = analyze("x = 1\ndef f():\n    return x\n")
+    (code,) = [c for c in analysis.code_objects if c.qualname == "f"]
+    links = analysis.index.for_code(code.id)
+    assert _types(analysis, links.nodes) == ["FunctionDef"]
+    assert links.span == Span(2, 0, 3, 12)

@@ -54,7 +54,9 @@ class Outcome(NamedTuple):
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 
 
-def run_tests(copy: Path, tests: Sequence[str], timeout: float = 1200.0) -> Outcome:
+def run_tests(
+    copy: Path, tests: Sequence[str], timeout: float = 1200.0, options: Sequence[str] = ()
+) -> Outcome:
     """Run pytest (stopping at the first failure) on ``copy``, importing tui_exec from it.
 
     PYTHONPATH puts the copy before the editable install, for pytest and for every child
@@ -66,7 +68,17 @@ def run_tests(copy: Path, tests: Sequence[str], timeout: float = 1200.0) -> Outc
     present = [t for t in tests if (copy / t).exists()]  # an older commit may lack some
     if tests and not present:
         return Outcome(False, "(none of its tests exist here)", 0.0)
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *present]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *options,
+        *present,
+    ]
     started = time.monotonic()
     try:
         done = subprocess.run(
