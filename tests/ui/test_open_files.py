@@ -71,3 +71,11 @@ async def test_deep_nesting_and_binary_input_do_not_crash() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             await pilot.press("down", "2", "down", "3", "4")
+            assert app.is_running and app.analysis is not None
+            try:  # what CPython makes of it: compiled, or refused
+                compile(source, "<test>", "exec", dont_inherit=True)
+                refused = False
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                refused = True
+            assert app.analysis.compiled is not refused
+            assert (app.analysis.errors != ()) is refused
