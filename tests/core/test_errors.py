@@ -113,7 +113,7 @@ def test_syntax_warning_is_recorded_not_printed(capfd: pytest.CaptureFixture[str
     analysis = analyze(b"x = 1\nif x is 1:\n    pass\n")
     assert analysis.errors == ()
     assert [w.type for w in analysis.warnings] == ["SyntaxWarning"]
-    assert analysis.warnings[0].span is not None and analysis.warnings[0].span.start_line == 2
+    assert analysis.warnings[0].span == Span(2, 0, 2, len("if x is 1:"))  # the whole line
     assert capfd.readouterr().err == ""
 
 
@@ -154,3 +154,9 @@ def test_an_error_describes_itself_in_one_line() -> None:
     error = analyze(b"x = 1\nprint(x\n").error_in("parse")
     assert error is not None
     assert error.describe() == "SyntaxError at 2:5: '(' was never closed"
+
+
+def test_an_error_at_the_first_column_is_at_column_0() -> None:
+    error = analyze(b")\n").error_in("parse")
+    assert error is not None and error.message == "unmatched ')'"
+    assert error.span == Span(1, 0, 1, 1)

@@ -207,6 +207,7 @@ def test_tokens_on_a_line_and_in_a_window_of_it() -> None:
     analysis = analyze("a = 1\nbb = 22\n")  # tokens: a = 1 NEWLINE bb = 22 NEWLINE ENDMARKER
     index = analysis.index
     assert [analysis.tokens[t].string for t in index.tokens_on_line(2)] == ["bb", "=", "22", "\n"]
+    assert [analysis.tokens[t].string for t in index.tokens_on_line(1)] == ["a", "=", "1", "\n"]
     # Columns 3 to 5 of `bb = 22`: the `=` and the `22` that starts at column 5.
     assert [analysis.tokens[t].string for t in index.tokens_on_line(2, 3, 5)] == ["=", "22"]
     assert index.tokens_on_line(9) == range(0)
