@@ -1,12 +1,12 @@
-"""Instructions against dis itself: jump targets and the instructions jumped to."""
+"""Instructions against dis itself: jump targets, the instructions jumped to, and spans."""
 
 from __future__ import annotations
 
 import dis
 import sys
+from types import CodeType
 
-from tui_exec.core import analyze
-from tui_exec.core.bytecode import walk_code
+from tui_exec.core import Span, analyze
 
 PROGRAM = """\
 def f(items):
@@ -20,11 +20,17 @@ def f(items):
 """
 
 
+def _codes_in_preorder(code: CodeType) -> list[CodeType]:
+    """The module, then each nested code object (co_consts order), depth first."""
+    nested = [c for c in code.co_consts if isinstance(c, CodeType)]
+    return [code, *(inner for child in nested for inner in _codes_in_preorder(child))]
+
+
 def test_jump_targets_match_dis() -> None:
     analysis = analyze(PROGRAM)
-    assert analysis.module_code is not None
     expected = []
-    for code, _ in walk_code(analysis.module_code):
+    module = compile(PROGRAM, "<string>", "exec", dont_inherit=True)
+    for code in _codes_in_preorder(module):
         for ins in dis.get_instructions(code):
             if sys.version_info >= (3, 13):
                 target = ins.jump_target  # type: ignore[attr-defined]
@@ -35,3 +41,18 @@ def test_jump_targets_match_dis() -> None:
     assert found == expected
     assert any(target is not None for _, target, _ in found)  # the program has jumps
     assert any(is_target for _, _, is_target in found)
+
+
+def test_a_multi_line_instruction_ending_on_a_non_ascii_line_ends_in_characters() -> None:
+    # `print(1,` then ` "é")`: the call ends after `)`, the 5th character of line 2, which is
+    # its 6th byte (é is two bytes in UTF-8). co_positions counts bytes; spans count characters.
+    source = 'print(1,\n "é")\n'
+    (call,) = [
+        i
+        for i in dis.get_instructions(compile(source, "<string>", "exec", dont_inherit=True))
+        if i.opname == "CALL"
+    ]
+    assert call.positions is not None
+    assert (call.positions.end_lineno, call.positions.end_col_offset) == (2, 6)
+    (ours,) = [i for i in analyze(source).instructions if i.opname == "CALL"]
+    assert ours.span == Span(1, 0, 2, 5)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import random
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.core.reference import Text, Tree
 from tui_exec.core import Analysis, Span, analyze
 from tui_exec.core.intervals import IntervalIndex
 
@@ -128,22 +130,37 @@ def test_superinstruction_links_both_operands() -> None:
     assert [analysis.nodes[n].span for n in nodes] == [Span(2, 11, 2, 12), Span(2, 15, 2, 16)]
 
 
-def test_every_token_and_instruction_link_agrees_with_brute_force() -> None:
+def test_every_token_and_instruction_link_agrees_with_ast() -> None:
+    # The expected node comes from ast alone (tests/core/reference.py): the deepest node whose
+    # span holds the token, or has exactly the instruction's span, else holds it.
     source = Path(__file__).read_text(encoding="utf-8") + "\n" + UNICODE
     analysis = analyze(source.encode())
-    offset = analysis.source.offset
-    for tok in analysis.tokens[::7]:
+    text = Text(source.encode())
+    tree = Tree(ast.parse(source), text)
+    offset = text.offset
+    for tok in analysis.tokens:
         s = tok.span
-        start, end = offset(s.start_line, s.start_col), offset(s.end_line, s.end_col)
-        holders = [
-            n
-            for n in analysis.nodes
-            if n.span is not None
-            and offset(n.span.start_line, n.span.start_col) <= start
-            and end <= offset(n.span.end_line, n.span.end_col)
-        ]
-        best = max(holders, key=lambda n: (n.depth, n.id)).id if holders else None
-        assert analysis.index.node_for_token(tok.id) == best
+        expected = tree.deepest_enclosing(offset(s[0], s[1]), offset(s[2], s[3]))
+        assert analysis.index.node_for_token(tok.id) == expected, tok
+    starts = [offset(t.span[0], t.span[1]) for t in analysis.tokens]
+    ends = [offset(t.span[2], t.span[3]) for t in analysis.tokens]
+    assert tree.deepest_enclosing_each(starts, ends) == [
+        analysis.index.node_for_token(t.id) for t in analysis.tokens
+    ]
+    checked = 0
+    for ins in analysis.instructions:
+        if ins.span is None:
+            continue
+        s = ins.span
+        bounds = (offset(s[0], s[1]), offset(s[2], s[3]))
+        if bounds[0] == bounds[1]:  # synthetic positions: another rule (the defining node)
+            continue
+        expected = tree.exact.get(bounds)
+        if expected is None:
+            expected = tree.deepest_enclosing(*bounds)
+        assert analysis.index.node_for_instruction(ins.id) == expected, ins
+        checked += 1
+    assert checked > 500
 
 
 def test_interval_index_matches_brute_force_on_random_overlaps() -> None:
@@ -164,3 +181,41 @@ def test_interval_index_matches_brute_force_on_random_overlaps() -> None:
         hi = lo + rng.randrange(0, 50)
         assert set(index.enclosing(lo, hi)) == {i for s, e, i in items if s <= lo and hi <= e}
         assert set(index.inside(lo, hi)) == {i for s, e, i in items if lo <= s and e <= hi}
+
+
+def test_of_the_nodes_sharing_an_instruction_span_the_deepest_is_linked() -> None:
+    # `print(1)` as a statement: the Expr and its Call have the same span (ast says so), and
+    # the CALL instruction has that span too. The Call, one level deeper, is what it executes.
+    source = "print(1)\n"
+    (statement,) = ast.parse(source).body
+    assert isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+    assert ast.get_source_segment(source, statement) == "print(1)"
+    assert ast.get_source_segment(source, statement.value) == "print(1)"
+    analysis = analyze(source)
+    (call,) = [i for i in analysis.instructions if i.opname == "CALL"]
+    assert call.span == Span(1, 0, 1, 8)
+    assert _types(analysis, analysis.index.nodes_for_instruction(call.id)) == ["Call"]
+
+
+def test_the_first_token_of_the_file_is_found_at_its_first_column() -> None:
+    analysis = analyze("x = 1\n")
+    assert analysis.index.token_at(1, 0) == 0
+    assert analysis.index.at(1, 0).tokens == (0,)
+
+
+def test_tokens_on_a_line_and_in_a_window_of_it() -> None:
+    analysis = analyze("a = 1\nbb = 22\n")  # tokens: a = 1 NEWLINE bb = 22 NEWLINE ENDMARKER
+    index = analysis.index
+    assert [analysis.tokens[t].string for t in index.tokens_on_line(2)] == ["bb", "=", "22", "\n"]
+    assert [analysis.tokens[t].string for t in index.tokens_on_line(1)] == ["a", "=", "1", "\n"]
+    # Columns 3 to 5 of `bb = 22`: the `=` and the `22` that starts at column 5.
+    assert [analysis.tokens[t].string for t in index.tokens_on_line(2, 3, 5)] == ["=", "22"]
+    assert index.tokens_on_line(9) == range(0)
+
+
+def test_a_code_object_links_to_the_def_that_makes_it() -> None:
+    analysis = analyze("x = 1\ndef f():\n    return x\n")
+    (code,) = [c for c in analysis.code_objects if c.qualname == "f"]
+    links = analysis.index.for_code(code.id)
+    assert _types(analysis, links.nodes) == ["FunctionDef"]
+    assert links.span == Span(2, 0, 3, 12)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,32 @@ def test_a_run_without_recording_reports_specialized_instructions(tmp_path: Path
         assert "BINARY_OP_ADD_INT" in names or "BINARY_OP_MULTIPLY_INT" in names
     else:
         assert any(name.startswith("BINARY_OP_") for name in names)
+
+
+def _ended(pid: int) -> bool:
+    """Gone from the process table, or a zombie (it has ended; only its status is left)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_ending_a_run_ends_what_the_program_spawned(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    spawner = write(
+        tmp_path,
+        "import subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "while True:\n    pass\n",
+    )
+    result = run(spawner, limits=RunLimits(wall_time=3.0, max_steps=10**9))
+    assert result.status == "timeout"
+    child = int(pid_file.read_text())
+    for _ in range(100):  # the kill is sent when the run ends; allow it 5 s to land
+        if _ended(child):
+            break
+        time.sleep(0.05)
+    assert _ended(child), "the program's child outlived the run"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 
 from tui_exec.ui.app import TuiExecApp, make_app
@@ -22,3 +25,11 @@ async def ready(pilot: Pilot[int]) -> TuiExecApp:
     await pilot.pause()
     assert app.analysis is not None
     return app
+
+
+async def wait_until(pilot: Pilot[int], condition: Callable[[], bool], limit: float = 20.0) -> None:
+    """Let the app work until ``condition`` holds; fail (never hang) after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "the state waited for never came"
+        await pilot.pause(0.05)

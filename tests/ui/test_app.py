@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dis
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,13 @@ async def test_saving_a_fixed_file_brings_every_pane_back(tmp_path: Path) -> Non
         assert app.analysis is not None and app.analysis.compiled
         assert not app.query_one("#ast", StagePanel).has_class("-message")
         assert not app.query_one("#bytecode", StagePanel).has_class("-message")
-        assert app.bytecode_pane.row_count > 5
+        # One row per instruction dis lists for the fixed file (one code object, no headings).
+        fixed = compile(path.read_text(), str(path), "exec", dont_inherit=True)
+        pane = app.bytecode_pane
+        shown = [pane.instruction_at(row) for row in range(pane.row_count)]
+        assert [i for i in shown if i is not None] == list(
+            range(len(list(dis.get_instructions(fixed))))
+        )
 
 
 async def test_reload_keeps_the_cursor_where_it_can(tmp_path: Path) -> None:
@@ -154,6 +161,8 @@ async def test_help_lists_every_key_and_closes() -> None:
             "Next instruction",
         ):
             assert words in text
+        for command in app.app_commands():  # every app-wide command, by its own help line
+            assert command.help in text, command.id
         # Besides keys, the help says how to read positions, highlights and the status line.
         about = "\n".join(group.about for group in app.screen.groups)
         for words in ("columns from 0", "Primary highlight", "5 more around", "synthetic"):
@@ -255,4 +264,8 @@ async def test_long_lines_draw_only_their_visible_window_identically() -> None:
             part = pane._render_code(*args, window).strip().crop_extend(0, width, None)
             whole = pane._render_code(*args, None).strip().crop_extend(left, left + width, None)
             assert list(part) == list(whole)
+            # And by hand: the window shows exactly the line's characters from `left`.
+            assert "".join(s.text for s in part) == line.rstrip("\n")[left : left + width].ljust(
+                width
+            )
         assert "'v" in pane.render_line(0).text

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dis
+import io
+import tokenize
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
+from tests.core.reference import Text
 from tests.core.stdlib_files import stdlib_files
 from tests.ui.helpers import app_for, ready
 
@@ -15,14 +20,38 @@ LARGEST = sorted(stdlib_files(), key=lambda p: p.stat().st_size)[-3:]
 
 @pytest.mark.parametrize("path", DEMOS + LARGEST, ids=lambda p: p.name)
 async def test_opens_and_every_pane_fills(path: Path) -> None:
-    app = app_for(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    lines = Text(data).lines
+    if lines[-1] == "":  # the text ends with a line end: no line after it
+        lines = lines[:-1]
+    try:
+        tokens = list(tokenize.tokenize(io.BytesIO(data).readline))[1:]  # less ENCODING
+    except (tokenize.TokenError, SyntaxError):
+        tokens = None
+    try:
+        module = compile(data, str(path), "exec", dont_inherit=True)
+        instructions = sum(len(list(dis.get_instructions(c))) for c in _codes(module))
+    except SyntaxError:
+        instructions = 0
+    app = app_for(data, str(path))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        assert app.source_pane.row_count > 0
-        assert app.tokens_pane.row_count > 0
-        await pilot.press("ctrl+end", "2", "end", "3", "down", "4", "end")
+        assert app.source_pane.row_count == len(lines)
+        if tokens is not None:
+            assert app.tokens_pane.row_count == len(tokens)
+        pane = app.bytecode_pane
+        shown = [pane.instruction_at(row) for row in range(pane.row_count)]
+        assert sum(i is not None for i in shown) == instructions
+        await pilot.press("ctrl+end")
+        assert app.source_pane.cursor_line == len(lines)
+        await pilot.press("2", "end", "3", "down", "4", "end")
         await pilot.pause()
         assert app.selection is not None
+
+
+def _codes(code: CodeType) -> list[CodeType]:
+    nested = [c for c in code.co_consts if isinstance(c, CodeType)]
+    return [code, *(inner for child in nested for inner in _codes(child))]
 
 
 async def test_the_built_in_sample_opens_and_compiles() -> None:
@@ -42,3 +71,11 @@ async def test_deep_nesting_and_binary_input_do_not_crash() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             await pilot.press("down", "2", "down", "3", "4")
+            assert app.is_running and app.analysis is not None
+            try:  # what CPython makes of it: compiled, or refused
+                compile(source, "<test>", "exec", dont_inherit=True)
+                refused = False
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                refused = True
+            assert app.analysis.compiled is not refused
+            assert (app.analysis.errors != ()) is refused

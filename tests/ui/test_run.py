@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.ui.helpers import app_for, ready
+from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core import Span
 from tui_exec.core.run import RunLimits
 from tui_exec.ui.app import RunOptions, StagePanel, TuiExecApp
@@ -91,8 +91,15 @@ async def test_stepping_moves_every_highlight() -> None:
         assert instruction is not None
         assert app.analysis.instructions[instruction].opname.startswith("BINARY_OP")
         assert app.focused is app.run_pane
-        await pilot.press("down")  # the next line: print's CALL finished, the module ends
-        assert app.run_pane.step > 0
+        # Line 5 is the last line to start (classic.py's records are lines 3, 4, 5): down has
+        # nowhere to go and the step stays; up goes back to the start of line 4.
+        step = app.run_pane.step
+        await pilot.press("down")
+        assert app.run_pane.step == step
+        await pilot.press("up", "up")
+        assert app.timeline is not None
+        assert app.run_pane.step == app.timeline.result.lines[1].step
+        assert current_op(app) == ("LOAD_CONST", "10")
 
 
 async def test_exception_run_highlights_the_failing_span(tmp_path: Path) -> None:
@@ -108,8 +115,8 @@ async def test_exception_run_highlights_the_failing_span(tmp_path: Path) -> None
         assert result.exception.type == "KeyError"
         assert "KeyError" in "\n".join(app.output_pane.lines)
         # The run pane starts at the raising instruction: its span is marked in the source.
-        primary = app.source_pane.marked_spans[0]
-        assert primary is not None and primary.start_line == 2
+        # `    return d['missing']`: the subscript is columns 11 to 23.
+        assert app.source_pane.marked_spans[0] == Span(2, 11, 2, 23)
 
 
 async def test_time_limit_and_stop_keep_the_ui_usable(tmp_path: Path) -> None:
@@ -244,9 +251,8 @@ async def test_the_app_stays_responsive_during_a_run_and_f5_stops_it(tmp_path: P
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await pilot.press("f5")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Limits: 30 s" in "\n".join(app.output_pane.lines))
         assert app._program is not None  # still running
-        assert "Limits: 30 s" in "\n".join(app.output_pane.lines)
         await pilot.press("down", "down")
         assert app.source_pane.cursor_line == 3
         await pilot.press("f5")  # stop
@@ -264,7 +270,9 @@ async def test_quitting_kills_a_run_in_progress(tmp_path: Path) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await pilot.press("f5")
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: app._program is not None and app._program._process is not None
+        )
         program = app._program
         assert program is not None and program._process is not None
         process = program._process

@@ -1,0 +1,1 @@
+"""Mutation checks: planted bugs the default suite must catch (``python -m tests.mutation``)."""
