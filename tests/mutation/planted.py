@@ -44,9 +44,9 @@ PLANTED: tuple[Mutant, ...] = (
     Mutant(
         "select() skips the tokens pane",
         "tui_exec/ui/explorer.py",
-        "for panel in self.panels.values():\n            panel.stage.show_selection(",
-        "for panel in [p for n, p in self.panels.items() if n != 'tokens']:\n"
-        "            panel.stage.show_selection(",
+        "            panel.stage.show_selection(selection, from_here=from_here)",
+        "            if panel.spec.name != 'tokens':\n"
+        "                panel.stage.show_selection(selection, from_here=from_here)",
         UI,
     ),
     Mutant(
@@ -59,8 +59,8 @@ PLANTED: tuple[Mutant, ...] = (
     Mutant(
         "--step-limit dropped between the CLI and the run",
         "tui_exec/cli.py",
-        "RunLimits(args.time_limit, args.output_limit, args.step_limit)",
-        "RunLimits(args.time_limit, args.output_limit)",
+        "limits=RunLimits(args.time_limit, args.output_limit, args.step_limit),",
+        "limits=RunLimits(args.time_limit, args.output_limit),",
         CLI,
     ),
     Mutant(
@@ -87,8 +87,8 @@ PLANTED: tuple[Mutant, ...] = (
     Mutant(
         "PgDn in the Run pane stops at the wrong step",
         "tui_exec/ui/panes/run.py",
-        "if len(lines[i].stack) < depth:",
-        "if len(lines[i].stack) <= depth:",
+        "                if len(record.stack) < depth:",
+        "                if len(record.stack) <= depth:",
         UI,
     ),
     Mutant(
