@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import dis
 import sys
 
 import pytest
 
-from tui_exec.core import Analysis, analyze
+from tui_exec.core import Analysis, Span, analyze
 from tui_exec.core.stack import exception_table, pops_pushes, stack_after, stack_before
 
 V = sys.version_info[:2]
@@ -79,7 +80,7 @@ def test_unreachable_code_has_no_stack() -> None:
 def test_exception_table_matches_dis() -> None:
     code = compile("try:\n    f()\nexcept E:\n    g()\n", "<s>", "exec")
     ours = exception_table(code)
-    theirs = dis.Bytecode(code).exception_entries  # public since 3.11, documented nowhere
+    theirs = dis.Bytecode(code).exception_entries  # type: ignore[attr-defined]
     assert ours
     assert [tuple(e) for e in ours] == [
         (e.start, e.end, e.target, e.depth, e.lasti) for e in theirs
@@ -151,6 +152,96 @@ def test_depths_follow_stack_effect_on_the_stdlib() -> None:
                 if V == (3, 11) and ins.opname == "CALL":
                     effect -= ins.arg or 0
                 assert len(following) == len(stack) + effect, (path, ins)
+
+
+def _at(node: ast.expr) -> tuple[Span, bool]:
+    """The node's span, and whether an entry may carry a part of it: a branch of an IfExp
+    or BoolOp (the compiler copies what follows into each branch), or the one field of an
+    f-string with a single field (labelled with the field, not the quotes), or a
+    ``'%s' % (x,)`` the compiler rewrites into an f-string."""
+    single_field = isinstance(node, ast.JoinedStr) and len(node.values) == 1
+    percent = (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mod)
+        and isinstance(node.left, ast.Constant)
+        and isinstance(node.left.value, str)
+    )
+    return _span(node), single_field or percent or isinstance(node, ast.IfExp | ast.BoolOp)
+
+
+def _span(node: ast.expr | ast.stmt) -> Span:
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    return Span(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+
+
+def _operands(tree: ast.AST) -> dict[tuple[str, Span, str], tuple[tuple[Span, bool], ...]]:
+    """What ``ast`` says sits on top of the stack under each checked instruction, keyed by
+    (kind, span of the node the instruction carries, stored name)."""
+    found: dict[tuple[str, Span, str], tuple[tuple[Span, bool], ...]] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.BinOp):
+            found["BINARY_OP", _span(n), ""] = (_at(n.left), _at(n.right))
+        elif isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ORDERING):
+            found["COMPARE_OP", _span(n), ""] = (_at(n.left), _at(n.comparators[0]))
+        elif isinstance(n, ast.Assign) and len(n.targets) == 1:
+            target = n.targets[0]
+            if isinstance(target, ast.Name):
+                found["STORE", _span(target), target.id] = (_at(n.value),)
+        elif isinstance(n, ast.Return) and n.value is not None:
+            value = n.value
+            folded = isinstance(value, ast.BoolOp) and any(
+                isinstance(v, ast.Constant) for v in value.values
+            )
+            if not folded:  # `return True and x` compiles to `return x`
+                found["RETURN_VALUE", _span(n), ""] = (_at(value),)
+    return found
+
+
+ORDERING = (ast.Lt, ast.Gt, ast.LtE, ast.GtE, ast.Eq, ast.NotEq)
+STORES = {"STORE_NAME", "STORE_FAST", "STORE_GLOBAL", "STORE_DEREF"}
+
+
+@pytest.mark.slow
+def test_entries_are_the_asts_operands_on_the_stdlib() -> None:
+    """Under BINARY_OP and COMPARE_OP their node's operands, under a one-name assignment's
+    STORE its value, under RETURN_VALUE the returned expression (ASCII files: ast columns
+    are bytes). Every 4th file keeps it under two minutes."""
+    from tests.core.stdlib_files import stdlib_files
+
+    checked = unplaced = 0
+    for path in stdlib_files()[::4]:
+        data = path.read_bytes()
+        if not data.isascii():
+            continue
+        try:
+            tree = ast.parse(data)
+        except SyntaxError:
+            continue
+        expected = _operands(tree)
+        analysis = analyze(data)
+        for ins in analysis.instructions:
+            kind = "STORE" if ins.opname in STORES else ins.opname
+            name = ins.argrepr if kind == "STORE" else ""
+            want = expected.get((kind, ins.span, name)) if ins.span else None
+            if want is None:
+                continue
+            stack = stack_before(analysis, ins.id)
+            if stack is None:
+                continue
+            got = tuple(e.span for e in stack[-len(want) :])
+            checked += 1
+            if None in got:
+                unplaced += 1  # a 3.13 superinstruction's second name the index cannot place
+                continue
+            for have, (span, branchy) in zip(got, want, strict=True):
+                # The compiler may copy what follows an IfExp or BoolOp into each branch:
+                # each copy then holds one branch, inside the expression.
+                assert have == span or (branchy and have is not None and span.contains(have)), (
+                    path,
+                    ins,
+                )
+    assert checked > 10_000
+    assert unplaced * 1000 < checked
 
 
 UNCONDITIONAL = {

@@ -25,6 +25,7 @@ from .span import Span
 if TYPE_CHECKING:
     from .analysis import Analysis
     from .bytecode import Instruction
+    from .syntax import Node
 
 
 class StackEntry(NamedTuple):
@@ -232,6 +233,13 @@ _UNCONDITIONAL = frozenset(
 )
 
 
+_MOVED_START = frozenset(
+    {"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR", "CALL", "CALL_KW", "CALL_FUNCTION_EX"}
+)
+_EXPANDS = frozenset({"Attribute", "Call"})
+_COMPREHENSIONS = frozenset({"ListComp", "SetComp", "DictComp", "GeneratorExp"})
+
+
 def pops_pushes(opname: str, arg: int | None) -> tuple[int, int]:
     """How many entries ``opname`` pops and pushes on its fall-through edge (running version).
 
@@ -345,7 +353,45 @@ class _Walker:
             return StackEntry(text, span)
         if span is None or span.is_empty:
             return StackEntry(ins.argrepr or ins.opname, None)
+        if ins.opname in _MOVED_START:
+            # A multi-line attribute access or method call is positioned from the attribute
+            # name's line on (3.11+): label it with the whole expression.
+            node_id = self.analysis.index.node_for_instruction(ins.id)
+            if node_id is not None:
+                node = self.analysis.nodes[node_id]
+                if node.span is not None and node.span != span and node.type in _EXPANDS:
+                    span = node.span
         return StackEntry(self.source_text(span), span)
+
+    def node_of(self, ins: Instruction) -> Node | None:
+        node_id = self.analysis.index.node_for_instruction(ins.id)
+        return None if node_id is None else self.analysis.nodes[node_id]
+
+    def second_operand(self, ins: Instruction) -> tuple[StackEntry]:
+        nodes = self.analysis.index.nodes_for_instruction(ins.id)
+        span = self.analysis.nodes[nodes[1]].span if len(nodes) == 2 else None
+        first = self.analysis.nodes[nodes[0]].span
+        parent = self.analysis.nodes[nodes[0]].parent
+        if parent is not None and self.analysis.nodes[parent].type == "NamedExpr":
+            first = self.analysis.nodes[parent].span  # `(y := f(x)), x`: past the walrus
+        if span is not None and (
+            first is None or span[:2] < first[2:] or not self.same_comprehension(nodes[0], span)
+        ):
+            span = None  # the index's guess is not the next name in the same expression
+        if span is None:
+            return (StackEntry(ins.operands[1] if len(ins.operands) == 2 else ins.argrepr, None),)
+        return (StackEntry(self.source_text(span), span),)
+
+    def same_comprehension(self, first: int, span: Span) -> bool:
+        """Whether ``span`` lies in the innermost comprehension around node ``first`` (if any)."""
+        nodes = self.analysis.nodes
+        parent = nodes[first].parent
+        while parent is not None:
+            node = nodes[parent]
+            if node.type in _COMPREHENSIONS:
+                return node.span is not None and node.span.contains(span)
+            parent = node.parent
+        return True
 
     def source_text(self, span: Span) -> str:
         return self.text[
@@ -360,6 +406,14 @@ class _Walker:
             s[-1], s[-arg] = s[-arg], s[-1]
             return tuple(s)
         if name == "COPY":
+            node = self.node_of(ins)
+            if arg == 1 and node is not None and node.type == "NamedExpr" and node.span:
+                # `(x := v)`: one copy is stored, the other is the walrus's value.
+                return (
+                    *before[:-1],
+                    StackEntry(self.source_text(node.span), node.span),
+                    before[-1],
+                )
             return (*before, before[-arg])
         if name in ("JUMP_IF_TRUE_OR_POP", "JUMP_IF_FALSE_OR_POP") and jump:
             return before
@@ -372,11 +426,12 @@ class _Walker:
             pushes = pops + effect
         cut = len(before) - pops
         below, popped = before[:cut], before[cut:]
-        keep = min(_KEEPS.get(name, 0), pushes, len(popped))
-        made = self.made(ins, name, arg, popped, pushes - keep)
+        # SEND's jump (3.11) replaces the receiver with the value the ``yield from`` returns.
+        keep = 0 if jump and name == "SEND" else min(_KEEPS.get(name, 0), pushes, len(popped))
+        made = self.made(ins, name, popped, pushes - keep, jump)
         return (*below, *popped[:keep], *made)
 
-    def made(self, ins: Instruction, name: str, arg: int, popped: _Stack, n: int) -> _Stack:
+    def made(self, ins: Instruction, name: str, popped: _Stack, n: int, jump: bool) -> _Stack:
         if n <= 0:
             return ()
         if name == "PUSH_NULL":
@@ -385,11 +440,10 @@ class _Walker:
             null = StackEntry("NULL", None)
             own = self.label(ins)
             return (own, null) if _V >= (3, 13) and name == "LOAD_GLOBAL" else (null, own)
-        if name == "LOAD_FAST_LOAD_FAST":
-            return (
-                self.label(ins, ins.operands[0] if ins.operands else None),
-                self.label(ins, ins.operands[1] if len(ins.operands) > 1 else None),
-            )
+        if name in ("LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST"):
+            # 3.13 superinstructions carry the first operand's span; the index finds the second.
+            second = self.second_operand(ins)
+            return second if name == "STORE_FAST_LOAD_FAST" else (self.label(ins), *second)
         if name in ("GET_ITER", "GET_AITER", "GET_YIELD_FROM_ITER"):
             inner = popped[-1].text if popped else "…"
             return (StackEntry(f"iterator of {inner}", popped[-1].span if popped else ins.span),)
@@ -402,6 +456,8 @@ class _Walker:
                 StackEntry("with-block exit", popped[-1].span),
                 self.label(ins, f"result of entering {popped[-1].text}"),
             )
+        if name == "SEND" and jump:
+            return tuple(self.label(ins) for _ in range(n))
         if name in ("YIELD_VALUE", "SEND", "RETURN_GENERATOR"):
             return tuple(StackEntry("sent value", ins.span) for _ in range(n))
         if name in ("CHECK_EXC_MATCH", "CHECK_EG_MATCH"):
