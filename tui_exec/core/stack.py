@@ -6,6 +6,7 @@ Public API (used by the Explain pane and ``dump``)::
     stack_after(analysis, instruction_id) -> tuple[StackEntry, ...] | None
     code_stacks(analysis, code_id) -> tuple[tuple[StackEntry, ...] | None, ...]
     exception_table(code) -> tuple[ExceptionEntry, ...]
+    stacksize(analysis, code_id) -> int   # co_stacksize
     pops_pushes(opname, arg) -> tuple[int, int]
 
 Stacks are listed bottom first; ``None`` means the instruction is unreachable. They are
@@ -529,6 +530,12 @@ class _Walker:
                 return StackEntry(self.source_text(node.span), node.span)
             node_id = node.parent
         return StackEntry(self.source_text(span), span)
+
+
+def stacksize(analysis: Analysis, code_id: int) -> int:
+    """``co_stacksize`` of code object ``code_id``: the deepest the stack may get."""
+    codes = _cached(analysis).codes
+    return codes[code_id].co_stacksize if code_id < len(codes) else 0
 
 
 def exception_table_for(analysis: Analysis, code_id: int) -> tuple[ExceptionEntry, ...]:
