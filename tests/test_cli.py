@@ -51,6 +51,23 @@ def test_dump_json_has_the_documented_shape(tmp_path: Path) -> None:
     assert data["errors"] == []
 
 
+def test_dump_json_has_stacks_and_jump_targets() -> None:
+    result = run("dump", "-", "--format", "json", stdin=b"print(x + y)\nwhile a:\n    pass\n")
+    assert result.returncode == 0, result.stderr
+    module = json.loads(result.stdout)["code_objects"][0]
+    code = compile("print(x + y)\nwhile a:\n    pass\n", "<stdin>", "exec")
+    assert module["stacksize"] == code.co_stacksize
+    binary = next(i for i in module["instructions"] if i["opname"] == "BINARY_OP")
+    texts = [entry["text"] for entry in binary["stack"]]
+    assert texts[-2:] == ["x", "y"] and sorted(texts[:2]) == ["NULL", "print"]
+    assert binary["stack"][-1]["span"] == [1, 10, 1, 11]
+    assert module["instructions"][0]["stack"] == []
+    jumps = [i for i in module["instructions"] if i["opname"].startswith("POP_JUMP")]
+    offsets = {i["offset"] for i in module["instructions"]}
+    assert jumps and all(i["jump_target"] in offsets for i in jumps)
+    assert binary["jump_target"] is None
+
+
 def test_dump_text_reads_stdin() -> None:
     result = run("dump", "-", stdin=b"x = 1\n")
     assert result.returncode == 0

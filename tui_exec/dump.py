@@ -7,10 +7,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from .core import Analysis, Span
+from .core.stack import StackEntry, code_stacks, stacksize
 
 
 def _span(span: Span | None) -> list[int] | None:
     return span.as_list() if span is not None else None
+
+
+def _stack(stack: tuple[StackEntry, ...] | None) -> list[dict[str, Any]] | None:
+    if stack is None:
+        return None
+    return [{"text": entry.text, "span": _span(entry.span)} for entry in stack]
 
 
 def to_json_data(analysis: Analysis) -> dict[str, Any]:
@@ -55,6 +62,7 @@ def to_json_data(analysis: Analysis) -> dict[str, Any]:
                 "parent": code.parent,
                 "firstlineno": code.firstlineno,
                 "node": index.node_for_code(code.id),
+                "stacksize": stacksize(analysis, code.id),
                 "instructions": [
                     {
                         "offset": ins.offset,
@@ -65,8 +73,13 @@ def to_json_data(analysis: Analysis) -> dict[str, Any]:
                         "line": ins.line,
                         "span": _span(ins.span),
                         "node": index.node_for_instruction(ins.id),
+                        "stack": _stack(stack),  # before the instruction runs
                     }
-                    for ins in (analysis.instructions[i] for i in code.instruction_ids)
+                    for ins, stack in zip(
+                        (analysis.instructions[i] for i in code.instruction_ids),
+                        code_stacks(analysis, code.id),
+                        strict=True,
+                    )
                 ],
             }
             for code in analysis.code_objects

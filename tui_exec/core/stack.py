@@ -1,0 +1,544 @@
+"""The value stack before and after each instruction, computed statically with entry labels.
+
+Public API (used by the Explain pane and ``dump``)::
+
+    stack_before(analysis, instruction_id) -> tuple[StackEntry, ...] | None
+    stack_after(analysis, instruction_id) -> tuple[StackEntry, ...] | None
+    code_stacks(analysis, code_id) -> tuple[tuple[StackEntry, ...] | None, ...]
+    exception_table(code) -> tuple[ExceptionEntry, ...]
+    stacksize(analysis, code_id) -> int   # co_stacksize
+    pops_pushes(opname, arg) -> tuple[int, int]
+
+Stacks are listed bottom first; ``None`` means the instruction is unreachable. They are
+computed lazily per code object and cached by analysis, so ``analyze()`` pays nothing.
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+from collections.abc import Callable
+from types import CodeType
+from typing import TYPE_CHECKING, NamedTuple
+
+from .span import Span
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .bytecode import Instruction
+    from .syntax import Node
+
+
+class StackEntry(NamedTuple):
+    """One value on the stack: the source text of the expression that produced it (or a name
+    such as ``NULL`` or ``exception`` for values no expression produced) and its span."""
+
+    text: str
+    span: Span | None
+
+
+class ExceptionEntry(NamedTuple):
+    """One row of ``co_exceptiontable``, in byte offsets: ``start <= offset < end`` jumps to
+    ``target`` with the stack cut to ``depth`` (plus lasti when ``lasti``) and the exception."""
+
+    start: int
+    end: int
+    target: int
+    depth: int
+    lasti: bool
+
+
+_V = sys.version_info[:2]
+_Count = int | Callable[[int], int]
+
+# Pops and pushes of each opcode for the running version, from CPython's bytecodes.c /
+# ceval.c of 3.11, 3.12 and 3.13. Fall-through edge; a jump edge pushes
+# ``pops + stack_effect(jump=True)``. tests/core/test_stack.py checks pushes - pops against
+# dis.stack_effect for every opcode and argument in the stdlib.
+_TABLE: dict[str, tuple[_Count, _Count]] = {
+    "POP_TOP": (1, 0),
+    "PUSH_NULL": (0, 1),
+    "NOP": (0, 0),
+    "RESUME": (0, 0),
+    "CACHE": (0, 0),
+    "EXTENDED_ARG": (0, 0),
+    # The frame resumes after it with the sent value; 3.13's count includes that, 3.11/3.12
+    # leave it out (the walker adds it).
+    "RETURN_GENERATOR": (0, 1) if _V >= (3, 13) else (0, 0),
+    "COPY_FREE_VARS": (0, 0),
+    "MAKE_CELL": (0, 0),
+    "SETUP_ANNOTATIONS": (0, 0),
+    "KW_NAMES": (0, 0),
+    "PRECALL": (0, 0),
+    "JUMP_FORWARD": (0, 0),
+    "JUMP_BACKWARD": (0, 0),
+    "JUMP_BACKWARD_NO_INTERRUPT": (0, 0),
+    "JUMP": (0, 0),
+    "JUMP_NO_INTERRUPT": (0, 0),
+    "UNARY_POSITIVE": (1, 1),
+    "UNARY_NEGATIVE": (1, 1),
+    "UNARY_NOT": (1, 1),
+    "UNARY_INVERT": (1, 1),
+    "TO_BOOL": (1, 1),
+    "BINARY_OP": (2, 1),
+    "BINARY_SUBSCR": (2, 1),
+    "BINARY_SLICE": (3, 1),
+    "STORE_SLICE": (4, 0),
+    "STORE_SUBSCR": (3, 0),
+    "DELETE_SUBSCR": (2, 0),
+    "COMPARE_OP": (2, 1),
+    "IS_OP": (2, 1),
+    "CONTAINS_OP": (2, 1),
+    "GET_ITER": (1, 1),
+    "GET_YIELD_FROM_ITER": (1, 1),
+    "GET_AWAITABLE": (1, 1),
+    "GET_AITER": (1, 1),
+    "GET_ANEXT": (1, 2),
+    "GET_LEN": (1, 2),
+    "MATCH_MAPPING": (1, 2),
+    "MATCH_SEQUENCE": (1, 2),
+    "MATCH_KEYS": (2, 3),
+    "MATCH_CLASS": (3, 1),
+    "CHECK_EXC_MATCH": (2, 2),
+    "CHECK_EG_MATCH": (2, 2),
+    "PREP_RERAISE_STAR": (2, 1),
+    "PUSH_EXC_INFO": (1, 2),
+    "POP_EXCEPT": (1, 0),
+    "WITH_EXCEPT_START": (4, 5) if _V >= (3, 12) else (4, 5),
+    "BEFORE_WITH": (1, 2),
+    "BEFORE_ASYNC_WITH": (1, 2),
+    "LOAD_BUILD_CLASS": (0, 1),
+    "LOAD_ASSERTION_ERROR": (0, 1),
+    "LOAD_LOCALS": (0, 1),
+    "PRINT_EXPR": (1, 0),
+    "IMPORT_STAR": (1, 0),
+    "IMPORT_NAME": (2, 1),
+    "IMPORT_FROM": (1, 2),
+    "LOAD_CONST": (0, 1),
+    "LOAD_NAME": (0, 1),
+    "LOAD_FAST": (0, 1),
+    "LOAD_FAST_CHECK": (0, 1),
+    "LOAD_FAST_AND_CLEAR": (0, 1),
+    "LOAD_FAST_LOAD_FAST": (0, 2),
+    "LOAD_DEREF": (0, 1),
+    "LOAD_CLASSDEREF": (0, 1),
+    "LOAD_CLOSURE": (0, 1),
+    "LOAD_FROM_DICT_OR_GLOBALS": (1, 1),
+    "LOAD_FROM_DICT_OR_DEREF": (1, 1),
+    "LOAD_METHOD": (1, 2),
+    "LOAD_GLOBAL": (0, lambda a: 1 + (a & 1)),
+    "LOAD_ATTR": (1, (lambda a: 1 + (a & 1)) if _V >= (3, 12) else 1),
+    "LOAD_SUPER_ATTR": (3, lambda a: 1 + (a & 1)),
+    "STORE_NAME": (1, 0),
+    "STORE_FAST": (1, 0),
+    "STORE_FAST_MAYBE_NULL": (1, 0),
+    "STORE_FAST_LOAD_FAST": (1, 1),
+    "STORE_FAST_STORE_FAST": (2, 0),
+    "STORE_GLOBAL": (1, 0),
+    "STORE_DEREF": (1, 0),
+    "STORE_ATTR": (2, 0),
+    "DELETE_NAME": (0, 0),
+    "DELETE_FAST": (0, 0),
+    "DELETE_GLOBAL": (0, 0),
+    "DELETE_DEREF": (0, 0),
+    "DELETE_ATTR": (1, 0),
+    "BUILD_TUPLE": (lambda a: a, 1),
+    "BUILD_LIST": (lambda a: a, 1),
+    "BUILD_SET": (lambda a: a, 1),
+    "BUILD_STRING": (lambda a: a, 1),
+    "BUILD_SLICE": (lambda a: a, 1),
+    "BUILD_MAP": (lambda a: 2 * a, 1),
+    "BUILD_CONST_KEY_MAP": (lambda a: a + 1, 1),
+    "LIST_APPEND": (1, 0),
+    "SET_ADD": (1, 0),
+    "MAP_ADD": (2, 0),
+    "LIST_EXTEND": (1, 0),
+    "SET_UPDATE": (1, 0),
+    "DICT_UPDATE": (1, 0),
+    "DICT_MERGE": (1, 0),
+    "LIST_TO_TUPLE": (1, 1),
+    "UNPACK_SEQUENCE": (1, lambda a: a),
+    "UNPACK_EX": (1, lambda a: (a & 0xFF) + (a >> 8) + 1),
+    "FORMAT_VALUE": (lambda a: 2 if a & 4 else 1, 1),
+    "FORMAT_SIMPLE": (1, 1),
+    "FORMAT_WITH_SPEC": (2, 1),
+    "CONVERT_VALUE": (1, 1),
+    "MAKE_FUNCTION": (1, 1) if _V >= (3, 13) else (lambda a: 1 + bin(a & 0xF).count("1"), 1),
+    "SET_FUNCTION_ATTRIBUTE": (2, 1),
+    "CALL": (lambda a: a + 2, 1),
+    "CALL_KW": (lambda a: a + 3, 1),
+    "CALL_FUNCTION_EX": (lambda a: 3 + (a & 1), 1),
+    "CALL_INTRINSIC_1": (1, 1),
+    "CALL_INTRINSIC_2": (2, 1),
+    "EXIT_INIT_CHECK": (1, 0),
+    "RAISE_VARARGS": (lambda a: a, 0),
+    "RERAISE": (lambda a: 1 + (a != 0), lambda a: int(a != 0)),
+    "RETURN_VALUE": (1, 0),
+    "RETURN_CONST": (0, 0),
+    "YIELD_VALUE": (1, 1),
+    "ASYNC_GEN_WRAP": (1, 1),
+    "SEND": (2, 2) if _V >= (3, 12) else (2, 2),
+    "END_SEND": (2, 1),
+    "CLEANUP_THROW": (3, 2),
+    "END_ASYNC_FOR": (2, 0),
+    "END_FOR": (2, 0) if _V == (3, 12) else (1, 0),
+    "FOR_ITER": (1, 2),
+    "POP_JUMP_IF_FALSE": (1, 0),
+    "POP_JUMP_IF_TRUE": (1, 0),
+    "POP_JUMP_IF_NONE": (1, 0),
+    "POP_JUMP_IF_NOT_NONE": (1, 0),
+    "POP_JUMP_FORWARD_IF_FALSE": (1, 0),
+    "POP_JUMP_FORWARD_IF_TRUE": (1, 0),
+    "POP_JUMP_FORWARD_IF_NONE": (1, 0),
+    "POP_JUMP_FORWARD_IF_NOT_NONE": (1, 0),
+    "POP_JUMP_BACKWARD_IF_FALSE": (1, 0),
+    "POP_JUMP_BACKWARD_IF_TRUE": (1, 0),
+    "POP_JUMP_BACKWARD_IF_NONE": (1, 0),
+    "POP_JUMP_BACKWARD_IF_NOT_NONE": (1, 0),
+    "JUMP_IF_FALSE_OR_POP": (1, 0),
+    "JUMP_IF_TRUE_OR_POP": (1, 0),
+    "COPY": (lambda a: a, lambda a: a + 1),
+    "SWAP": (lambda a: a, lambda a: a),
+    "INTERPRETER_EXIT": (1, 0),
+}
+
+# Inputs an opcode leaves in place under its results (bottom of its pops, pushed back as is).
+_KEEPS = {
+    "FOR_ITER": 1,
+    "GET_LEN": 1,
+    "MATCH_MAPPING": 1,
+    "MATCH_SEQUENCE": 1,
+    "MATCH_KEYS": 2,
+    "CHECK_EXC_MATCH": 1,
+    "CHECK_EG_MATCH": 1,
+    "IMPORT_FROM": 1,
+    "GET_ANEXT": 1,
+    "WITH_EXCEPT_START": 4,
+    "SEND": 1,
+    "CLEANUP_THROW": 0,
+    "STORE_FAST_LOAD_FAST": 0,
+}
+
+_UNCONDITIONAL = frozenset(
+    {
+        "JUMP_FORWARD",
+        "JUMP_BACKWARD",
+        "JUMP_BACKWARD_NO_INTERRUPT",
+        "JUMP",
+        "JUMP_NO_INTERRUPT",
+        "RETURN_VALUE",
+        "RETURN_CONST",
+        "RAISE_VARARGS",
+        "RERAISE",
+    }
+)
+
+
+_MOVED_START = frozenset(
+    {"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR", "CALL", "CALL_KW", "CALL_FUNCTION_EX"}
+)
+_EXPANDS = frozenset({"Attribute", "Call"})
+_COMPREHENSIONS = frozenset({"ListComp", "SetComp", "DictComp", "GeneratorExp"})
+
+
+def pops_pushes(opname: str, arg: int | None) -> tuple[int, int]:
+    """How many entries ``opname`` pops and pushes on its fall-through edge (running version).
+
+    Instrumented opcodes count as their base opcode. Unknown opcodes raise KeyError.
+    """
+    if opname.startswith("INSTRUMENTED_"):
+        opname = opname[len("INSTRUMENTED_") :]
+    pops, pushes = _TABLE[opname]
+    a = arg or 0
+    return (pops(a) if callable(pops) else pops, pushes(a) if callable(pushes) else pushes)
+
+
+def exception_table(code: CodeType) -> tuple[ExceptionEntry, ...]:
+    """Parse ``co_exceptiontable`` (varints of 6 bits, high bit 0x40 continues, 0x80 marks an
+    entry's first byte): start, length, target, depth<<1|lasti, in code units."""
+    data = code.co_exceptiontable
+    entries: list[ExceptionEntry] = []
+    pos = 0
+
+    def varint() -> int:
+        nonlocal pos
+        byte = data[pos]
+        pos += 1
+        value = byte & 63
+        while byte & 64:
+            byte = data[pos]
+            pos += 1
+            value = (value << 6) | (byte & 63)
+        return value
+
+    while pos < len(data):
+        start = varint() * 2
+        length = varint() * 2
+        target = varint() * 2
+        dl = varint()
+        entries.append(ExceptionEntry(start, start + length, target, dl >> 1, bool(dl & 1)))
+    return tuple(entries)
+
+
+_Stack = tuple[StackEntry, ...]
+
+
+class _Cached(NamedTuple):
+    analysis: Analysis
+    codes: list[CodeType]
+    stacks: dict[int, tuple[_Stack | None, ...]]
+
+
+# The few most recent analyses (an Analysis is frozen and slotted: no weak references). Holding
+# the analysis itself keeps id() from being reused while its entry lives.
+_recent: list[_Cached] = []
+
+
+def _cached(analysis: Analysis) -> _Cached:
+    for entry in _recent:
+        if entry.analysis is analysis:
+            return entry
+    from .bytecode import walk_code
+
+    module = analysis.module_code
+    codes = [code for code, _ in walk_code(module)] if module is not None else []
+    entry = _Cached(analysis, codes, {})
+    _recent.insert(0, entry)
+    del _recent[3:]
+    return entry
+
+
+def code_stacks(analysis: Analysis, code_id: int) -> tuple[_Stack | None, ...]:
+    """The stack before each instruction of code object ``code_id`` (None: unreachable)."""
+    per_code = _cached(analysis).stacks
+    found = per_code.get(code_id)
+    if found is None:
+        found = per_code[code_id] = _Walker(analysis, code_id).run()
+    return found
+
+
+def stack_before(analysis: Analysis, instruction_id: int) -> _Stack | None:
+    """The stack, bottom first, just before instruction ``instruction_id`` runs."""
+    ins = analysis.instructions[instruction_id]
+    code = analysis.code_objects[ins.code]
+    return code_stacks(analysis, ins.code)[instruction_id - code.first_instruction]
+
+
+def stack_after(analysis: Analysis, instruction_id: int) -> _Stack | None:
+    """The stack just after the instruction on its fall-through edge (its jump edge for
+    unconditional jumps; ``()`` after a return or raise)."""
+    ins = analysis.instructions[instruction_id]
+    before = stack_before(analysis, instruction_id)
+    if before is None:
+        return None
+    walker = _Walker(analysis, ins.code)
+    return walker.step(
+        ins, before, jump=ins.opname in _UNCONDITIONAL and ins.jump_target is not None
+    )
+
+
+class _Walker:
+    """One code object's abstract interpretation over labels."""
+
+    def __init__(self, analysis: Analysis, code_id: int) -> None:
+        self.analysis = analysis
+        self.code = analysis.code_objects[code_id]
+        self.rows = analysis.instructions[self.code.first_instruction : self.code.end_instruction]
+        self.at_offset = {ins.offset: i for i, ins in enumerate(self.rows)}
+        self.text = analysis.source.text
+        self.offset = analysis.source.offset
+
+    def label(self, ins: Instruction, text: str | None = None) -> StackEntry:
+        span = ins.span
+        if text is not None:
+            return StackEntry(text, span)
+        if span is None or span.is_empty:
+            return StackEntry(ins.argrepr or ins.opname, None)
+        if ins.opname in _MOVED_START:
+            # A multi-line attribute access or method call is positioned from the attribute
+            # name's line on (3.11+): label it with the whole expression.
+            node_id = self.analysis.index.node_for_instruction(ins.id)
+            if node_id is not None:
+                node = self.analysis.nodes[node_id]
+                if node.span is not None and node.span != span and node.type in _EXPANDS:
+                    span = node.span
+        return StackEntry(self.source_text(span), span)
+
+    def node_of(self, ins: Instruction) -> Node | None:
+        node_id = self.analysis.index.node_for_instruction(ins.id)
+        return None if node_id is None else self.analysis.nodes[node_id]
+
+    def second_operand(self, ins: Instruction) -> tuple[StackEntry]:
+        nodes = self.analysis.index.nodes_for_instruction(ins.id)
+        span = self.analysis.nodes[nodes[1]].span if len(nodes) == 2 else None
+        first = self.analysis.nodes[nodes[0]].span
+        parent = self.analysis.nodes[nodes[0]].parent
+        if parent is not None and self.analysis.nodes[parent].type == "NamedExpr":
+            first = self.analysis.nodes[parent].span  # `(y := f(x)), x`: past the walrus
+        if span is not None and (
+            first is None or span[:2] < first[2:] or not self.same_comprehension(nodes[0], span)
+        ):
+            span = None  # the index's guess is not the next name in the same expression
+        if span is None:
+            return (StackEntry(ins.operands[1] if len(ins.operands) == 2 else ins.argrepr, None),)
+        return (StackEntry(self.source_text(span), span),)
+
+    def same_comprehension(self, first: int, span: Span) -> bool:
+        """Whether ``span`` lies in the innermost comprehension around node ``first`` (if any)."""
+        nodes = self.analysis.nodes
+        parent = nodes[first].parent
+        while parent is not None:
+            node = nodes[parent]
+            if node.type in _COMPREHENSIONS:
+                return node.span is not None and node.span.contains(span)
+            parent = node.parent
+        return True
+
+    def source_text(self, span: Span) -> str:
+        return self.text[
+            self.offset(span.start_line, span.start_col) : self.offset(span.end_line, span.end_col)
+        ]
+
+    def step(self, ins: Instruction, before: _Stack, jump: bool) -> _Stack:
+        name = ins.opname.removeprefix("INSTRUMENTED_")
+        arg = ins.arg or 0
+        if name == "SWAP":
+            s = list(before)
+            s[-1], s[-arg] = s[-arg], s[-1]
+            return tuple(s)
+        if name == "COPY":
+            node = self.node_of(ins)
+            if arg == 1 and node is not None and node.type == "NamedExpr" and node.span:
+                # `(x := v)`: one copy is stored, the other is the walrus's value.
+                return (
+                    *before[:-1],
+                    StackEntry(self.source_text(node.span), node.span),
+                    before[-1],
+                )
+            return (*before, before[-arg])
+        if name in ("JUMP_IF_TRUE_OR_POP", "JUMP_IF_FALSE_OR_POP") and jump:
+            return before
+        pops, pushes = pops_pushes(name, arg)
+        if jump and ins.jump_target is not None:
+            opcode = dis.opmap[ins.opname]
+            effect = dis.stack_effect(
+                opcode, arg if opcode >= dis.HAVE_ARGUMENT else None, jump=True
+            )
+            pushes = pops + effect
+        cut = len(before) - pops
+        below, popped = before[:cut], before[cut:]
+        # SEND's jump (3.11) replaces the receiver with the value the ``yield from`` returns.
+        keep = 0 if jump and name == "SEND" else min(_KEEPS.get(name, 0), pushes, len(popped))
+        made = self.made(ins, name, popped, pushes - keep, jump)
+        return (*below, *popped[:keep], *made)
+
+    def made(self, ins: Instruction, name: str, popped: _Stack, n: int, jump: bool) -> _Stack:
+        if n <= 0:
+            return ()
+        if name == "PUSH_NULL":
+            return (StackEntry("NULL", None),)
+        if name in ("LOAD_GLOBAL", "LOAD_ATTR", "LOAD_SUPER_ATTR") and n == 2:
+            null = StackEntry("NULL", None)
+            own = self.label(ins)
+            return (own, null) if _V >= (3, 13) and name == "LOAD_GLOBAL" else (null, own)
+        if name in ("LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST"):
+            # 3.13 superinstructions carry the first operand's span; the index finds the second.
+            second = self.second_operand(ins)
+            return second if name == "STORE_FAST_LOAD_FAST" else (self.label(ins), *second)
+        if name in ("GET_ITER", "GET_AITER", "GET_YIELD_FROM_ITER"):
+            inner = popped[-1].text if popped else "…"
+            return (StackEntry(f"iterator of {inner}", popped[-1].span if popped else ins.span),)
+        if name == "FOR_ITER":
+            return tuple(StackEntry("next item", ins.span) for _ in range(n))
+        if name == "PUSH_EXC_INFO":
+            return (StackEntry("previous exception", None), popped[-1])
+        if name in ("BEFORE_WITH", "BEFORE_ASYNC_WITH"):
+            return (
+                StackEntry("with-block exit", popped[-1].span),
+                self.label(ins, f"result of entering {popped[-1].text}"),
+            )
+        if name == "SEND" and jump:
+            return tuple(self.label(ins) for _ in range(n))
+        if name in ("YIELD_VALUE", "SEND", "RETURN_GENERATOR"):
+            return tuple(StackEntry("sent value", ins.span) for _ in range(n))
+        if name in ("CHECK_EXC_MATCH", "CHECK_EG_MATCH"):
+            return tuple(self.label(ins, "exception matches?") for _ in range(n))
+        own = self.label(ins)
+        return tuple(own for _ in range(n))
+
+    def run(self) -> tuple[_Stack | None, ...]:
+        rows = self.rows
+        stacks: list[_Stack | None] = [None] * len(rows)
+        handlers = exception_table_for(self.analysis, self.code.id)
+        todo = [0] if rows else []
+        if rows:
+            stacks[0] = ()
+        while todo:
+            i = todo.pop()
+            ins = rows[i]
+            before = stacks[i]
+            assert before is not None
+            for entry in handlers:
+                if entry.start <= ins.offset < entry.end:
+                    base = before[: entry.depth]
+                    extra = (StackEntry("lasti", None),) if entry.lasti else ()
+                    self.flow(
+                        stacks,
+                        todo,
+                        self.at_offset[entry.target],
+                        (*base, *extra, StackEntry("exception", None)),
+                    )
+            name = ins.opname
+            if ins.jump_target is not None and ins.jump_target in self.at_offset:
+                self.flow(
+                    stacks, todo, self.at_offset[ins.jump_target], self.step(ins, before, jump=True)
+                )
+            if name not in _UNCONDITIONAL and i + 1 < len(rows):
+                after = self.step(ins, before, jump=False)
+                if name == "RETURN_GENERATOR" and _V < (3, 13):
+                    after = (*after, StackEntry("sent value", None))
+                self.flow(stacks, todo, i + 1, after)
+        return tuple(stacks)
+
+    def flow(self, stacks: list[_Stack | None], todo: list[int], i: int, new: _Stack) -> None:
+        old = stacks[i]
+        if old is None:
+            stacks[i] = new
+            todo.append(i)
+            return
+        if old == new or len(old) != len(new):
+            return
+        merged = tuple(a if a == b else self.join(a, b) for a, b in zip(old, new, strict=True))
+        if merged != old:
+            stacks[i] = merged
+            todo.append(i)
+
+    def join(self, a: StackEntry, b: StackEntry) -> StackEntry:
+        """The smallest expression containing both producers (the IfExp, the BoolOp)."""
+        if a.span is None or b.span is None:
+            return a if a.span is None else b
+        span = Span(*min(a.span[:2], b.span[:2]), *max(a.span[2:], b.span[2:]))
+        if span == a.span:
+            return a
+        if span == b.span:
+            return b
+        nodes = self.analysis.nodes
+        node_id = self.analysis.index.node_at(span.start_line, span.start_col)
+        while node_id is not None:
+            node = nodes[node_id]
+            if node.span is not None and node.span.contains(span):
+                return StackEntry(self.source_text(node.span), node.span)
+            node_id = node.parent
+        return StackEntry(self.source_text(span), span)
+
+
+def stacksize(analysis: Analysis, code_id: int) -> int:
+    """``co_stacksize`` of code object ``code_id``: the deepest the stack may get."""
+    codes = _cached(analysis).codes
+    return codes[code_id].co_stacksize if code_id < len(codes) else 0
+
+
+def exception_table_for(analysis: Analysis, code_id: int) -> tuple[ExceptionEntry, ...]:
+    """The exception table of code object ``code_id`` of ``analysis``."""
+    codes = _cached(analysis).codes
+    return exception_table(codes[code_id]) if code_id < len(codes) else ()
