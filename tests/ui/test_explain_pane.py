@@ -41,6 +41,13 @@ async def test_it_explains_whatever_is_selected() -> None:
         assert "Instruction BINARY_OP" in text and "line 3" in text
         assert "two-operand operator" in text  # the opcode's own explanation
         assert "here: argument 0 → +" in text
+        # The value stack, each entry named by the expression that made it (3.13 puts the
+        # function below NULL, 3.11 and 3.12 above it).
+        import sys
+
+        callee = "print | NULL" if sys.version_info >= (3, 13) else "NULL | print"
+        assert f"value stack before: {callee} | x | y ← top" in text
+        assert f"value stack after: {callee} | x + y ← top" in text
 
         node = next(n for n in analysis.nodes if n.type == "BinOp")
         app.select("node", node.id)

@@ -22,6 +22,7 @@ from ...core.bytecode import walk_code
 from ...core.explain.nodes import node_explanation
 from ...core.explain.opcodes import opcode_explanation
 from ...core.explain.tokens import token_category
+from ...core.stack import StackEntry, stack_after, stack_before
 from ..selection import Selection
 from .stage import PaneSpec, StageView
 
@@ -146,6 +147,14 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
         if ins.arg is not None:
             here = f"{ins.arg}" + (f" → {ins.argrepr}" if ins.argrepr else "")
             lines.append(Text.assemble(("here: ", "bold"), f"argument {here}"))
+        before = stack_before(analysis, instruction_id)
+        if before is None:
+            lines.append(Text("never reached: no path from the start leads here", "italic"))
+        else:
+            after = stack_after(analysis, instruction_id)
+            lines.append(Text.assemble(("value stack before: ", "bold"), _stack(before)))
+            if after is not None:
+                lines.append(Text.assemble(("value stack after: ", "bold"), _stack(after)))
         if ins.jump_target is not None:
             lines.append(Text.assemble(("jumps to: ", "bold"), f"offset {ins.jump_target}"))
         if explained is not None and explained.version_note:
@@ -182,6 +191,16 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
                     lines.append(Text.assemble((f"{title}: ", "bold"), shown + more))
         lines.append(Text(f"{len(record.instruction_ids)} instructions"))
         return lines
+
+
+def _stack(entries: tuple[StackEntry, ...]) -> str:
+    """A stack bottom first, top last, as the issue's ``NULL, print, x, y``."""
+    return " | ".join(_cut(entry.text) for entry in entries) + " ← top" if entries else "empty"
+
+
+def _cut(text: str, limit: int = 24) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _article(noun: str) -> str:
