@@ -160,3 +160,15 @@ def test_an_error_at_the_first_column_is_at_column_0() -> None:
     error = analyze(b")\n").error_in("parse")
     assert error is not None and error.message == "unmatched ')'"
     assert error.span == Span(1, 0, 1, 1)
+
+
+def test_eof_in_a_statement_is_placed_where_the_file_ends() -> None:
+    """tokenize says line 9, column 0 for an 8-line file: a line that does not exist."""
+    from tui_exec.core import Span, analyze
+
+    analysis = analyze("x = (1,\n   2\n")
+    error = analysis.error_in("tokenize")
+    assert error is not None and "EOF" in error.message
+    # 3.11 says (3, 0), after the last line: placed at the file's end; 3.12+ say (2, 0).
+    assert error.span in (Span(2, 4, 2, 5), Span(2, 0, 2, 1))
+    assert error.span.start_line <= len(analysis.source.lines)

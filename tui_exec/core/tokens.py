@@ -86,6 +86,10 @@ def _collect(lines: list[str], rows: list[Token]) -> TokenizeProblem | None:
     except tokenize.TokenError as exc:
         message = str(exc.args[0]) if exc.args else "tokenize error"
         where = exc.args[1] if len(exc.args) > 1 else None
+        if where and where[0] > len(lines) and lines:
+            # "EOF in multi-line statement" names the line after the last one: say where the
+            # file ends instead, a place that exists.
+            where = (len(lines), len(lines[-1].rstrip("\r\n")))
         span = Span(where[0], where[1], where[0], where[1] + 1) if where else None
         return TokenizeProblem("TokenError", message, span)
     except SyntaxError as exc:  # IndentationError and TabError too
