@@ -75,6 +75,15 @@ def test_dump_text_reads_stdin() -> None:
     assert "STORE_NAME" in result.stdout and "targets[0]: Name 'x' Store" in result.stdout
 
 
+def test_dump_text_shows_each_instructions_stack_and_each_code_objects_size() -> None:
+    result = run("dump", "-", stdin=b"print(x + y)\n")
+    code = compile("print(x + y)\n", "<stdin>", "exec")
+    assert f"(code object #0, first line 1, stack size {code.co_stacksize})" in result.stdout
+    binary = next(line for line in result.stdout.splitlines() if " BINARY_OP " in line)
+    callee = "print | NULL" if sys.version_info >= (3, 13) else "NULL | print"
+    assert binary.endswith(f"[{callee} | x | y]")
+
+
 def test_dump_of_a_syntax_error_still_dumps_and_exits_1() -> None:
     result = run("dump", "-", "--format", "json", stdin=b"x = 1\nprint(x\n")
     assert result.returncode == 1

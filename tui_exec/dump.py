@@ -126,8 +126,13 @@ def to_text(analysis: Analysis) -> Iterator[str]:
     yield "== bytecode"
     for code in analysis.code_objects:
         yield ""
-        yield f"-- {code.qualname}  (code object #{code.id}, first line {code.firstlineno})"
-        for i in code.instruction_ids:
+        yield (
+            f"-- {code.qualname}  (code object #{code.id}, first line {code.firstlineno}, "
+            f"stack size {stacksize(analysis, code.id)})"
+        )
+        yield f"{'offset':>15} {'opname':<28}{'arg':>6} {'':<30} span  [stack before]"
+        stacks = code_stacks(analysis, code.id)
+        for i, stack in zip(code.instruction_ids, stacks, strict=True):
             ins = analysis.instructions[i]
             line = str(ins.line) if ins.starts_line and ins.line is not None else ""
             marker = ">>" if ins.is_jump_target else ""
@@ -135,5 +140,13 @@ def to_text(analysis: Analysis) -> Iterator[str]:
             argrepr = f"({ins.argrepr})" if ins.argrepr else ""
             yield (
                 f"{line:>5} {marker:>2} {ins.offset:>6} {ins.opname:<28}{arg:>6} {argrepr:<30}"
-                f" {_where(ins.span)}"
+                f" {_where(ins.span):<16} {_stack_text(stack)}"
             ).rstrip()
+
+
+def _stack_text(stack: tuple[StackEntry, ...] | None) -> str:
+    """``[NULL | print | x]``, bottom first; each label on one line, long ones cut."""
+    if stack is None:
+        return "[unreachable]"
+    labels = (" ".join(entry.text.split()) for entry in stack)
+    return "[" + " | ".join(t if len(t) <= 30 else t[:29] + "…" for t in labels) + "]"

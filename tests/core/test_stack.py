@@ -37,6 +37,23 @@ def test_joins_label_the_whole_expression() -> None:
     assert texts(analysis, "STORE_NAME", 1) == ["a or b"]
 
 
+def test_constants_the_compiler_added_are_named_by_their_value() -> None:
+    # An import's level and fromlist, a function's defaults and code, an implicit `return
+    # None`: no expression wrote them, so the source text under their position is not theirs.
+    analysis = analyze("import os\ndef g(a=1, b=2):\n    pass\nprint(os)\n")
+    assert texts(analysis, "IMPORT_NAME") == ["0", "None"]
+    assert texts(analysis, "MAKE_FUNCTION") == ["(1, 2)", "code of g"]
+    module_return = next(
+        i for i in analysis.instructions if i.code == 0 and i.opname.startswith("RETURN_")
+    )
+    stack = stack_before(analysis, module_return.id)
+    assert stack is not None and [e.text for e in stack] == (
+        [] if module_return.opname == "RETURN_CONST" else ["None"]
+    )
+    # A constant the compiler folded keeps the expression it came from.
+    assert texts(analysis := analyze("v = 2 * 3\n"), "STORE_NAME") == ["2 * 3"]
+
+
 def test_for_loop_iterator() -> None:
     analysis = analyze("for i in items:\n    pass\n")
     assert texts(analysis, "STORE_NAME") == ["iterator of items", "next item"]

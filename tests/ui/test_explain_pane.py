@@ -62,3 +62,37 @@ async def test_it_explains_whatever_is_selected() -> None:
         assert "Code object <module>" in text
         assert "names (co_names): 0: x, 1: y, 2: print" in text
         assert "constants (co_consts): 0: 5, 1: 10, 2: None" in text
+
+
+def marked(app: TuiExecApp) -> list[str]:
+    """The text of every span the pane shows in reverse video: the table entries it marks."""
+    found = []
+    content = app.query_one(ExplainPane).content
+    for line in getattr(content, "renderables", []):
+        for span in getattr(line, "spans", []):
+            if "reverse" in str(span.style):
+                found.append(line.plain[span.start : span.end])
+    return found
+
+
+async def test_an_argument_marks_the_table_entry_it_reads() -> None:
+    app = app_for("a = 'first'\nb = 'second'\nprint(b)\n")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert app.analysis is not None
+        await pilot.press("8")
+        second = [i for i in app.analysis.instructions if i.opname == "LOAD_CONST"][1]
+        app.select("instruction", second.id)
+        await pilot.pause()
+        text = shown(app)
+        assert "here: argument 1 → co_consts[1] = 'second'" in text
+        assert "co_consts: 0: 'first'  1: 'second'  2: None" in text
+        assert marked(app) == ["1: 'second'"]
+
+        load_b = next(
+            i for i in app.analysis.instructions if i.opname == "LOAD_NAME" and i.argrepr == "b"
+        )
+        app.select("instruction", load_b.id)
+        await pilot.pause()
+        assert "here: argument 1 → co_names[1] = 'b'" in shown(app)
+        assert marked(app) == ["1: 'b'"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rich.console import Console
+
 from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core import Span
 from tui_exec.core.run import RunLimits
 from tui_exec.ui.app import RunOptions, StagePanel, TuiExecApp
+from tui_exec.ui.panes.explain import ExplainPane
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
 
@@ -25,6 +28,13 @@ async def run_and_wait(pilot) -> TuiExecApp:  # type: ignore[no-untyped-def]
 ADD_TWICE = (
     "def add(a, b):\n    total = a + b\n    return total\n\nx = add(1, 2) + add(3, 4)\nprint(x)\n"
 )
+
+
+def explained(app: TuiExecApp) -> str:
+    """What the Explain pane shows, as plain text."""
+    console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(app.query_one(ExplainPane).content)
+    return console.export_text()
 
 
 def app_on_file(tmp_path: Path, source: str) -> TuiExecApp:
@@ -214,8 +224,22 @@ async def test_specialized_view_after_a_run_without_recording(tmp_path: Path) ->
             app.bytecode_pane.row_text(r).plain for r in range(app.bytecode_pane.row_count)
         )
         assert "BINARY_OP_" in rows
+        # The Explain pane explains the name shown: what the specialization assumes.
+        await pilot.press("8")
+        assert app.analysis is not None
+        multiply = next(i for i in app.analysis.instructions if i.argrepr == "*")
+        specialized = app.specialized[multiply.code][multiply.offset]
+        assert specialized.startswith("BINARY_OP_MULTIPLY")
+        app.select("instruction", multiply.id)
+        await pilot.pause()
+        text = explained(app)
+        assert f"Instruction {specialized}" in text
+        assert "specialized while running: compiled as BINARY_OP" in text
+        assert "assumes: " in text and "generic BINARY_OP" in text
         await pilot.press("s")
         assert not app.bytecode_pane.showing_specialized
+        await pilot.pause()
+        assert "Instruction BINARY_OP @" in explained(app)
 
 
 async def test_a_program_without_a_file_runs_its_analysed_bytes() -> None:
@@ -448,3 +472,22 @@ async def test_the_user_types_the_programs_input_and_waiting_is_not_timed(
         assert result.exception.type == "EOFError"  # as Ctrl+D in a terminal
         assert result.transcript() == "name? Ada\nhello Ada\n"
         assert "name? Ada" in app.output_pane.lines
+
+
+async def test_the_run_pane_shows_the_value_stack_of_the_current_step(tmp_path: Path) -> None:
+    app = app_on_file(tmp_path, ADD_TWICE)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        assert app.timeline is not None
+        adds = [
+            step
+            for step in range(app.timeline.count)
+            if step_where(app, step)[:2] == ("add", "BINARY_OP")
+        ]
+        assert len(adds) == 2
+        app.run_pane.go(adds[0], user=True)
+        console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(app.run_pane.render())
+        # Before `a + b` runs, its operands are on the stack, named by their expressions.
+        assert "Value stack  a | b ← top" in console.export_text()

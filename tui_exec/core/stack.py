@@ -239,6 +239,19 @@ _MOVED_START = frozenset(
 )
 _EXPANDS = frozenset({"Attribute", "Call"})
 _COMPREHENSIONS = frozenset({"ListComp", "SetComp", "DictComp", "GeneratorExp"})
+# Expressions a LOAD_CONST can stand for: a literal, or one the compiler folded into a
+# constant (`2 * 3`, `-1`, `(1, 2)`, `x in [1, 2]`'s list, `"ab"[0]`), or a lambda's code.
+_CONSTANT_SOURCES = frozenset(
+    {"Constant", "BinOp", "UnaryOp", "Tuple", "List", "Set", "Subscript", "JoinedStr", "Lambda"}
+)
+
+
+def _constant_label(argrepr: str) -> str:
+    """A constant's repr, a code object's as ``code of NAME`` (not its address)."""
+    if argrepr.startswith("<code object "):
+        name = argrepr.removeprefix("<code object ").split(" at 0x")[0].split(",")[0]
+        return f"code of {name}"
+    return argrepr
 
 
 def pops_pushes(opname: str, arg: int | None) -> tuple[int, int]:
@@ -437,6 +450,12 @@ class _Walker:
             return ()
         if name == "PUSH_NULL":
             return (StackEntry("NULL", None),)
+        if name == "LOAD_CONST":
+            node = self.node_of(ins)
+            if node is None or node.type not in _CONSTANT_SOURCES:
+                # No expression wrote this constant: the compiler added it (an implicit
+                # `return None`, an import's level, a function's defaults, its code).
+                return (StackEntry(_constant_label(ins.argrepr), None),)
         if name in ("LOAD_GLOBAL", "LOAD_ATTR", "LOAD_SUPER_ATTR") and n == 2:
             null = StackEntry("NULL", None)
             own = self.label(ins)

@@ -14,6 +14,7 @@ from .command_line import CommandLine
 from .commands import Command
 from .messages import RunFinished, RunProgress
 from .navigation import Navigation
+from .panes.explain import ExplainPane
 from .panes.run import Timeline
 from .selection import Origin
 
@@ -156,7 +157,7 @@ class Running(Navigation):
             self.output_pane.mark_stale()
             self.run_pane.summary = self.output_pane.summary = "out of date"
         self.specialized = {}
-        self.bytecode_pane.show_specialized(None)
+        self._show_specialized(None)
 
     # -- starting and stopping -----------------------------------------------------------------
 
@@ -260,7 +261,7 @@ class Running(Navigation):
         if result.specialized:
             self.specialized = result.specialized
             if self.bytecode_pane.showing_specialized:
-                self.bytecode_pane.show_specialized(self.specialized)
+                self._show_specialized(self.specialized)
         # Counts stay on across runs, but a run without recording has none to show.
         counting = self.bytecode_pane.showing_counts and timeline.count > 0
         self.bytecode_pane.show_counts(timeline.instruction_counts if counting else None)
@@ -297,7 +298,7 @@ class Running(Navigation):
     def action_toggle_specialized(self) -> None:
         """Show or hide the specialized instructions of the last run without recording."""
         if self.bytecode_pane.showing_specialized:
-            self.bytecode_pane.show_specialized(None)
+            self._show_specialized(None)
         elif not self.specialized:
             self.notify(
                 "Run without recording first (F7): CPython does not specialize traced code.",
@@ -305,8 +306,14 @@ class Running(Navigation):
             )
             return
         else:
-            self.bytecode_pane.show_specialized(self.specialized)
+            self._show_specialized(self.specialized)
         self.retitle()
+
+    def _show_specialized(self, names: dict[int, dict[int, str]] | None) -> None:
+        """The bytecode pane shows the specialized names, the Explain pane explains them."""
+        self.bytecode_pane.show_specialized(names)
+        if "explain" in self.panels:
+            self.view("explain", ExplainPane).show_specialized(names)
 
     def action_toggle_counts(self) -> None:
         """Show or hide execution counts in the source gutter and the bytecode pane."""

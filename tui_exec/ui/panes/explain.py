@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...core import Analysis
+from ...core.arguments import TableEntry, entry_value, table_entries
 from ...core.bytecode import walk_code
 from ...core.explain.nodes import node_explanation
 from ...core.explain.opcodes import opcode_explanation
@@ -51,6 +52,8 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
         self.content: RenderableType = Text("")
         """What the pane shows now."""
         self._pending: Selection | None = None
+        self._shown: Selection | None = None
+        self._specialized: dict[int, dict[int, str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield self._text
@@ -61,7 +64,15 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
         self._codes = [code for code, _ in walk_code(module)] if module is not None else []
         self._text.update(Text("Move in any pane: this one says what is selected.", "italic"))
 
+    def show_specialized(self, names: dict[int, dict[int, str]] | None) -> None:
+        """Explain instructions by their specialized names (code id → offset → name), as
+        the bytecode pane shows them, or by their own (None)."""
+        self._specialized = names
+        if self._shown is not None:
+            self.show_selection(self._shown, from_here=False)
+
     def show_selection(self, selection: Selection, *, from_here: bool) -> None:
+        self._shown = selection
         analysis = self._analysis
         if analysis is None:
             return
@@ -131,30 +142,47 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
     def _instruction(self, analysis: Analysis, instruction_id: int) -> list[RenderableType]:
         ins = analysis.instructions[instruction_id]
         code = analysis.code_objects[ins.code]
+        name = ins.opname
+        if self._specialized is not None:
+            name = self._specialized.get(ins.code, {}).get(ins.offset, name)
         lines: list[RenderableType] = [
             Text.assemble(
                 ("Instruction ", "bold"),
-                (ins.opname, "bold"),
+                (name, "bold"),
                 f" @{ins.offset} in {code.qualname}" + (f", line {ins.line}" if ins.line else ""),
             )
         ]
-        explained = opcode_explanation(ins.opname)
+        explained = opcode_explanation(name)
+        if name != ins.opname:
+            lines.append(Text(f"specialized while running: compiled as {ins.opname}", "italic"))
         if explained is not None:
             lines.append(Text(explained.summary))
+            if explained.assumes:
+                lines.append(Text.assemble(("assumes: ", "bold"), explained.assumes))
             lines.append(Text.assemble(("stack: ", "bold"), explained.stack))
             if explained.argument is not None:
                 lines.append(Text.assemble(("argument: ", "bold"), explained.argument))
         if ins.arg is not None:
-            here = f"{ins.arg}" + (f" → {ins.argrepr}" if ins.argrepr else "")
-            lines.append(Text.assemble(("here: ", "bold"), f"argument {here}"))
+            code_object = self._codes[ins.code] if ins.code < len(self._codes) else None
+            entries = table_entries(code_object, ins.opname, ins.arg) if code_object else ()
+            if code_object is not None and entries:
+                read = ", ".join(
+                    f"{entry.table}[{entry.position}] = {_short(entry_value(code_object, entry))}"
+                    for entry in entries
+                )
+                lines.append(Text.assemble(("here: ", "bold"), f"argument {ins.arg} → {read}"))
+                lines += _tables(code_object, entries)
+            else:
+                here = f"{ins.arg}" + (f" → {ins.argrepr}" if ins.argrepr else "")
+                lines.append(Text.assemble(("here: ", "bold"), f"argument {here}"))
         before = stack_before(analysis, instruction_id)
         if before is None:
             lines.append(Text("never reached: no path from the start leads here", "italic"))
         else:
             after = stack_after(analysis, instruction_id)
-            lines.append(Text.assemble(("value stack before: ", "bold"), _stack(before)))
+            lines.append(Text.assemble(("value stack before: ", "bold"), stack_text(before)))
             if after is not None:
-                lines.append(Text.assemble(("value stack after: ", "bold"), _stack(after)))
+                lines.append(Text.assemble(("value stack after: ", "bold"), stack_text(after)))
         if ins.jump_target is not None:
             lines.append(Text.assemble(("jumps to: ", "bold"), f"offset {ins.jump_target}"))
         if explained is not None and explained.version_note:
@@ -193,8 +221,31 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
         return lines
 
 
-def _stack(entries: tuple[StackEntry, ...]) -> str:
-    """A stack bottom first, top last, as the issue's ``NULL, print, x, y``."""
+def _tables(code: CodeType, entries: tuple[TableEntry, ...]) -> list[Text]:
+    """Each table an argument reads, a few entries either side, the ones it reads marked."""
+    lines = []
+    for table in dict.fromkeys(entry.table for entry in entries):
+        values: tuple[object, ...] = getattr(code, table)
+        marked = {entry.position for entry in entries if entry.table == table}
+        first = max(0, min(marked) - _AROUND)
+        last = min(len(values), max(marked) + _AROUND + 1)
+        line = Text.assemble((f"{table}: ", "bold"), "… " if first else "")
+        for index in range(first, last):
+            style = "reverse bold" if index in marked else ""
+            line.append(f"{index}: {_short(values[index], 20)}", style)
+            line.append("  " if index + 1 < last else "")
+        line.append(" …" if last < len(values) else "")
+        lines.append(line)
+    return lines
+
+
+_AROUND = 3
+"""Table entries shown on either side of the ones an argument reads."""
+
+
+def stack_text(entries: tuple[StackEntry, ...]) -> str:
+    """A value stack bottom first, top last, each entry named by what made it:
+    ``NULL | print | x | y ← top``."""
     return " | ".join(_cut(entry.text) for entry in entries) + " ← top" if entries else "empty"
 
 

@@ -16,8 +16,10 @@ from textual.widgets import Log
 
 from ...core import Analysis
 from ...core.run import LineRecord, RunLimits, RunResult
+from ...core.stack import stack_before
 from ..commands import Command, bindings
 from ..messages import ItemPicked
+from .explain import stack_text
 from .printable import printable_lines
 from .stage import PaneSpec, StageView
 
@@ -309,6 +311,12 @@ class RunPane(Widget, StageView[None], can_focus=True):
             parts.append(Text(f"↳ {note}", style=style, no_wrap=True, overflow="ellipsis"))
         if timeline.raises_at(self.step):
             parts.append(Text("! this instruction raises an exception", style="bold red"))
+        if instruction is not None:
+            stack = stack_before(analysis, instruction)
+            if stack is not None:
+                shown = Text.assemble(("Value stack  ", "bold"), stack_text(stack))
+                shown.no_wrap, shown.overflow = True, "ellipsis"
+                parts.append(shown)
         if record is not None:
             names = [analysis.code_objects[c].qualname for c in record.stack]
             parts.append(Text.assemble(("Call stack  ", "bold"), " → ".join(names) or "-"))
