@@ -50,6 +50,7 @@ class Tree:
         self.nodes: list[ast.AST] = []
         self.depth: list[int] = []
         self.children: list[list[int]] = []
+        self.parent: list[int | None] = []
         stack: list[tuple[ast.AST, int, int | None]] = [(tree, 0, None)]
         while stack:
             node, depth, parent = stack.pop()
@@ -57,6 +58,7 @@ class Tree:
             self.nodes.append(node)
             self.depth.append(depth)
             self.children.append([])
+            self.parent.append(parent)
             if parent is not None:
                 self.children[parent].append(me)
             stack.extend(
@@ -71,6 +73,13 @@ class Tree:
             )
             for n in self.nodes
         ]
+        self.index_of = {id(node): i for i, node in enumerate(self.nodes)}
+        """Preorder index of each node, by identity."""
+        self.names: dict[tuple[str, type, int], list[int]] = {}
+        """Name nodes by (identifier, ctx type, first line), in preorder."""
+        for i, node in enumerate(self.nodes):
+            if isinstance(node, ast.Name):
+                self.names.setdefault((node.id, type(node.ctx), node.lineno), []).append(i)
         self.bounds = [
             (text.offset(s[0], s[1]), text.offset(s[2], s[3])) if s is not None else None
             for s in self.spans

@@ -130,6 +130,25 @@ def test_superinstruction_links_both_operands() -> None:
     assert [analysis.nodes[n].span for n in nodes] == [Span(2, 11, 2, 12), Span(2, 15, 2, 16)]
 
 
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="superinstructions are in co_code from 3.13")
+@pytest.mark.parametrize(
+    ("line", "second"),
+    [
+        # The name loaded after a store comes after the value stored, not inside it.
+        ("    return [y := spam(x), x / y]", Span(2, 26, 2, 27)),
+        ("    n = n + x; return n", Span(2, 22, 2, 23)),
+        # A comprehension's element runs after its target is stored (and its conditions).
+        ("    return [x for x in y]", Span(2, 12, 2, 13)),
+        ("    return [x for x in y if x]", Span(2, 28, 2, 29)),
+    ],
+)
+def test_a_superinstructions_second_operand_is_what_runs_next(line: str, second: Span) -> None:
+    analysis = analyze(f"def f(x, y):\n{line}\n".encode())
+    sup = next(i for i in analysis.instructions if i.opname == "STORE_FAST_LOAD_FAST")
+    nodes = analysis.index.nodes_for_instruction(sup.id)
+    assert len(nodes) == 2 and analysis.nodes[nodes[1]].span == second
+
+
 def test_every_token_and_instruction_link_agrees_with_ast() -> None:
     # The expected node comes from ast alone (tests/core/reference.py): the deepest node whose
     # span holds the token, or has exactly the instruction's span, else holds it.

@@ -175,7 +175,9 @@ def _check_instructions(analysis: Analysis, module: CodeType, text: Text, nodes:
                 first = _node_of(nodes, bounds)
             want: tuple[int, ...] = () if first is None else (first,)
             if first is not None and mine.opname in _SUPERINSTRUCTIONS:
-                second = _next_name(nodes, first, ins.argval[1], mine.opname)
+                assert ins.positions is not None and ins.positions.lineno is not None
+                line = ins.positions.lineno
+                second = _second_operand(nodes, first, ins.argval[1], mine.opname, line)
                 want += () if second is None else (second,)
             assert node_for(mine.id) == want, mine
 
@@ -200,14 +202,46 @@ def _position_span(text: Text, p: dis.Positions | None) -> SpanTuple | None:
     return text.span(p.lineno, p.col_offset, p.end_lineno, p.end_col_offset)  # type: ignore[no-any-return]
 
 
-def _next_name(nodes: Tree, after: int, name: str, opname: str) -> int | None:
-    """A superinstruction's second operand: the next Name of it in preorder."""
+def _second_operand(nodes: Tree, first: int, name: str, opname: str, line: int) -> int | None:
+    """A superinstruction's second operand, by the README's rule: the Name of it on the
+    instruction's line that runs next after the first operand (after the value a stored
+    first operand is assigned from; in a comprehension, its element after its conditions)."""
     ctx = ast.Store if opname.endswith("STORE_FAST") else ast.Load
-    for i in range(after + 1, len(nodes.nodes)):
-        node = nodes.nodes[i]
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ctx):
-            return i
-    return None
+    found = nodes.names.get((name, ctx, line), [])
+    first_bounds = nodes.bounds[first]
+    assert first_bounds is not None
+    after = first_bounds[1]
+    target = first
+    while (up := nodes.parent[target]) is not None and isinstance(
+        nodes.nodes[up], ast.Tuple | ast.List | ast.Starred
+    ):
+        target = up
+    owner_id = nodes.parent[target]
+    owner = nodes.nodes[owner_id] if owner_id is not None else None
+    value: ast.AST | None = None
+    if isinstance(owner, ast.Assign) and nodes.nodes[target] in owner.targets:
+        value = owner.value
+    elif isinstance(owner, ast.AnnAssign | ast.AugAssign | ast.NamedExpr):
+        value = owner.value if owner.target is nodes.nodes[target] else None
+    elif isinstance(owner, ast.For | ast.AsyncFor | ast.comprehension):
+        value = owner.iter if owner.target is nodes.nodes[target] else None
+    if value is not None:
+        value_bounds = nodes.bounds[nodes.index_of[id(value)]]
+        after = max(after, value_bounds[1] if value_bounds else after)
+    element: set[int] = set()
+    if isinstance(owner, ast.comprehension) and value is not None and owner_id is not None:
+        around = nodes.nodes[nodes.parent[owner_id]]  # type: ignore[index]
+        parts = [getattr(around, f) for f in ("elt", "key", "value") if hasattr(around, f)]
+        element = {id(n) for part in parts for n in ast.walk(part)}
+
+    def start(i: int) -> int:
+        return nodes.bounds[i][0]  # type: ignore[index]
+
+    later = [i for i in found if start(i) >= after and id(nodes.nodes[i]) not in element]
+    if later:
+        return min(later, key=start)
+    inside = [i for i in found if id(nodes.nodes[i]) in element]
+    return min(inside, key=start) if inside else None
 
 
 def test_the_rule_helpers_on_a_hand_worked_example() -> None:

@@ -61,6 +61,10 @@ def _offsets(at: list[int], spans: list[Span | None]) -> tuple[array[int], array
     return starts, ends
 
 
+# Targets that hold other targets: `a, (b, *c) = ...`.
+_UNPACKING = frozenset({"Tuple", "List", "Starred"})
+
+
 class SpanIndex:
     """Answers every "what matches this?" question between source, tokens, AST and bytecode."""
 
@@ -202,7 +206,8 @@ class SpanIndex:
         if first is None:
             return ()
         if len(ins.operands) == 2:
-            second = self._next_name(first, ins.operands[1], ins.opname.endswith("STORE_FAST"))
+            store = ins.opname.endswith("STORE_FAST")
+            second = self._second_operand(first, ins.operands[1], store, ins.line)
             if second is not None:
                 return (first, second)
         return (first,)
@@ -229,16 +234,57 @@ class SpanIndex:
             return exact
         return self._deepest(self._node_index.enclosing(*bounds))
 
-    def _next_name(self, after: int, name: str, store: bool) -> int | None:
-        """The first Name node for ``name`` after node ``after`` in preorder (superinstructions)."""
+    def _second_operand(self, first: int, name: str, store: bool, line: int | None) -> int | None:
+        """A 3.13 superinstruction's second operand: the Name of ``name`` on the same line that
+        runs next after node ``first``.
+
+        CPython pairs two instructions only on one line. What runs after a store comes after
+        the value stored (an assignment's value, a for's or comprehension's iterable); in a
+        comprehension, the element after its conditions.
+        """
         if self._names is None:
             self._names = {}
             for node in self._nodes:
-                if node.type == "Name":
-                    self._names.setdefault(node.detail, []).append(node.id)
-        ids = self._names.get(f"{name!r} {'Store' if store else 'Load'}", [])
-        i = bisect_right(ids, after)
-        return ids[i] if i < len(ids) else None
+                if node.type == "Name" and node.span is not None:
+                    key = f"{node.detail} {node.span.start_line}"
+                    self._names.setdefault(key, []).append(node.id)
+        ids = self._names.get(f"{name!r} {'Store' if store else 'Load'} {line}", [])
+        if not ids:
+            return None
+        nodes, starts = self._nodes, self._node_starts
+        after = self._node_ends[first]
+        target = first
+        while (parent := nodes[target].parent) is not None and nodes[parent].type in _UNPACKING:
+            target = parent
+        owner = nodes[target].parent
+        element: range = range(0)
+        if owner is not None and nodes[target].field in ("target", "targets"):
+            fields = self._children(owner)
+            value = fields.get("iter") or fields.get("value")
+            if value is not None:
+                after = max(after, self._node_ends[value])
+            if nodes[owner].type == "comprehension" and (around := nodes[owner].parent):
+                inner = self._children(around)
+                parts = [inner[f] for f in ("elt", "key", "value") if f in inner]
+                if parts:
+                    element = range(min(parts), max(nodes[i].end for i in parts))
+        later = [i for i in ids if starts[i] >= after and i not in element]
+        if later:
+            return min(later, key=starts.__getitem__)
+        inside = [i for i in ids if i in element]
+        return min(inside, key=starts.__getitem__) if inside else None
+
+    def _children(self, node_id: int) -> dict[str, int]:
+        """The first child node in each field of a node, by field name."""
+        nodes = self._nodes
+        found: dict[str, int] = {}
+        child, end = node_id + 1, nodes[node_id].end
+        while child < end:
+            field = nodes[child].field
+            if field is not None:
+                found.setdefault(field, child)
+            child = nodes[child].end
+        return found
 
     # -- links for each kind of selection -------------------------------------------------------
 

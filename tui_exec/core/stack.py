@@ -238,7 +238,6 @@ _MOVED_START = frozenset(
     {"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR", "CALL", "CALL_KW", "CALL_FUNCTION_EX"}
 )
 _EXPANDS = frozenset({"Attribute", "Call"})
-_COMPREHENSIONS = frozenset({"ListComp", "SetComp", "DictComp", "GeneratorExp"})
 # Expressions a LOAD_CONST can stand for: a literal, or one the compiler folded into a
 # constant (`2 * 3`, `-1`, `(1, 2)`, `x in [1, 2]`'s list, `"ab"[0]`), or a lambda's code.
 _CONSTANT_SOURCES = frozenset(
@@ -384,28 +383,9 @@ class _Walker:
     def second_operand(self, ins: Instruction) -> tuple[StackEntry]:
         nodes = self.analysis.index.nodes_for_instruction(ins.id)
         span = self.analysis.nodes[nodes[1]].span if len(nodes) == 2 else None
-        first = self.analysis.nodes[nodes[0]].span
-        parent = self.analysis.nodes[nodes[0]].parent
-        if parent is not None and self.analysis.nodes[parent].type == "NamedExpr":
-            first = self.analysis.nodes[parent].span  # `(y := f(x)), x`: past the walrus
-        if span is not None and (
-            first is None or span[:2] < first[2:] or not self.same_comprehension(nodes[0], span)
-        ):
-            span = None  # the index's guess is not the next name in the same expression
         if span is None:
             return (StackEntry(ins.operands[1] if len(ins.operands) == 2 else ins.argrepr, None),)
         return (StackEntry(self.source_text(span), span),)
-
-    def same_comprehension(self, first: int, span: Span) -> bool:
-        """Whether ``span`` lies in the innermost comprehension around node ``first`` (if any)."""
-        nodes = self.analysis.nodes
-        parent = nodes[first].parent
-        while parent is not None:
-            node = nodes[parent]
-            if node.type in _COMPREHENSIONS:
-                return node.span is not None and node.span.contains(span)
-            parent = node.parent
-        return True
 
     def source_text(self, span: Span) -> str:
         return self.text[
