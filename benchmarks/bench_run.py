@@ -80,7 +80,7 @@ def main() -> None:
         analysis = analyze(path.read_bytes(), str(path))
         start = time.perf_counter()
         steps = read_steps(program._dir / "steps.bin")
-        lines = read_lines(program._dir / "lines.bin")
+        lines = read_lines(program._dir / "lines.bin", program._dir / "states.bin")
         read = time.perf_counter() - start
         result = program.wait()
         start = time.perf_counter()

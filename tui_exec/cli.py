@@ -358,6 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     path = None if args.file in (None, "-") else args.file
     app = make_app(data, name, path=path, run_options=options, edit=args.file is None, pyc=pyc)
+    # The analysis worker thread holds the GIL for the default 5 ms at a time,
+    # so each key and frame waits for it; a shorter slice lets the UI answer
+    # while the analysis runs, and changes nothing when only one thread runs.
+    sys.setswitchinterval(0.0005)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0
 

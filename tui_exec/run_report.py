@@ -137,10 +137,14 @@ def _steps(
     records = result.lines
     starts = [record.step for record in records]
     steps = result.steps
+    shown = -1
+    stack: tuple[int, ...] = ()
     for step in range(result.step_count):
         code, offset = int(steps[2 * step]), int(steps[2 * step + 1])
         i = bisect_right(starts, step) - 1
-        frames = list(records[i].stack) if i >= 0 else [code]
+        if i != shown and i >= 0:  # a record is decoded once, not once per step
+            shown, stack = i, records[i].stack
+        frames = list(stack) if i >= 0 else [code]
         line, opname = known.get((code, offset), (None, "?"))
         yield code, offset, line, frames, opname
 

@@ -18,12 +18,24 @@ import tempfile
 import threading
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
-from .trace import LINES_FILE, NEW_LINE, RESULT_FILE, STEPS_FILE, WAITING_FILE, WAITING_VARIABLE
+from .trace import (
+    HAS_NOTES,
+    LINES_FILE,
+    NEW_LINE,
+    NO_LINE,
+    RESULT_FILE,
+    STATE_COLUMNS,
+    STATES_FILE,
+    STEPS_FILE,
+    WAITING_FILE,
+    WAITING_VARIABLE,
+)
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 _POLL = 0.05
@@ -94,7 +106,8 @@ class RunResult:
     stderr: str
     steps: array = field(repr=False)  # type: ignore[type-arg]
     """Pairs: steps[2*i] is the code id and steps[2*i+1] the offset of step i."""
-    lines: tuple[LineRecord, ...] = field(repr=False)
+    lines: Sequence[LineRecord] = field(repr=False)
+    """The state records (:class:`LineRecords` for a recorded run)."""
     exception: RaisedException | None = None
     detail: str = ""
     specialized: dict[int, dict[int, str]] = field(default_factory=dict, repr=False)
@@ -386,7 +399,7 @@ class ProgramRun:
             stdout_bytes=stdout,
             inputs=tuple(self._inputs),
             steps=read_steps(self._dir / STEPS_FILE),
-            lines=read_lines(self._dir / LINES_FILE),
+            lines=read_lines(self._dir / LINES_FILE, self._dir / STATES_FILE),
             exception=exception,
             detail=detail,
         )
@@ -408,18 +421,24 @@ class ProgramRun:
 
 def read_steps(path: Path) -> array:  # type: ignore[type-arg]
     """The recorded (code id, offset) pairs, read in large chunks."""
-    steps = array("I")
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            steps.fromfile(handle, size // steps.itemsize)
-    except (OSError, EOFError):
-        pass
-    if sys.byteorder != "little":
-        steps.byteswap()
+    steps = _read_uint32s(path)
     if len(steps) % 2:
         steps.pop()
     return steps
+
+
+def _read_uint32s(path: Path) -> array[int]:
+    """A file of little-endian uint32s, read at once (a partial last one is left out)."""
+    values = array("I")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            values.fromfile(handle, size // values.itemsize)
+    except (OSError, EOFError):
+        pass
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
 
 
 def transcript(stdout: bytes, inputs: Sequence[tuple[int, str]]) -> str:
@@ -438,23 +457,133 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "backslashreplace")
 
 
-def read_lines(path: Path) -> tuple[LineRecord, ...]:
-    """The line records, chunk by chunk; a chunk cut short by a kill ends the list."""
-    records: list[LineRecord] = []
+def read_lines(lines_path: Path, states_path: Path) -> LineRecords:
+    """A run's line records: the chunks sliced out of one read, and their state columns;
+    a chunk cut short by a kill ends the list."""
     try:
-        data = memoryview(path.read_bytes())
+        data = lines_path.read_bytes()
+        states = _read_uint32s(states_path)
     except OSError:
-        return ()
+        return LineRecords((), array("I"))
+    view = memoryview(data)
+    chunks = []
     position = 0
-    # One read, then chunk by chunk: marshal.load() on a file is slow (small reads).
-    while position + 4 <= len(data):
-        size = int.from_bytes(data[position : position + 4], "little")
-        start, position = position + 4, position + 4 + size
-        if position > len(data):
+    while position + 8 <= len(view):
+        size = int.from_bytes(view[position : position + 4], "little")
+        count = int.from_bytes(view[position + 4 : position + 8], "little")
+        start, position = position + 8, position + 8 + size
+        if position > len(view):
             break
-        try:
-            chunk = marshal.loads(data[start:position])
-        except (EOFError, ValueError, TypeError):
-            break
-        records.extend(LineRecord(*row) for row in chunk)
-    return tuple(records)
+        chunks.append((count, view[start:position]))
+    return LineRecords(chunks, states)
+
+
+_NEW_LINE_OF_FLAGS = bytes((flags & 1) == NEW_LINE for flags in range(256))
+_NOTES_OF_FLAGS = bytes(bool(flags & HAS_NOTES) for flags in range(256))
+
+
+def _positions(data: bytes, value: int) -> list[int]:
+    """Every index where ``data`` holds the byte ``value``."""
+    found, needle = [], bytes([value])
+    i = data.find(needle)
+    while i >= 0:
+        found.append(i)
+        i = data.find(needle, i + 1)
+    return found
+
+
+class LineRecords(Sequence[LineRecord]):
+    """A run's line records, kept as the recorder wrote them (marshalled chunks) and decoded
+    a chunk at a time when a record in it is wanted.
+
+    A run of 2M steps takes about half a million records: as objects they held ~300 MB and
+    took seconds to build. Stepping reads only a few numbers of each (its step, frame depth,
+    why it was taken, whether it has notes), which the recorder writes apart as columns.
+    """
+
+    _CACHED_CHUNKS = 4
+
+    def __init__(
+        self, chunks: Sequence[tuple[int, bytes | memoryview]], states: array[int]
+    ) -> None:
+        self._chunks = [blob for _, blob in chunks]
+        self._starts = array("q", [0])
+        """Index of each chunk's first record (and one past the last)."""
+        for count, _ in chunks:
+            self._starts.append(self._starts[-1] + count)
+        width = len(STATE_COLUMNS)
+        total = min(self._starts[-1], len(states) // width)
+        self.steps: array[int] = states[0 : total * width : width]
+        """Per record: the step it precedes (sorted)."""
+        self.depths: array[int] = states[3 : total * width : width]
+        """Per record: how many of the file's frames were on the call stack."""
+        lines = states[2 : total * width : width]
+        # The flags fit in a byte: take each one's low byte and translate it, all in C.
+        flags = states[4 : total * width : width]
+        if sys.byteorder != "little":
+            flags.byteswap()
+        low = flags.tobytes()[::4]
+        self.new_lines = low.translate(_NEW_LINE_OF_FLAGS)
+        """Per record: 1 if a new line starts at its step (see :attr:`LineRecord.new_line`)."""
+        self.line_numbers: array[int] = lines
+        """Per record: its line (:data:`trace.NO_LINE` for none)."""
+        self.noted = _positions(low.translate(_NOTES_OF_FLAGS), 1)
+        """Indexes of the records with notes (a return, an exception...), in order."""
+        self._decoded: dict[int, list[tuple[object, ...]]] = {}
+
+    @classmethod
+    def of(cls, records: Sequence[LineRecord | tuple[object, ...]]) -> LineRecords:
+        """Records made in memory (tests, and results built another way)."""
+        rows = [LineRecord(*row) for row in records]  # type: ignore[arg-type]
+        states = array("I")
+        for r in rows:
+            line = NO_LINE if r.line is None else r.line
+            flags = r.event | (HAS_NOTES if r.notes else 0)
+            states.extend((r.step, r.code, line, len(r.stack), flags))
+        blob = marshal.dumps([tuple(row) for row in rows])
+        return cls([(len(rows), blob)] if rows else [], states)
+
+    def notes(self, index: int) -> tuple[str, ...]:
+        """The notes of record ``index`` (decoded only when it has some)."""
+        pos = bisect_left(self.noted, index)
+        if pos < len(self.noted) and self.noted[pos] == index:
+            return self[index].notes
+        return ()
+
+    def __len__(self) -> int:
+        return len(self.steps)  # records whose chunk and columns were both written
+
+    @overload
+    def __getitem__(self, index: int) -> LineRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[LineRecord]: ...
+    def __getitem__(self, index: int | slice) -> LineRecord | Sequence[LineRecord]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        chunk = bisect_right(self._starts, index) - 1
+        return LineRecord(*self._rows(chunk)[index - self._starts[chunk]])  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[LineRecord]:
+        left = len(self)
+        for chunk in range(len(self._chunks)):
+            for row in self._rows(chunk)[:left]:
+                yield LineRecord(*row)  # type: ignore[arg-type]
+            left -= self._starts[chunk + 1] - self._starts[chunk]
+            if left <= 0:
+                return
+
+    def _rows(self, chunk: int) -> list[tuple[object, ...]]:
+        rows = self._decoded.get(chunk)
+        if rows is None:
+            if len(self._decoded) >= self._CACHED_CHUNKS:
+                del self._decoded[next(iter(self._decoded))]
+            rows = self._decoded[chunk] = marshal.loads(self._chunks[chunk])
+        return rows
+
+    def last_at(self, step: int) -> int:
+        """Index of the last record taken at or before ``step`` (-1 if none)."""
+        return bisect_right(self.steps, step) - 1

@@ -37,8 +37,16 @@ from .bytecode import walk_code
 STEPS_FILE = "steps.bin"
 """Little-endian uint32 pairs: (code id, instruction offset), one pair per executed step."""
 LINES_FILE = "lines.bin"
-"""Chunks of line records (see :data:`LINE_FIELDS`): a little-endian uint32 byte count, then
-a marshal'ed list. The count lets the reader slice chunks out of one read of the file."""
+"""Chunks of line records (see :data:`LINE_FIELDS`): little-endian uint32 byte and record
+counts, then a marshal'ed list. The counts let the reader slice chunks out of one read of
+the file and decode one only when a record in it is wanted."""
+STATES_FILE = "states.bin"
+"""The same records' few numbers that stepping reads, little-endian uint32s, one row of
+:data:`STATE_COLUMNS` per record: read back at once, with no decoding."""
+STATE_COLUMNS = ("step", "code", "line", "depth", "flags")
+"""``line`` is :data:`NO_LINE` for none; ``flags`` is the event, plus :data:`HAS_NOTES`."""
+NO_LINE = 0xFFFFFFFF
+HAS_NOTES = 2
 RESULT_FILE = "result.json"
 WAITING_FILE = "waiting"
 """Exists while an interactive program is blocked reading its standard input."""
@@ -176,9 +184,12 @@ class Recorder:
         self.steps = array("I")
         self.step_count = 0
         self.lines: list[tuple[Any, ...]] = []
+        self.states = array("I")
+        """The :data:`STATE_COLUMNS` of the records in :attr:`lines`."""
         self.line_count = 0
         self._steps_file = open(out_dir / STEPS_FILE, "wb")  # noqa: SIM115 (open for the run)
         self._lines_file = open(out_dir / LINES_FILE, "wb")  # noqa: SIM115
+        self._states_file = open(out_dir / STATES_FILE, "wb")  # noqa: SIM115
         self.stdout: CountingStream | None = None
         self.stderr: CountingStream | None = None
         self.on_limit: Callable[[], None] = lambda: None
@@ -209,7 +220,9 @@ class Recorder:
         if self.step_count >= self.max_steps:
             self.on_limit()
 
-    def line(self, frame: types.FrameType, code_id: int, line: int, event: int = NEW_LINE) -> None:
+    def line(
+        self, frame: types.FrameType, code_id: int, line: int | None, event: int = NEW_LINE
+    ) -> None:
         """Record the state just before the next step: the frames, ``frame``'s locals, and
         how many bytes of output the program's stdout and stderr files hold."""
         self.pending = False
@@ -234,16 +247,17 @@ class Recorder:
                 text = text[: REPR_LIMIT - 1] + "…"
             values.append((name, text))
         notes, self.notes = tuple(self.notes), []
+        step = self.step_count + len(self.steps) // 2
         self.lines.append(
+            (step, code_id, line, tuple(stack), tuple(values), *self._output_sizes(), event, notes)
+        )
+        self.states.extend(
             (
-                self.step_count + len(self.steps) // 2,
+                step,
                 code_id,
-                line,
-                tuple(stack),
-                tuple(values),
-                *self._output_sizes(),
-                event,
-                notes,
+                NO_LINE if line is None else line,
+                len(stack),
+                event | HAS_NOTES * bool(notes),
             )
         )
         if len(self.lines) >= 4096:
@@ -287,15 +301,23 @@ class Recorder:
     def flush_lines(self) -> None:
         if self.lines:
             blob = marshal.dumps(self.lines)
-            self._lines_file.write(len(blob).to_bytes(4, "little") + blob)
-            self.line_count += len(self.lines)
+            count = len(self.lines)
+            self._lines_file.write(len(blob).to_bytes(4, "little") + count.to_bytes(4, "little"))
+            self._lines_file.write(blob)
+            self._lines_file.flush()  # the chunk before its states: a reader trusts both
+            if sys.byteorder != "little":
+                self.states.byteswap()
+            self.states.tofile(self._states_file)
+            self.line_count += count
             self.lines = []
+            self.states = array("I")
 
     def close(self) -> None:
         self.flush_lines()
         self._write_steps()
         self._steps_file.close()
         self._lines_file.close()
+        self._states_file.close()
 
 
 def _install_monitoring(recorder: Recorder) -> Callable[[], None]:

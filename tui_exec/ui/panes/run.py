@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from functools import cached_property
+from itertools import compress
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -15,8 +18,9 @@ from textual.widget import Widget
 from textual.widgets import Log
 
 from ...core import Analysis
-from ...core.run import LineRecord, RunLimits, RunResult
+from ...core.run import LineRecord, LineRecords, RunLimits, RunResult
 from ...core.stack import stack_before
+from ...core.trace import NO_LINE
 from ..commands import Command, bindings
 from ..messages import ItemPicked
 from .explain import stack_text
@@ -33,24 +37,38 @@ class Timeline:
         self._by_offset: list[dict[int, int]] = [{} for _ in analysis.code_objects]
         for ins in analysis.instructions:
             self._by_offset[ins.code][ins.offset] = ins.id
+        lines = result.lines
+        self.records = lines if isinstance(lines, LineRecords) else LineRecords.of(lines)
+        """The run's state records, with the columns stepping reads."""
+        records = self.records
         # Every record holds the state at its step; those where a line starts also mark
         # where ↓ and ↑ stop and what the line counts count.
-        self._state_steps = [record.step for record in result.lines]
-        starts = [record for record in result.lines if record.new_line]
-        self._line_steps = [record.step for record in starts]
-        self._line_depths = [len(record.stack) for record in starts]
+        self._line_steps = array("q", compress(records.steps, records.new_lines))
         self._raw = result.steps.tobytes()
-        # Execution counts, counted in C: each step is one 8-byte (code, offset) word.
+
+    @cached_property
+    def instruction_counts(self) -> dict[int, int]:
+        """How many times each instruction ran (counted when first shown: a 2M-step run
+        takes a few hundred milliseconds)."""
+        # Counted in C: each step is one 8-byte (code, offset) word.
         per_pair = Counter(memoryview(self._raw).cast("Q"))
-        self.instruction_counts: dict[int, int] = {}
+        counts: dict[int, int] = {}
         code_shift, offset_shift = (0, 32) if sys.byteorder == "little" else (32, 0)
         for pair, count in per_pair.items():
             code = (pair >> code_shift) & 0xFFFFFFFF
             if code < len(self._by_offset):
                 found = self._by_offset[code].get((pair >> offset_shift) & 0xFFFFFFFF)
                 if found is not None:
-                    self.instruction_counts[found] = count
-        self.line_counts: dict[int, int] = dict(Counter(r.line for r in result.lines if r.new_line))
+                    counts[found] = count
+        return counts
+
+    @cached_property
+    def line_counts(self) -> dict[int, int]:
+        """How many times each line started (counted when first shown)."""
+        records = self.records
+        counts = dict(Counter(compress(records.line_numbers, records.new_lines)))
+        counts.pop(NO_LINE, None)  # records of instructions without a line
+        return counts
 
     @property
     def count(self) -> int:
@@ -67,8 +85,8 @@ class Timeline:
 
     def record(self, step: int) -> LineRecord | None:
         """The state in force at ``step`` (the last record taken at or before it)."""
-        i = bisect_right(self._state_steps, step) - 1
-        return self.result.lines[i] if i >= 0 else None
+        i = self.records.last_at(step)
+        return self.records[i] if i >= 0 else None
 
     def next_line(self, step: int, direction: int, *, into: bool = False) -> int | None:
         """The step where the next (or previous) line starts in the same frame, as a
@@ -81,23 +99,23 @@ class Timeline:
             if direction < 0:
                 i -= 2 if i and steps[i - 1] == step else 1
             return steps[i] if 0 <= i < len(steps) else None
-        records = self.result.lines
-        i = bisect_right(self._state_steps, step) - 1
+        records = self.records
+        steps, depths, new_lines = records.steps, records.depths, records.new_lines
+        i = records.last_at(step)
         if i < 0:
-            return records[0].step if records and direction > 0 else None
-        limit = len(records[i].stack)
+            return steps[0] if steps and direction > 0 else None
+        limit = depths[i]
         # Forwards from the record after this one; backwards from this one (the start of
         # the current line does not count when the step is that start).
         i += 1 if direction > 0 else 0
-        while 0 <= i < len(records):
-            record = records[i]
-            depth = len(record.stack)
+        while 0 <= i < len(steps):
+            depth = depths[i]
             if depth < limit:
                 if direction > 0:
-                    return record.step  # the frame was left: stop in the caller
+                    return steps[i]  # the frame was left: stop in the caller
                 limit = depth  # going back past the frame's start: now in the caller
-            if record.new_line and depth <= limit and record.step != step:
-                return record.step
+            if new_lines[i] and depth <= limit and steps[i] != step:
+                return steps[i]
             i += 1 if direction > 0 else -1
         return None
 
@@ -105,26 +123,25 @@ class Timeline:
         """Forwards: the caller's instruction right after the current call returns.
         Backwards: the caller's instruction that made the call (the step before the call's
         first)."""
-        lines = self.result.lines
-        i = bisect_right(self._state_steps, step) - 1
+        steps, depths = self.records.steps, self.records.depths
+        i = self.records.last_at(step)
         if i < 0:
             return None
-        depth = len(lines[i].stack)
+        depth = depths[i]
         if direction > 0:
-            for record in lines[i + 1 :]:
-                if len(record.stack) < depth:
-                    return record.step
+            for j in range(i + 1, len(depths)):
+                if depths[j] < depth:
+                    return steps[j]
             return None
-        while i > 0 and len(lines[i - 1].stack) >= depth:
+        while i > 0 and depths[i - 1] >= depth:
             i -= 1
-        first = lines[i].step  # where the current call began
+        first = steps[i]  # where the current call began
         return first - 1 if i > 0 and first > 0 else None
 
     def notes_at(self, step: int) -> tuple[str, ...]:
         """What happened just before ``step``: returns, yields, exceptions."""
-        i = bisect_right(self._state_steps, step) - 1
-        record = self.result.lines[i] if i >= 0 else None
-        return record.notes if record is not None and record.step == step else ()
+        i = self.records.last_at(step)
+        return self.records.notes(i) if i >= 0 and self.records.steps[i] == step else ()
 
     def raises_at(self, step: int) -> bool:
         """Whether the instruction at ``step`` raised an exception (one not caught at once
@@ -135,15 +152,13 @@ class Timeline:
 
     def next_event(self, step: int, direction: int) -> int | None:
         """The next (or previous) step that comes right after a return or an exception."""
-        records = self.result.lines
-        i = bisect_right(self._state_steps, step)
-        if direction < 0:
-            i -= 2 if i and self._state_steps[i - 1] == step else 1
-        while 0 <= i < len(records):
-            if records[i].notes:
-                return records[i].step
-            i += 1 if direction > 0 else -1
-        return None
+        steps, noted = self.records.steps, self.records.noted
+        if direction > 0:
+            j = bisect_right(noted, self.records.last_at(step))
+            return steps[noted[j]] if j < len(noted) else None
+        # Backwards: the last noted record before this step.
+        j = bisect_left(noted, self.records.last_at(step - 1) + 1) - 1
+        return steps[noted[j]] if j >= 0 else None
 
     def next_run_of(self, instruction_id: int, after: int) -> int | None:
         """The next step after ``after`` that executes ``instruction_id`` (wrapping around)."""
