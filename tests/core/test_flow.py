@@ -171,8 +171,10 @@ def test_stdlib_files_agree_with_dis(name: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(240)
 def test_the_stdlib_agrees_with_dis() -> None:
-    for path in stdlib_files():
+    """Every 4th file of the stdlib: well under two minutes, and still ~450 files."""
+    for path in stdlib_files()[::4]:
         analysis = analyze(path.read_bytes(), str(path))
         if analysis.module_code is not None:
             check_against_dis(analysis)
