@@ -138,6 +138,11 @@ def test_a_loop_with_continue_draws_two_arrows_to_its_head() -> None:
     # The loop's exit leaves FOR_ITER for the instruction after the loop.
     exit_target = flow.target_of(head)
     assert exit_target is not None and exit_target > back[-1]
+    # The arrow at a row: the jump it makes first (FOR_ITER's exit), else the ones landing.
+    assert flow.arrow_at(back[0]) == arrow
+    exit_arrow = flow.arrow_at(head)
+    assert exit_arrow is not None and exit_arrow.target == exit_target
+    assert flow.arrow_at(head + 1) is None
     check_against_dis(analysis)
 
 

@@ -11,6 +11,7 @@ from tui_exec.ui.app import TuiExecApp
 from tui_exec.ui.panes.bytecode import BytecodePane
 
 LOOP = "def f(xs):\n    for x in xs:\n        g(x)\n"
+ARROW_CELLS = "─►┌└│├┬┴┼┐┘┤╶"
 TRY = "try:\n    f()\nexcept ValueError:\n    pass\n"
 
 
@@ -53,6 +54,31 @@ async def test_a_loop_draws_its_back_edge_and_exit_as_arrows() -> None:
 
         assert underlined(head - 1) and underlined(head) and underlined(back)
         assert not underlined(head + 1)
+
+
+async def test_the_arrow_of_the_jump_at_the_cursor_is_bold() -> None:
+    app = app_for(LOOP)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        pane = app.bytecode_pane
+        head, back = row_of(app, "FOR_ITER", 1), row_of(app, "JUMP_BACKWARD", 1)
+        await pilot.press("4")
+        pane.move_cursor(back, user=True)
+        await pilot.pause()
+
+        def bold(row: int) -> str:
+            """The arrow characters drawn bold on ``row``."""
+            return "".join(
+                s.text
+                for s in segments(pane, row)
+                if s.style is not None and s.style.bold and set(s.text) <= set(ARROW_CELLS)
+            )
+
+        # The back edge (lane next to the names): from FOR_ITER down to JUMP_BACKWARD.
+        assert "►" in bold(head) and "─" in bold(back) and "└" in bold(back)
+        assert all("│" in bold(row) for row in range(head + 1, back))
+        # The loop's exit, in the other lane, is not lit: its corner on JUMP_BACKWARD's row.
+        assert "│" not in bold(back) and bold(back + 1) == ""
 
 
 async def test_j_follows_a_jump_and_shift_j_comes_back() -> None:

@@ -117,6 +117,16 @@ class Flow:
         following = instruction_id + 1
         return following - self.first < len(self.targets) and following in self.block_starts
 
+    def arrow_at(self, instruction_id: int) -> Arrow | None:
+        """The arrow of the jump ``instruction_id`` makes, else of the jumps landing on it."""
+        landing = None
+        for arrow in self.arrows:
+            if instruction_id in arrow.sources:
+                return arrow
+            if arrow.target == instruction_id:
+                landing = arrow
+        return landing
+
     def handlers_at(self, instruction_id: int) -> tuple[Handler, ...]:
         """The entries whose handler starts at ``instruction_id``."""
         return tuple(h for h in self.handlers if h.target == instruction_id)

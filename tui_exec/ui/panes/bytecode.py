@@ -108,6 +108,7 @@ class BytecodePane(LinePane):
     | `bytecode-pane--opname` | The operation name. |
     | `bytecode-pane--label` | Jump-target labels. |
     | `bytecode-pane--arrow-1` .. `-4` | Jump arrows, one colour a lane. |
+    | `bytecode-pane--arrow-lit` | The arrow of the jump at the cursor (or landing there). |
     | `bytecode-pane--block-end` | The last instruction of a basic block: a line under it. |
     | `bytecode-pane--protected` | The instructions the selected exception handler protects. |
     """
@@ -118,6 +119,7 @@ class BytecodePane(LinePane):
         "bytecode-pane--label",
         "bytecode-pane--block-end",
         "bytecode-pane--protected",
+        "bytecode-pane--arrow-lit",
         *(f"bytecode-pane--arrow-{lane}" for lane in range(1, LANES + 1)),
     }
 
@@ -145,6 +147,8 @@ class BytecodePane(LinePane):
         self._flows: dict[int, Flow] = {}
         self._handlers_at: dict[int, list[Handler]] = {}
         self._protected: frozenset[int] = frozenset()
+        self._lit: tuple[int, int, int] | None = None
+        """First row, last row and lane of the arrow drawn bold."""
         self._came_from: list[int] = []
         self._gutter_shown = False
 
@@ -162,6 +166,7 @@ class BytecodePane(LinePane):
         for handler in self._layout.handlers:
             self._handlers_at.setdefault(handler.target, []).append(handler)
         self._protected = frozenset()
+        self._lit = None
         self._came_from = []
         self._gutter_shown = self._gutter_fits()
         self.reset_rows(self._layout.width)
@@ -197,6 +202,27 @@ class BytecodePane(LinePane):
 
     def watch_cursor_row(self, row: int) -> None:
         self._show_protected(self._protected_by(row))
+        self._light_arrow(row)
+
+    def _light_arrow(self, row: int) -> None:
+        """Draw bold the arrow of the jump on ``row`` (or of the jumps landing there)."""
+        old = self._lit
+        instruction = self.instruction_at(row)
+        self._lit = None
+        if instruction is not None and self._gutter_shown and self._analysis is not None:
+            arrow = self._flow(self._analysis.instructions[instruction].code).arrow_at(instruction)
+            if arrow is not None:
+                row_of = self._layout.row_of_instruction
+                self._lit = (row_of[arrow.top], row_of[arrow.bottom], arrow.lane)
+        if old != self._lit:
+            for lit in (old, self._lit):
+                if lit is not None:
+                    self.refresh_rows(lit[0], lit[1])
+
+    def _lit_lane(self, row: int) -> int | None:
+        """The lane drawn bold on ``row``, if any."""
+        lit = self._lit
+        return lit[2] if lit is not None and lit[0] <= row <= lit[1] else None
 
     def _protected_by(self, row: int) -> frozenset[int]:
         """The rows guarded by the table entry on ``row``, or by the handler starting there."""
@@ -217,7 +243,11 @@ class BytecodePane(LinePane):
             self.refresh_rows(min(changed), max(changed))
 
     def _state(self, row: int) -> int:
+        # Bit 8: protected; from bit 16 on, the lit lane plus one (the row looks different).
         state = super()._state(row)
+        lane = self._lit_lane(row)
+        if lane is not None:
+            state |= (lane + 1) << 4
         return state | 8 if row in self._protected else state
 
     def _mark_style(self, state: int) -> Style:
@@ -358,15 +388,18 @@ class BytecodePane(LinePane):
         if not gutter:
             return [*parts, (" " * GUTTER, Style())]
         start = 0
+        lit = self._lit_lane(row)
+        lit_owner = -1 if lit is None else lit + 1
         # One segment per run of cells drawn by the same lane, in that lane's colour.
         for end in range(1, len(gutter) + 1):
             if end == len(gutter) or owners[end] != owners[start]:
                 lane = owners[start]
-                style = (
-                    self.component_style(f"bytecode-pane--arrow-{lane}", text_only=True)
-                    if lane
-                    else Style()
-                )
+                if lane == lit_owner:
+                    style = self.component_style("bytecode-pane--arrow-lit", text_only=True)
+                elif lane:
+                    style = self.component_style(f"bytecode-pane--arrow-{lane}", text_only=True)
+                else:
+                    style = Style()
                 parts.append((gutter[start:end], style))
                 start = end
         parts.append((" ", Style()))
