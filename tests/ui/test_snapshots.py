@@ -61,3 +61,23 @@ class TestErrorView:
 
     def test_syntax_error(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(_demo("syntax_error.py"), terminal_size=(160, 50), run_before=_analysed)
+
+
+class TestControlFlow:
+    """Jump arrows, block ends and the exception table in the bytecode pane, at 80x24."""
+
+    def test_loop_arrows(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(
+            _demo("fibonacci.py"),
+            press=["4", "slash", *"JUMP_BACK", "enter"],
+            terminal_size=(80, 24),
+            run_before=_analysed,
+        )
+
+    def test_handler_highlights_its_range(self, snap_compare) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(
+            _demo("exceptions.py"),
+            press=["4", "z", "slash", *"PUSH_EXC", "enter"],
+            terminal_size=(80, 24),
+            run_before=_analysed,
+        )
