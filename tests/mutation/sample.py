@@ -1,22 +1,29 @@
 """A seeded random sample of small AST mutants of ``tui_exec/core/``, each run against
-``tests/core`` with -x: ``uv run python -m tests.mutation.sample [-n 40] [--seed 13]``.
+``tests/core`` with -x: ``uv run python -m tests.mutation.sample [-n 40] [--seed 13]``
+(``--diff`` prints each survivor's change, ``--site PATH:KIND:INDEX`` runs chosen mutants).
 
 Mutations: a comparison flipped (``<`` ↔ ``>=``, ``==`` ↔ ``!=``, ``in`` ↔ ``not in``...), an
 integer constant moved by one, a condition negated, a statement replaced by ``pass``. Some
-mutants are equivalent (no test can tell them apart), so 100 % is not the aim. Too slow for CI.
+mutants are equivalent (no test can tell them apart), so 100 % is not the aim. A line ending
+in ``# mutation: equivalent (why)`` offers no site: keep that for mutants shown to change
+nothing observable. The tests that name the mutated module run first (a quick kill); a mutant
+survives only once the whole of ``tests/core`` passed against it. Too slow for CI.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .copy import ROOT, imports_from, repo_copy, run_tests
+from .copy import ROOT, Outcome, imports_from, repo_copy, run_tests
+
+EQUIVALENT = "# mutation: equivalent"
 
 FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Lt: ast.GtE,
@@ -70,13 +77,51 @@ def _candidates(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
 
 
 def sites(path: Path) -> list[Site]:
-    tree = ast.parse(path.read_text())
+    """Every site of the file but those on a line marked equivalent."""
+    text = path.read_text()
+    excluded = {n for n, line in enumerate(text.splitlines(), 1) if EQUIVALENT in line}
     counts: dict[str, int] = {}
     found = []
-    for kind, node in _candidates(tree):
-        found.append(Site(str(path.relative_to(ROOT)), kind, counts.get(kind, 0), node.lineno))  # type: ignore[attr-defined]
+    for kind, node in _candidates(ast.parse(text)):
+        line: int = node.lineno  # type: ignore[attr-defined]
+        if line not in excluded:
+            found.append(Site(str(path.relative_to(ROOT)), kind, counts.get(kind, 0), line))
         counts[kind] = counts.get(kind, 0) + 1
     return found
+
+
+def diff(source: str, mutated: str) -> str:
+    """The mutant's change, as lines of the unparsed original against the unparsed mutant."""
+    before = ast.unparse(ast.parse(source)).splitlines()
+    lines = difflib.unified_diff(before, mutated.splitlines(), lineterm="", n=1)
+    return "\n".join(list(lines)[2:])
+
+
+def _targeted(copy: Path, site: Site) -> tuple[str, ...]:
+    """The test files of tests/core that name the mutated module."""
+    stem = Path(site.path).stem
+    return tuple(
+        str(test.relative_to(copy))
+        for test in sorted((copy / "tests" / "core").glob("test_*.py"))
+        if stem in test.read_text()
+    )
+
+
+def _run(copy: Path, site: Site) -> Outcome:
+    first = _targeted(copy, site)
+    if first:
+        outcome = run_tests(copy, first, timeout=600)
+        if outcome.killed:
+            return outcome
+    return run_tests(copy, ("tests/core",), timeout=600)
+
+
+def _parse_site(text: str) -> Site:
+    path, kind, index = text.rsplit(":", 2)
+    for site in sites(ROOT / path):
+        if site.kind == kind and site.index == int(index):
+            return site
+    raise argparse.ArgumentTypeError(f"no site {text}")
 
 
 def mutate(source: str, site: Site) -> str:
@@ -102,9 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutation.sample", description=__doc__)
     parser.add_argument("-n", type=int, default=40, help="how many mutants (default 40)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--diff", action="store_true", help="print each survivor's change")
+    parser.add_argument(
+        "--site",
+        action="append",
+        type=_parse_site,
+        metavar="PATH:KIND:INDEX",
+        help="run this mutant (as printed) instead of a sample; repeatable",
+    )
     args = parser.parse_args(argv)
     every = [s for path in sorted((ROOT / "tui_exec" / "core").glob("*.py")) for s in sites(path)]
-    chosen = random.Random(args.seed).sample(every, min(args.n, len(every)))
+    chosen = args.site or random.Random(args.seed).sample(every, min(args.n, len(every)))
     killed = 0
     with repo_copy() as copy:
         if not imports_from(copy):
@@ -113,16 +166,19 @@ def main(argv: list[str] | None = None) -> int:
         for number, site in enumerate(chosen, 1):
             target = copy / site.path
             original = target.read_text()
-            target.write_text(mutate(original, site))
-            outcome = run_tests(copy, ("tests/core",), timeout=600)
+            mutated = mutate(original, site)
+            target.write_text(mutated)
+            outcome = _run(copy, site)
             target.write_text(original)
             killed += outcome.killed
             verdict = "killed" if outcome.killed else "SURVIVED"
             print(
-                f"{number:3} {verdict:9} {site.path}:{site.line} {site.kind}"
+                f"{number:3} {verdict:9} {site.path}:{site.kind}:{site.index} (line {site.line})"
                 f" ({outcome.seconds:.0f} s) {outcome.first_failure}",
                 flush=True,
             )
+            if args.diff and not outcome.killed:
+                print(diff(original, mutated), flush=True)
     print(
         f"\n{killed}/{len(chosen)} mutants killed ({100 * killed / len(chosen):.0f} %),"
         f" seed {args.seed}, from {len(every)} sites"
