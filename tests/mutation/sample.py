@@ -98,13 +98,16 @@ def diff(source: str, mutated: str) -> str:
 
 
 def _targeted(copy: Path, site: Site) -> tuple[str, ...]:
-    """The test files of tests/core that name the mutated module."""
+    """The module's own test file, then the other files of tests/core that import it."""
     stem = Path(site.path).stem
-    return tuple(
-        str(test.relative_to(copy))
+    own = copy / "tests" / "core" / f"test_{stem}.py"
+    found = [own] if own.exists() else []
+    found += [
+        test
         for test in sorted((copy / "tests" / "core").glob("test_*.py"))
-        if stem in test.read_text()
-    )
+        if test != own and f"tui_exec.core.{stem}" in test.read_text()
+    ]
+    return tuple(str(test.relative_to(copy)) for test in found)
 
 
 def _run(copy: Path, site: Site) -> Outcome:
