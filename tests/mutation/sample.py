@@ -131,13 +131,16 @@ def mutate(source: str, site: Site) -> str:
     tree = ast.parse(source)
     nodes = [node for kind, node in _candidates(tree) if kind == site.kind]
     node = nodes[site.index]
-    if isinstance(node, ast.Compare):
+    if site.kind == "compare":
+        assert isinstance(node, ast.Compare)
         node.ops[0] = FLIPS[type(node.ops[0])]()
-    elif isinstance(node, ast.Constant):
+    elif site.kind == "constant":
+        assert isinstance(node, ast.Constant)
         node.value = node.value + 1 if node.value <= 1 else node.value - 1
-    elif isinstance(node, ast.If | ast.While | ast.IfExp):
+    elif site.kind == "negate":
+        assert isinstance(node, ast.If | ast.While | ast.IfExp)
         node.test = ast.UnaryOp(ast.Not(), node.test)
-    else:
+    else:  # remove (an if statement too: not negated)
         for parent in ast.walk(tree):
             for field in ("body", "orelse", "finalbody"):
                 body = getattr(parent, field, None)
