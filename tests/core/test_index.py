@@ -32,6 +32,15 @@ def test_cursor_on_plus_links_token_binop_and_binary_op() -> None:
     assert _types(analysis, links.nodes) == ["BinOp"]
     assert _ops(analysis, links.instructions) == ["BINARY_OP"]
     assert "CALL" in _ops(analysis, links.secondary_instructions)
+    assert links.context_span == Span(3, 6, 3, 11)  # x + y
+
+
+def test_a_constants_detail_is_cut_at_sixty_characters() -> None:
+    """A repr of 60 characters is shown whole; a longer one keeps 59 and an ellipsis."""
+    analysis = analyze(f"a = '{'x' * 58}'\nb = '{'y' * 59}'\n")
+    first, second = (n.detail for n in analysis.nodes if n.type == "Constant")
+    assert first == "'" + "x" * 58 + "'"
+    assert second == "'" + "y" * 58 + "…"
 
 
 def test_cursor_on_non_ascii_name() -> None:

@@ -90,6 +90,7 @@ def test_a_shared_object_is_written_once_then_referenced() -> None:
     assert stream.resolve(second) is stream.refs[first.ref]
     value = mr.to_value(stream)
     assert isinstance(value, tuple) and value[0] is value[1] and value == marshal.loads(data)
+    assert mr.to_value(stream, second) == SHARED  # a reference alone: built from its target
 
 
 def test_reference_slots_are_numbered_parent_first() -> None:

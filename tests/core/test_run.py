@@ -200,3 +200,17 @@ def test_ending_a_run_ends_what_the_program_spawned(tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert _ended(child), "the program's child outlived the run"
+
+
+def test_short_descriptions_name_the_exit_status_the_exception_or_how_it_ended() -> None:
+    from array import array
+
+    from tui_exec.core.run import RaisedException
+
+    def result(status: str, code: int | None, exc: RaisedException | None = None) -> RunResult:
+        return RunResult(status, code, 0.125, "", "", array("I"), (), exc)
+
+    raised = RaisedException("ValueError", "bad", ())
+    assert result("exited", 3).short_description() == "exit 3 · 0.12 s"
+    assert result("exception", 1, raised).short_description() == "ValueError · 0.12 s"
+    assert result("timeout", None).short_description() == "timeout · 0.12 s"

@@ -108,6 +108,19 @@ def test_pops_minus_pushes_is_stack_effect_for_common_opcodes() -> None:
         assert pushes - pops == effect, ins.opname
 
 
+@pytest.mark.skipif(V < (3, 13), reason="superinstructions are in co_code from 3.13")
+def test_a_superinstructions_second_name_is_never_taken_from_outside_its_comprehension() -> None:
+    """``[b for _ in a]`` (inlined, 3.13): STORE_FAST_LOAD_FAST stores ``_`` and loads the
+    ``b`` at 2:9. The next ``b`` after ``_`` in the source, on line 3, is another load."""
+    analysis = analyze("def f(a, b):\n    c = [b for _ in a]\n    return a, b\n")
+    ins = next(i for i in analysis.instructions if i.opname == "STORE_FAST_LOAD_FAST")
+    assert ins.operands == ("_", "b")
+    after = stack_after(analysis, ins.id)
+    assert after is not None
+    assert after[-1].text == "b"
+    assert after[-1].span in (None, Span(2, 9, 2, 10))
+
+
 @pytest.mark.slow
 def test_depths_follow_stack_effect_on_the_stdlib() -> None:
     """Fall-through and jump edges change the depth by dis.stack_effect; never past
