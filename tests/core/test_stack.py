@@ -121,6 +121,51 @@ def test_a_superinstructions_second_name_is_never_taken_from_outside_its_compreh
     assert after[-1].span in (None, Span(2, 9, 2, 10))
 
 
+def _around(analysis: Analysis, opname: str) -> tuple[list[str], list[str]]:
+    ins = next(i for i in analysis.instructions if i.opname == opname)
+    before, after = stack_before(analysis, ins.id), stack_after(analysis, ins.id)
+    assert before is not None and after is not None
+    return [e.text for e in before], [e.text for e in after]
+
+
+def test_opcodes_that_leave_some_inputs_in_place() -> None:
+    """From CPython's instruction docs: CHECK_EXC_MATCH keeps the exception and pushes
+    whether it matches; WITH_EXCEPT_START keeps its four inputs and pushes the exit call's
+    result; SEND keeps the iterator and pushes the value it produced."""
+    before, after = _around(analyze("try:\n    f()\nexcept E:\n    pass\n"), "CHECK_EXC_MATCH")
+    assert after == [*before[:-1], "exception matches?"]
+    before, after = _around(analyze("with m:\n    pass\n"), "WITH_EXCEPT_START")
+    assert len(before) == 4 and after[:4] == before and len(after) == 5
+    before, after = _around(analyze("def g():\n    yield from x\n"), "SEND")
+    assert after == [before[0], "sent value"]
+
+
+def test_pops_minus_pushes_is_stack_effect_for_every_opcode() -> None:
+    """Every real opcode of the running version (instrumented and pseudo ones aside), with
+    arguments that exercise each flag bit (BUILD_SLICE takes only 2 or 3)."""
+    skipped = {"RESERVED", "ENTER_EXECUTOR", "INSTRUMENTED_INSTRUCTION", "INSTRUMENTED_LINE"}
+    checked = 0
+    for name, opcode in sorted(dis.opmap.items()):
+        if name in skipped or name.startswith("INSTRUMENTED_") or opcode >= 256:
+            continue  # 256 and up: pseudo-instructions the compiler replaces (3.12+)
+        if V == (3, 11) and name == "PRECALL":
+            continue  # 3.11's PRECALL/CALL split their effect: see the test above
+        if opcode < dis.HAVE_ARGUMENT:
+            args: tuple[int | None, ...] = (None,)
+        elif name == "BUILD_SLICE":
+            args = (2, 3)
+        else:
+            args = (0, 1, 2, 3, 4, 5, 7, 8, 15, 0x102)
+        for arg in args:
+            effect = dis.stack_effect(opcode, arg, jump=False)
+            if V == (3, 11) and name == "CALL":
+                effect -= arg or 0
+            pops, pushes = pops_pushes(name, arg)
+            assert pushes - pops == effect, (name, arg)
+            checked += 1
+    assert checked > 300
+
+
 @pytest.mark.slow
 def test_depths_follow_stack_effect_on_the_stdlib() -> None:
     """Fall-through and jump edges change the depth by dis.stack_effect; never past

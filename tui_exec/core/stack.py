@@ -204,15 +204,15 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
 
 # Inputs an opcode leaves in place under its results (bottom of its pops, pushed back as is).
 _KEEPS = {
-    "FOR_ITER": 1,
-    "GET_LEN": 1,
-    "MATCH_MAPPING": 1,
-    "MATCH_SEQUENCE": 1,
+    "FOR_ITER": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "GET_LEN": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "MATCH_MAPPING": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "MATCH_SEQUENCE": 1,  # mutation: equivalent (2 is cut to its 1 input)
     "MATCH_KEYS": 2,
     "CHECK_EXC_MATCH": 1,
     "CHECK_EG_MATCH": 1,
-    "IMPORT_FROM": 1,
-    "GET_ANEXT": 1,
+    "IMPORT_FROM": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "GET_ANEXT": 1,  # mutation: equivalent (2 is cut to its 1 input)
     "WITH_EXCEPT_START": 4,
     "SEND": 1,
     "CLEANUP_THROW": 0,
