@@ -98,6 +98,31 @@ def test_magic_numbers_name_their_version(number: int, version: str) -> None:
     assert magic_version(number.to_bytes(2, "little") + b"\r\n") == version
 
 
+def _listed_magics() -> dict[int, str]:
+    """Every magic number in the history CPython keeps as comments in the running version's
+    importlib/_bootstrap_external.py, with the X.Y release that wrote it."""
+    import re
+    from importlib import _bootstrap_external
+
+    assert _bootstrap_external.__file__ is not None
+    text = Path(_bootstrap_external.__file__).read_text(encoding="utf-8")
+    line = re.compile(r"^#\s+Python (\d+\.\d+|3000)\S*:?\s+(\d{4,5})\b", re.MULTILINE)
+    found = line.findall(text)  # "Python 3000" is what 3.0 was called before its release
+    return {int(number): "3.0" if version == "3000" else version for version, number in found}
+
+
+def test_every_listed_magic_names_its_version_and_the_gaps_none() -> None:
+    listed = _listed_magics()
+    assert len(listed) > 100 and listed[3413] == "3.8"
+    magic = {n: n.to_bytes(2, "little") + b"\r\n" for n in range(65536)}
+    for number, version in listed.items():
+        assert magic_version(magic[number]) == version, number
+    for version in set(listed.values()):
+        first = min(n for n, v in listed.items() if v == version)
+        if first - 1 not in listed:  # just below a version's first magic: nobody's
+            assert magic_version(magic[first - 1]) is None, (version, first - 1)
+
+
 def test_magic_beyond_the_table_and_non_magic() -> None:
     assert magic_version(MAGIC) == THIS_PYTHON
     assert magic_version((3600).to_bytes(2, "little") + b"\r\n") == "3.14 or later"
