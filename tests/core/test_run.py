@@ -214,3 +214,13 @@ def test_short_descriptions_name_the_exit_status_the_exception_or_how_it_ended()
     assert result("exited", 3).short_description() == "exit 3 · 0.12 s"
     assert result("exception", 1, raised).short_description() == "ValueError · 0.12 s"
     assert result("timeout", None).short_description() == "timeout · 0.12 s"
+
+
+def test_the_program_keeps_its_columns_whatever_the_environment_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without debug ranges CPython records no columns: the run never inherits that."""
+    monkeypatch.setenv("PYTHONNODEBUGRANGES", "1")
+    program = "code = compile('x', '<s>', 'eval')\nprint(list(code.co_positions())[-1])\n"
+    result = run(write(tmp_path, program))
+    assert result.stdout == "(1, 1, 0, 1)\n"  # the Name x: line 1, columns 0 to 1

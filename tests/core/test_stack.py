@@ -70,6 +70,16 @@ def test_generator_resumes_with_the_sent_value() -> None:
     assert stack is not None and [e.text for e in stack] == ["sent value"]
 
 
+def test_the_last_instruction_is_reached_by_falling_through() -> None:
+    """``x = 1``: the module ends with RETURN_VALUE of the None just loaded (3.11), or
+    RETURN_CONST None (3.12+), which pops nothing."""
+    analysis = analyze("x = 1\n")
+    last = analysis.instructions[analysis.code_objects[0].end_instruction - 1]
+    stack = stack_before(analysis, last.id)
+    assert stack is not None
+    assert len(stack) == (1 if last.opname == "RETURN_VALUE" else 0)
+
+
 def test_unreachable_code_has_no_stack() -> None:
     analysis = analyze("def f():\n    return 1\n    x = 2\n")
     stores = [i for i in analysis.instructions if i.opname == "STORE_FAST"]
