@@ -43,6 +43,15 @@ def test_a_constants_detail_is_cut_at_sixty_characters() -> None:
     assert second == "'" + "y" * 58 + "…"
 
 
+def test_attribute_details_and_slot_labels() -> None:
+    """``a.b = 1``: the target is an Attribute storing to ``b``, the first of the Assign's
+    targets; its object is the Name ``a`` in the Attribute's ``value`` field."""
+    analysis = analyze("a.b = 1\n")
+    rows = [(n.type, n.detail, n.label) for n in analysis.nodes if n.type in ("Attribute", "Name")]
+    assert rows == [("Attribute", "'b' Store", "targets[0]"), ("Name", "'a' Load", "value")]
+    assert analysis.nodes[0].label == ""  # the module fills no slot
+
+
 def test_cursor_on_non_ascii_name() -> None:
     analysis = analyze(UNICODE.encode())
     links = analysis.index.at(3, 13)  # the 文 of 中文 in print(mot + 中文)

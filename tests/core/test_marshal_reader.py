@@ -166,6 +166,7 @@ def test_code_fields_come_back_as_plain_values() -> None:
         (b")\x01r\x05\x00\x00\x00", "reference 5"),
         (b"l\x01\x00\x00\x00\x00\x00", "unnormalized"),
         (b"u\x01\x00\x00\x00\xff", "not UTF-8"),
+        (b"s\xff\xff\xff\xff", "^offset 1: negative size -1$"),  # the size starts at 1
     ],
 )
 def test_bad_streams_raise_marshal_error(data: bytes, message: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dis
 import importlib.util
+import marshal
 import os
 import py_compile
 import sys
@@ -246,3 +247,19 @@ def test_linetable_decodes_to_co_positions(path: Path) -> None:
         for entry in decode_linetable(code.co_linetable, code.co_firstlineno):
             ours.extend([entry.positions] * ((entry.end_offset - entry.first_offset) // 2))
         assert ours == list(code.co_positions())
+
+
+def test_a_pyc_is_disassembled_without_spans_and_one_without_code_refused(tmp_path: Path) -> None:
+    from tui_exec.core.analysis import analyze_pyc
+
+    data = _py_compile(DEMOS[0], tmp_path / "x.pyc", py_compile.PycInvalidationMode.TIMESTAMP)
+    expected = compile(DEMOS[0].read_bytes(), str(DEMOS[0]), "exec", dont_inherit=True)
+    analysis = analyze_pyc(data, "x.pyc")
+    module = analysis.code_objects[0]
+    assert module.name == "<module>"
+    assert [analysis.instructions[i].opname for i in module.instruction_ids] == [
+        i.opname for i in dis.get_instructions(expected)
+    ]
+    assert all(i.span is None for i in analysis.instructions)
+    with pytest.raises(PycError, match="no code object"):
+        analyze_pyc(data[:16] + marshal.dumps(5), "five.pyc")
