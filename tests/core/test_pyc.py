@@ -263,3 +263,16 @@ def test_a_pyc_is_disassembled_without_spans_and_one_without_code_refused(tmp_pa
     assert all(i.span is None for i in analysis.instructions)
     with pytest.raises(PycError, match="no code object"):
         analyze_pyc(data[:16] + marshal.dumps(5), "five.pyc")
+
+
+def test_every_short_form_decodes_to_co_positions() -> None:
+    """Names every 3 columns of one line up to column 122: a same-line entry starting before
+    column 80 is short form (start column // 8), so kinds 0 to 9 all occur."""
+    source = "x = [" + ", ".join(["n"] * 40) + "]\n"
+    code = compile(source, "<s>", "exec", dont_inherit=True)
+    entries = list(decode_linetable(code.co_linetable, code.co_firstlineno))
+    assert set(range(10)) <= {entry.kind for entry in entries}
+    ours = []
+    for entry in entries:
+        ours.extend([entry.positions] * ((entry.end_offset - entry.first_offset) // 2))
+    assert ours == list(code.co_positions())
