@@ -172,3 +172,12 @@ def test_code_fields_come_back_as_plain_values() -> None:
 def test_bad_streams_raise_marshal_error(data: bytes, message: str) -> None:
     with pytest.raises(mr.MarshalError, match=message):
         mr.read(data)
+
+
+def test_a_tuple_that_refers_to_itself_is_refused_not_recursed_into() -> None:
+    """A flagged small tuple (0x29 | 0x80) of one item, a reference to slot 0: itself. Only a
+    hand-made stream holds this (marshal.loads returns a tuple inside itself); building it
+    here would recurse for ever, so the reader says what is wrong."""
+    data = b"\xa9\x01r\x00\x00\x00\x00"
+    with pytest.raises(mr.MarshalError, match="^offset 2: an immutable object contains itself$"):
+        mr.to_value(mr.read(data))
