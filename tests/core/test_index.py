@@ -33,6 +33,7 @@ def test_cursor_on_plus_links_token_binop_and_binary_op() -> None:
     assert _ops(analysis, links.instructions) == ["BINARY_OP"]
     assert "CALL" in _ops(analysis, links.secondary_instructions)
     assert links.context_span == Span(3, 6, 3, 11)  # x + y
+    assert analyze("x = 1\n").index.at(1, 0).context_span == Span(1, 0, 1, 1)  # at offset 0
     comment = analyze("x = 1  # note\n").index.at(1, 9)
     assert (comment.instructions, comment.secondary_instructions) == ((), ())
 

@@ -165,3 +165,13 @@ def test_the_program_runs_as_main_with_its_own_file(tmp_path: Path) -> None:
     result = run(path)
     assert result.status == "exited", result.stderr
     assert result.stdout == f"__main__ {path.resolve()} None True\n"
+
+
+def test_a_generator_notes_each_yield_and_its_return(tmp_path: Path) -> None:
+    result = run(write(tmp_path, PROGRAMS["generator"]))
+    notes = [note for record in result.lines for note in record.notes]
+    assert [note for note in notes if note.startswith("gen ")] == [
+        "gen yielded 1",
+        "gen yielded 2",
+        "gen returned None",
+    ]
