@@ -175,3 +175,12 @@ def test_a_generator_notes_each_yield_and_its_return(tmp_path: Path) -> None:
         "gen yielded 2",
         "gen returned None",
     ]
+
+
+def test_locals_are_shown_up_to_eighty_characters(tmp_path: Path) -> None:
+    """A repr of 80 characters is shown whole; a longer one keeps 79 and an ellipsis."""
+    result = run(write(tmp_path, "a = 'x' * 78\nb = 'y' * 79\nc = 1\n"))
+    last = [r for r in result.lines if r.new_line and r.line == 3][0]
+    shown = dict(last.locals)
+    assert shown["a"] == "'" + "x" * 78 + "'"
+    assert shown["b"] == "'" + "y" * 78 + "…"
