@@ -263,6 +263,9 @@ def test_a_pyc_is_disassembled_without_spans_and_one_without_code_refused(tmp_pa
     assert all(i.span is None for i in analysis.instructions)
     with pytest.raises(PycError, match="no code object"):
         analyze_pyc(data[:16] + marshal.dumps(5), "five.pyc")
+    python38 = (3413).to_bytes(2, "little") + b"\r\n"  # refused before unmarshalling
+    with pytest.raises(PycError, match=r"Python 3\.8 \(magic 3413\)"):
+        analyze_pyc(python38 + data[4:], "old.pyc")
 
 
 def test_every_short_form_decodes_to_co_positions() -> None:
