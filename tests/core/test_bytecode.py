@@ -56,3 +56,23 @@ def test_a_multi_line_instruction_ending_on_a_non_ascii_line_ends_in_characters(
     assert (call.positions.end_lineno, call.positions.end_col_offset) == (2, 6)
     (ours,) = [i for i in analyze(source).instructions if i.opname == "CALL"]
     assert ours.span == Span(1, 0, 2, 5)
+
+
+def test_a_multi_line_instruction_from_a_non_ascii_line_to_an_ascii_one() -> None:
+    """The call starts after ``é = `` (5 bytes, 4 characters) and ends on an ASCII line:
+    each end converts with its own line's text."""
+    source = 'é = f("é",\n  1)\n'
+    lines = source.splitlines()
+    analysis = analyze(source.encode())
+    code = compile(source, "<s>", "exec", dont_inherit=True)
+
+    def chars(line: int, byte_col: int) -> int:
+        return len(lines[line - 1].encode()[:byte_col].decode())
+
+    calls = [i for i in dis.get_instructions(code) if i.opname == "CALL"]
+    ours = [i for i in analysis.instructions if i.opname == "CALL"]
+    assert len(calls) == len(ours) == 1
+    line, end_line, col, end_col = calls[0].positions  # type: ignore[misc]
+    assert (line, end_line) == (1, 2)
+    assert ours[0].span == Span(line, chars(line, col), end_line, chars(end_line, end_col))
+    assert ours[0].span == Span(1, 4, 2, 4)

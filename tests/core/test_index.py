@@ -32,6 +32,27 @@ def test_cursor_on_plus_links_token_binop_and_binary_op() -> None:
     assert _types(analysis, links.nodes) == ["BinOp"]
     assert _ops(analysis, links.instructions) == ["BINARY_OP"]
     assert "CALL" in _ops(analysis, links.secondary_instructions)
+    assert links.context_span == Span(3, 6, 3, 11)  # x + y
+    assert analyze("x = 1\n").index.at(1, 0).context_span == Span(1, 0, 1, 1)  # at offset 0
+    comment = analyze("x = 1  # note\n").index.at(1, 9)
+    assert (comment.instructions, comment.secondary_instructions) == ((), ())
+
+
+def test_a_constants_detail_is_cut_at_sixty_characters() -> None:
+    """A repr of 60 characters is shown whole; a longer one keeps 59 and an ellipsis."""
+    analysis = analyze(f"a = '{'x' * 58}'\nb = '{'y' * 59}'\n")
+    first, second = (n.detail for n in analysis.nodes if n.type == "Constant")
+    assert first == "'" + "x" * 58 + "'"
+    assert second == "'" + "y" * 58 + "…"
+
+
+def test_attribute_details_and_slot_labels() -> None:
+    """``a.b = 1``: the target is an Attribute storing to ``b``, the first of the Assign's
+    targets; its object is the Name ``a`` in the Attribute's ``value`` field."""
+    analysis = analyze("a.b = 1\n")
+    rows = [(n.type, n.detail, n.label) for n in analysis.nodes if n.type in ("Attribute", "Name")]
+    assert rows == [("Attribute", "'b' Store", "targets[0]"), ("Name", "'a' Load", "value")]
+    assert analysis.nodes[0].label == ""  # the module fills no slot
 
 
 def test_cursor_on_non_ascii_name() -> None:

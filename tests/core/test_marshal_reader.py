@@ -90,6 +90,7 @@ def test_a_shared_object_is_written_once_then_referenced() -> None:
     assert stream.resolve(second) is stream.refs[first.ref]
     value = mr.to_value(stream)
     assert isinstance(value, tuple) and value[0] is value[1] and value == marshal.loads(data)
+    assert mr.to_value(stream, second) == SHARED  # a reference alone: built from its target
 
 
 def test_reference_slots_are_numbered_parent_first() -> None:
@@ -165,8 +166,18 @@ def test_code_fields_come_back_as_plain_values() -> None:
         (b")\x01r\x05\x00\x00\x00", "reference 5"),
         (b"l\x01\x00\x00\x00\x00\x00", "unnormalized"),
         (b"u\x01\x00\x00\x00\xff", "not UTF-8"),
+        (b"s\xff\xff\xff\xff", "^offset 1: negative size -1$"),  # the size starts at 1
     ],
 )
 def test_bad_streams_raise_marshal_error(data: bytes, message: str) -> None:
     with pytest.raises(mr.MarshalError, match=message):
         mr.read(data)
+
+
+def test_a_tuple_that_refers_to_itself_is_refused_not_recursed_into() -> None:
+    """A flagged small tuple (0x29 | 0x80) of one item, a reference to slot 0: itself. Only a
+    hand-made stream holds this (marshal.loads returns a tuple inside itself); building it
+    here would recurse for ever, so the reader says what is wrong."""
+    data = b"\xa9\x01r\x00\x00\x00\x00"
+    with pytest.raises(mr.MarshalError, match="^offset 2: an immutable object contains itself$"):
+        mr.to_value(mr.read(data))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dis
 import importlib.util
+import marshal
 import os
 import py_compile
 import sys
@@ -96,6 +97,31 @@ def test_header_of_hash_based_pycs(
 )
 def test_magic_numbers_name_their_version(number: int, version: str) -> None:
     assert magic_version(number.to_bytes(2, "little") + b"\r\n") == version
+
+
+def _listed_magics() -> dict[int, str]:
+    """Every magic number in the history CPython keeps as comments in the running version's
+    importlib/_bootstrap_external.py, with the X.Y release that wrote it."""
+    import re
+    from importlib import _bootstrap_external
+
+    assert _bootstrap_external.__file__ is not None
+    text = Path(_bootstrap_external.__file__).read_text(encoding="utf-8")
+    line = re.compile(r"^#\s+Python (\d+\.\d+|3000)\S*:?\s+(\d{4,5})\b", re.MULTILINE)
+    found = line.findall(text)  # "Python 3000" is what 3.0 was called before its release
+    return {int(number): "3.0" if version == "3000" else version for version, number in found}
+
+
+def test_every_listed_magic_names_its_version_and_the_gaps_none() -> None:
+    listed = _listed_magics()
+    assert len(listed) > 100 and listed[3413] == "3.8"
+    magic = {n: n.to_bytes(2, "little") + b"\r\n" for n in range(65536)}
+    for number, version in listed.items():
+        assert magic_version(magic[number]) == version, number
+    for version in set(listed.values()):
+        first = min(n for n, v in listed.items() if v == version)
+        if first - 1 not in listed:  # just below a version's first magic: nobody's
+            assert magic_version(magic[first - 1]) is None, (version, first - 1)
 
 
 def test_magic_beyond_the_table_and_non_magic() -> None:
@@ -221,3 +247,35 @@ def test_linetable_decodes_to_co_positions(path: Path) -> None:
         for entry in decode_linetable(code.co_linetable, code.co_firstlineno):
             ours.extend([entry.positions] * ((entry.end_offset - entry.first_offset) // 2))
         assert ours == list(code.co_positions())
+
+
+def test_a_pyc_is_disassembled_without_spans_and_one_without_code_refused(tmp_path: Path) -> None:
+    from tui_exec.core.analysis import analyze_pyc
+
+    data = _py_compile(DEMOS[0], tmp_path / "x.pyc", py_compile.PycInvalidationMode.TIMESTAMP)
+    expected = compile(DEMOS[0].read_bytes(), str(DEMOS[0]), "exec", dont_inherit=True)
+    analysis = analyze_pyc(data, "x.pyc")
+    module = analysis.code_objects[0]
+    assert module.name == "<module>"
+    assert [analysis.instructions[i].opname for i in module.instruction_ids] == [
+        i.opname for i in dis.get_instructions(expected)
+    ]
+    assert all(i.span is None for i in analysis.instructions)
+    with pytest.raises(PycError, match="no code object"):
+        analyze_pyc(data[:16] + marshal.dumps(5), "five.pyc")
+    python38 = (3413).to_bytes(2, "little") + b"\r\n"  # refused before unmarshalling
+    with pytest.raises(PycError, match=r"Python 3\.8 \(magic 3413\)"):
+        analyze_pyc(python38 + data[4:], "old.pyc")
+
+
+def test_every_short_form_decodes_to_co_positions() -> None:
+    """Names every 3 columns of one line up to column 122: a same-line entry starting before
+    column 80 is short form (start column // 8), so kinds 0 to 9 all occur."""
+    source = "x = [" + ", ".join(["n"] * 40) + "]\n"
+    code = compile(source, "<s>", "exec", dont_inherit=True)
+    entries = list(decode_linetable(code.co_linetable, code.co_firstlineno))
+    assert set(range(10)) <= {entry.kind for entry in entries}
+    ours = []
+    for entry in entries:
+        ours.extend([entry.positions] * ((entry.end_offset - entry.first_offset) // 2))
+    assert ours == list(code.co_positions())

@@ -200,3 +200,27 @@ def test_ending_a_run_ends_what_the_program_spawned(tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert _ended(child), "the program's child outlived the run"
+
+
+def test_short_descriptions_name_the_exit_status_the_exception_or_how_it_ended() -> None:
+    from array import array
+
+    from tui_exec.core.run import RaisedException
+
+    def result(status: str, code: int | None, exc: RaisedException | None = None) -> RunResult:
+        return RunResult(status, code, 0.125, "", "", array("I"), (), exc)
+
+    raised = RaisedException("ValueError", "bad", ())
+    assert result("exited", 3).short_description() == "exit 3 · 0.12 s"
+    assert result("exception", 1, raised).short_description() == "ValueError · 0.12 s"
+    assert result("timeout", None).short_description() == "timeout · 0.12 s"
+
+
+def test_the_program_keeps_its_columns_whatever_the_environment_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without debug ranges CPython records no columns: the run never inherits that."""
+    monkeypatch.setenv("PYTHONNODEBUGRANGES", "1")
+    program = "code = compile('x', '<s>', 'eval')\nprint(list(code.co_positions())[-1])\n"
+    result = run(write(tmp_path, program))
+    assert result.stdout == "(1, 1, 0, 1)\n"  # the Name x: line 1, columns 0 to 1

@@ -143,3 +143,44 @@ def test_time_spent_waiting_for_typed_input_is_not_counted(tmp_path: Path) -> No
     assert result.seconds < 3.0
     assert result.stdout == "name? hello Ada\n"
     assert result.transcript() == "name? Ada\nhello Ada\n"
+
+
+def test_output_written_with_os_write_counts_at_the_next_line(tmp_path: Path) -> None:
+    """os.write to fd 1 or 2 bypasses sys.stdout: the sizes recorded from then on include it
+    ("hi\\n" is 3 bytes, "oops\\n" 5)."""
+    path = write(tmp_path, "import os\nos.write(1, b'hi\\n')\nos.write(2, b'oops\\n')\nx = 1\n")
+    result = run(path)
+    assert result.status == "exited", result.stderr
+    by_line = {r.line: r for r in result.lines if r.new_line}
+    assert (by_line[3].stdout, by_line[3].stderr) == (3, 0)
+    assert (by_line[4].stdout, by_line[4].stderr) == (3, 5)
+
+
+def test_the_program_runs_as_main_with_its_own_file(tmp_path: Path) -> None:
+    """As ``python prog.py`` sets them: ``__name__``, ``__file__`` (made absolute),
+    ``__cached__`` None, and the builtins."""
+    path = write(
+        tmp_path, "print(__name__, __file__, __cached__, __builtins__ is __import__('builtins'))\n"
+    )
+    result = run(path)
+    assert result.status == "exited", result.stderr
+    assert result.stdout == f"__main__ {path.resolve()} None True\n"
+
+
+def test_a_generator_notes_each_yield_and_its_return(tmp_path: Path) -> None:
+    result = run(write(tmp_path, PROGRAMS["generator"]))
+    notes = [note for record in result.lines for note in record.notes]
+    assert [note for note in notes if note.startswith("gen ")] == [
+        "gen yielded 1",
+        "gen yielded 2",
+        "gen returned None",
+    ]
+
+
+def test_locals_are_shown_up_to_eighty_characters(tmp_path: Path) -> None:
+    """A repr of 80 characters is shown whole; a longer one keeps 79 and an ellipsis."""
+    result = run(write(tmp_path, "a = 'x' * 78\nb = 'y' * 79\nc = 1\n"))
+    last = [r for r in result.lines if r.new_line and r.line == 3][0]
+    shown = dict(last.locals)
+    assert shown["a"] == "'" + "x" * 78 + "'"
+    assert shown["b"] == "'" + "y" * 78 + "…"

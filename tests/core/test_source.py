@@ -13,6 +13,14 @@ def test_lines_split_only_on_newlines_not_form_feed_or_unicode_separators() -> N
     assert source.offset(3, 0) == source.text.index("c =")
 
 
+def test_offsets_outside_the_lines() -> None:
+    """Line 0 (CPython's synthetic module line) sits before the text, so its columns count
+    from offset 0; a line before it is clamped to 0; past the last line, from the end."""
+    source = Source.from_text("ab\ncd\n")
+    assert [source.offset(0, 0), source.offset(0, 3), source.offset(-1, 3)] == [0, 3, 0]
+    assert [source.offset(1, 1), source.offset(2, 1), source.offset(3, 2)] == [1, 4, 8]
+
+
 def test_byte_columns_become_character_columns() -> None:
     line = 'x = "é" + 中文 + "😀"'
     source = Source.from_text(line + "\n")

@@ -87,6 +87,16 @@ def test_generator_resumes_with_the_sent_value() -> None:
     assert stack is not None and [e.text for e in stack] == ["sent value"]
 
 
+def test_the_last_instruction_is_reached_by_falling_through() -> None:
+    """``x = 1``: the module ends with RETURN_VALUE of the None just loaded (3.11), or
+    RETURN_CONST None (3.12+), which pops nothing."""
+    analysis = analyze("x = 1\n")
+    last = analysis.instructions[analysis.code_objects[0].end_instruction - 1]
+    stack = stack_before(analysis, last.id)
+    assert stack is not None
+    assert len(stack) == (1 if last.opname == "RETURN_VALUE" else 0)
+
+
 def test_unreachable_code_has_no_stack() -> None:
     analysis = analyze("def f():\n    return 1\n    x = 2\n")
     stores = [i for i in analysis.instructions if i.opname == "STORE_FAST"]
@@ -123,6 +133,64 @@ def test_pops_minus_pushes_is_stack_effect_for_common_opcodes() -> None:
         if V == (3, 11) and ins.opname == "CALL":
             effect -= ins.arg or 0
         assert pushes - pops == effect, ins.opname
+
+
+@pytest.mark.skipif(V < (3, 13), reason="superinstructions are in co_code from 3.13")
+def test_a_superinstructions_second_name_is_never_taken_from_outside_its_comprehension() -> None:
+    """``[b for _ in a]`` (inlined, 3.13): STORE_FAST_LOAD_FAST stores ``_`` and loads the
+    ``b`` at 2:9. The next ``b`` after ``_`` in the source, on line 3, is another load."""
+    analysis = analyze("def f(a, b):\n    c = [b for _ in a]\n    return a, b\n")
+    ins = next(i for i in analysis.instructions if i.opname == "STORE_FAST_LOAD_FAST")
+    assert ins.operands == ("_", "b")
+    after = stack_after(analysis, ins.id)
+    assert after is not None
+    assert after[-1].text == "b"
+    assert after[-1].span in (None, Span(2, 9, 2, 10))
+
+
+def _around(analysis: Analysis, opname: str) -> tuple[list[str], list[str]]:
+    ins = next(i for i in analysis.instructions if i.opname == opname)
+    before, after = stack_before(analysis, ins.id), stack_after(analysis, ins.id)
+    assert before is not None and after is not None
+    return [e.text for e in before], [e.text for e in after]
+
+
+def test_opcodes_that_leave_some_inputs_in_place() -> None:
+    """From CPython's instruction docs: CHECK_EXC_MATCH keeps the exception and pushes
+    whether it matches; WITH_EXCEPT_START keeps its four inputs and pushes the exit call's
+    result; SEND keeps the iterator and pushes the value it produced."""
+    before, after = _around(analyze("try:\n    f()\nexcept E:\n    pass\n"), "CHECK_EXC_MATCH")
+    assert after == [*before[:-1], "exception matches?"]
+    before, after = _around(analyze("with m:\n    pass\n"), "WITH_EXCEPT_START")
+    assert len(before) == 4 and after[:4] == before and len(after) == 5
+    before, after = _around(analyze("def g():\n    yield from x\n"), "SEND")
+    assert after == [before[0], "sent value"]
+
+
+def test_pops_minus_pushes_is_stack_effect_for_every_opcode() -> None:
+    """Every real opcode of the running version (instrumented and pseudo ones aside), with
+    arguments that exercise each flag bit (BUILD_SLICE takes only 2 or 3)."""
+    skipped = {"RESERVED", "ENTER_EXECUTOR", "INSTRUMENTED_INSTRUCTION", "INSTRUMENTED_LINE"}
+    checked = 0
+    for name, opcode in sorted(dis.opmap.items()):
+        if name in skipped or name.startswith("INSTRUMENTED_") or opcode >= 256:
+            continue  # 256 and up: pseudo-instructions the compiler replaces (3.12+)
+        if V == (3, 11) and name == "PRECALL":
+            continue  # 3.11's PRECALL/CALL split their effect: see the test above
+        if opcode < dis.HAVE_ARGUMENT:
+            args: tuple[int | None, ...] = (None,)
+        elif name == "BUILD_SLICE":
+            args = (2, 3)
+        else:
+            args = (0, 1, 2, 3, 4, 5, 7, 8, 15, 0x102)
+        for arg in args:
+            effect = dis.stack_effect(opcode, arg, jump=False)
+            if V == (3, 11) and name == "CALL":
+                effect -= arg or 0
+            pops, pushes = pops_pushes(name, arg)
+            assert pushes - pops == effect, (name, arg)
+            checked += 1
+    assert checked > 300
 
 
 @pytest.mark.slow

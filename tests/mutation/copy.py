@@ -55,12 +55,17 @@ _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 
 
 def run_tests(
-    copy: Path, tests: Sequence[str], timeout: float = 1200.0, options: Sequence[str] = ()
+    copy: Path,
+    tests: Sequence[str],
+    timeout: float = 1200.0,
+    options: Sequence[str] = (),
+    python: str = sys.executable,
 ) -> Outcome:
     """Run pytest (stopping at the first failure) on ``copy``, importing tui_exec from it.
 
     PYTHONPATH puts the copy before the editable install, for pytest and for every child
-    process the tests start (the recorder, ``python -m tui_exec``).
+    process the tests start (the recorder, ``python -m tui_exec``). ``python``: the
+    interpreter of another environment with the project installed (``.venv-313/bin/python``).
     """
     import time
 
@@ -69,7 +74,7 @@ def run_tests(
     if tests and not present:
         return Outcome(False, "(none of its tests exist here)", 0.0)
     command = [
-        sys.executable,
+        python,
         "-m",
         "pytest",
         "-x",
@@ -93,11 +98,11 @@ def run_tests(
     return Outcome(True, found.group(1) if found else f"(pytest exit {done.returncode})", seconds)
 
 
-def imports_from(copy: Path) -> bool:
+def imports_from(copy: Path, python: str = sys.executable) -> bool:
     """Whether a process started as the tests start theirs imports tui_exec from ``copy``."""
     env = dict(os.environ, PYTHONPATH=str(copy))
     found = subprocess.run(
-        [sys.executable, "-c", "import tui_exec; print(tui_exec.__file__)"],
+        [python, "-c", "import tui_exec; print(tui_exec.__file__)"],
         cwd="/",
         env=env,
         capture_output=True,

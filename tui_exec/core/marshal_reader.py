@@ -409,6 +409,8 @@ class _Builder:
         self.stream = stream
         self.done: dict[int, object] = {}
         self.building: set[int] = set()
+        """References whose immutable object was begun (finished ones are in ``done``, which
+        build() checks first, so they need not leave this set)."""
 
     def build(self, item: Item) -> object:
         if item.type == REF:
@@ -453,8 +455,6 @@ class _Builder:
             value = slice(*children)
         else:
             value = _code_fields(children, item)
-        if item.ref is not None:
-            self.building.discard(item.ref)
         return self._keep(item, value)
 
     def _keep(self, item: Item, value: object) -> object:

@@ -68,7 +68,7 @@ def magic_version(magic: bytes) -> str | None:
             return version
     if _NEWER <= number < 20000:
         return "3.14 or later"
-    return None
+    return None  # mutation: equivalent (falling off the end returns None too)
 
 
 def describe_magic(magic: bytes) -> str:

@@ -104,7 +104,7 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
     "PREP_RERAISE_STAR": (2, 1),
     "PUSH_EXC_INFO": (1, 2),
     "POP_EXCEPT": (1, 0),
-    "WITH_EXCEPT_START": (4, 5) if _V >= (3, 12) else (4, 5),
+    "WITH_EXCEPT_START": (4, 5),
     "BEFORE_WITH": (1, 2),
     "BEFORE_ASYNC_WITH": (1, 2),
     "LOAD_BUILD_CLASS": (0, 1),
@@ -177,7 +177,7 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
     "RETURN_CONST": (0, 0),
     "YIELD_VALUE": (1, 1),
     "ASYNC_GEN_WRAP": (1, 1),
-    "SEND": (2, 2) if _V >= (3, 12) else (2, 2),
+    "SEND": (2, 2),
     "END_SEND": (2, 1),
     "CLEANUP_THROW": (3, 2),
     "END_ASYNC_FOR": (2, 0),
@@ -204,15 +204,15 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
 
 # Inputs an opcode leaves in place under its results (bottom of its pops, pushed back as is).
 _KEEPS = {
-    "FOR_ITER": 1,
-    "GET_LEN": 1,
-    "MATCH_MAPPING": 1,
-    "MATCH_SEQUENCE": 1,
+    "FOR_ITER": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "GET_LEN": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "MATCH_MAPPING": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "MATCH_SEQUENCE": 1,  # mutation: equivalent (2 is cut to its 1 input)
     "MATCH_KEYS": 2,
     "CHECK_EXC_MATCH": 1,
     "CHECK_EG_MATCH": 1,
-    "IMPORT_FROM": 1,
-    "GET_ANEXT": 1,
+    "IMPORT_FROM": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "GET_ANEXT": 1,  # mutation: equivalent (2 is cut to its 1 input)
     "WITH_EXCEPT_START": 4,
     "SEND": 1,
     "CLEANUP_THROW": 0,

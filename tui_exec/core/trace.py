@@ -123,10 +123,19 @@ class WaitingStdin(io.TextIOWrapper):
             with contextlib.suppress(OSError):
                 os.remove(self._marker)
 
-    def readline(self, size: int = -1, /) -> str:  # type: ignore[override]
+    # Any negative size reads to the end (of the line): -1 and -2 are equivalent mutants.
+    def readline(  # type: ignore[override]
+        self,
+        size: int = -1,  # mutation: equivalent
+        /,
+    ) -> str:
         return self._read(lambda: super(WaitingStdin, self).readline(size))
 
-    def read(self, size: int | None = -1, /) -> str:
+    def read(
+        self,
+        size: int | None = -1,  # mutation: equivalent
+        /,
+    ) -> str:
         return self._read(lambda: super(WaitingStdin, self).read(size))
 
 
@@ -438,18 +447,16 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             unwinding[frame] = exc
         return local
 
-    def foreign(frame: types.FrameType, event: str, arg: object) -> Any:
-        if event == "return":  # the file's caller resumes in the middle of its line
-            recorder.pending = True
-        return None
-
     def global_(frame: types.FrameType, event: str, arg: object) -> Any:
+        # Any frame starting or resuming marks the state as changed; so when another
+        # module's frame returns to the file's, pending is still set (or set again by the
+        # return of the file's callback it ran): other frames need no local tracing.
         recorder.pending = True
         if frame.f_code in index:
             frame.f_trace = local  # before f_trace_opcodes (3.13 needs this order)
             frame.f_trace_opcodes = True
             return local
-        return foreign
+        return None
 
     sys._getframe().f_trace_opcodes = True  # before settrace (3.12 needs this)
     sys.settrace(global_)
