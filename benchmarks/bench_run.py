@@ -6,6 +6,7 @@ Run: ``uv run python -m benchmarks.bench_run``. Targets: <= 3 us per recorded in
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import subprocess
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 from tui_exec.core import analyze
-from tui_exec.core.run import ProgramRun, RunLimits, read_lines, read_steps
+from tui_exec.core.run import ProgramRun, RunLimits
 from tui_exec.ui.panes.run import Timeline
 
 PROGRAM = """\
@@ -78,21 +79,36 @@ def main() -> None:
         program._process.wait()
         # From the moment the run ends: read the files back, lay them over the analysis.
         analysis = analyze(path.read_bytes(), str(path))
+        before = _resident_mb()
         start = time.perf_counter()
-        steps = read_steps(program._dir / "steps.bin")
-        lines = read_lines(program._dir / "lines.bin", program._dir / "states.bin")
+        result = program.wait()  # reads the steps and the line records back
         read = time.perf_counter() - start
-        result = program.wait()
+        steps, lines = result.steps, result.lines
         start = time.perf_counter()
         timeline = Timeline(analysis, result)
         timeline.instruction(timeline.count - 1)
         timeline.record(timeline.count - 1)
+        # What the app shows at once when a run ends: the counts in the gutters.
+        assert timeline.instruction_counts and timeline.line_counts
         laid = time.perf_counter() - start
         print(
             f"  trace of {len(steps) // 2:,} steps ({result.status}), {len(lines):,} line "
             f"records: read back in {read * 1000:.0f} ms, laid over the analysis in "
-            f"{laid * 1000:.0f} ms -> usable {read + laid:.2f} s after the run ends"
+            f"{laid * 1000:.0f} ms -> usable {read + laid:.2f} s after the run ends; "
+            f"resident {_resident_mb():.0f} MB ({_resident_mb() - before:+.0f} MB for the trace)"
         )
+
+
+def _resident_mb() -> float:
+    """This process's resident memory now (Linux), else its peak so far."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 def _timed(command: list[str]) -> float:

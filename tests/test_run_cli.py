@@ -161,3 +161,23 @@ def test_arguments_stdin_and_a_bad_path(tmp_path: Path) -> None:
     assert "['a', 'b'] typed" in result.stdout  # the text format shows the output
     missing = tui_exec("run", str(tmp_path / "missing.py"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_snapshots_name_the_objects_the_variables_share(tmp_path: Path) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text("a = [1, 'two']\nb = a\nd = {'list': a, 'n': None}\ndone = 1\n")
+    recording = json.loads(tui_exec("run", str(program), "--format", "json").stdout)
+    last = recording["snapshots"][-1]
+    assert last["locals"]["a"] == last["locals"]["b"] == "[1, 'two']"
+    objects = {tuple(info["names"]): info for info in last["objects"]}
+    shared, table = objects[("a", "b")], objects[("d",)]
+    assert shared["type"] == "list" and shared["size"] == 2 and shared["text"] == "[1, 'two']"
+    assert shared["items"] == [
+        {"label": None, "value": "1", "ref": None},
+        {"label": None, "value": "'two'", "ref": None},
+    ]
+    assert table["items"] == [
+        {"label": "'list'", "value": None, "ref": shared["id"]},
+        {"label": "'n'", "value": "None", "ref": None},
+    ]
+    assert isinstance(shared["id"], int)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from .core import Analysis, analyze
+from .core.objects import ObjectInfo
 from .core.run import LineRecord, ProgramRun, RunLimits, RunResult
 
 # How a run ended, in the words of the JSON's "exit.reason".
@@ -103,8 +104,12 @@ def write_json(analysis: Analysis, result: RunResult, out: TextIO) -> None:
         )
     out.write('], "snapshots": [')
     for number, record in enumerate(result.lines):
-        locals_ = dict(record.locals)
-        out.write(("," if number else "") + dumps({"step": record.step, "locals": locals_}))
+        snapshot = {
+            "step": record.step,
+            "locals": dict(record.locals),
+            "objects": [_object_json(info) for info in record.snapshot.objects.values()],
+        }
+        out.write(("," if number else "") + dumps(snapshot))
     out.write("]}\n")
 
 
@@ -147,6 +152,24 @@ def _steps(
         frames = list(stack) if i >= 0 else [code]
         line, opname = known.get((code, offset), (None, "?"))
         yield code, offset, line, frames, opname
+
+
+def _object_json(info: ObjectInfo) -> dict[str, Any]:
+    """One object a snapshot's variables reach: who is bound to it and what it holds."""
+    items = None
+    if info.items is not None:
+        items = [
+            {"label": label, "value": None if ref is not None else text, "ref": ref}
+            for label, text, ref in info.items
+        ]
+    return {
+        "id": info.id,
+        "type": info.type,
+        "names": list(info.names),
+        "size": None if info.size < 0 else info.size,
+        "text": info.text,
+        "items": items,
+    }
 
 
 def _locals_text(record: LineRecord) -> str:

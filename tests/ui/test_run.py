@@ -12,6 +12,7 @@ from tui_exec.core import Span
 from tui_exec.core.run import RunLimits
 from tui_exec.ui.app import RunOptions, StagePanel, TuiExecApp
 from tui_exec.ui.panes.explain import ExplainPane
+from tui_exec.ui.panes.values import ValuesScreen, values_text
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
 
@@ -491,3 +492,28 @@ async def test_the_run_pane_shows_the_value_stack_of_the_current_step(tmp_path: 
         console.print(app.run_pane.render())
         # Before `a + b` runs, its operands are on the stack, named by their expressions.
         assert "Value stack  a | b ← top" in console.export_text()
+
+
+async def test_aliases_show_one_object_and_v_opens_every_value_in_full(tmp_path: Path) -> None:
+    app = app_on_file(tmp_path, "a = [1, 2]\nb = a\nb.append('x' * 300)\ndone = 1\n")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("5", "end")
+        console = Console(width=100, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(app.run_pane.render())
+        shown = console.export_text()
+        # Both names point at object #1, listed once with both names and its items.
+        assert "a →#1 [1, 2, 'xxx" in shown and "b →#1 [1, 2, 'xxx" in shown
+        assert "#1 list, 3 items ← a, b" in shown
+        await pilot.press("v")
+        screen = app.screen
+        assert isinstance(screen, ValuesScreen)
+        console = Console(width=400, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(values_text(screen.snapshot, screen.where))
+        full = console.export_text()
+        assert "Globals of <module> before step" in full
+        assert "[1, 2, '" + "x" * 300 + "']" in full  # the whole value, not cut to a line
+        assert "#1 list, 3 items ← a, b  id 0x" in full
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ValuesScreen)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, overload
 
+from .objects import ObjectsField, Snapshot, snapshot
 from .trace import (
     HAS_NOTES,
     LINES_FILE,
@@ -76,6 +77,15 @@ class LineRecord(NamedTuple):
     notes: tuple[str, ...] = ()
     """What happened in the file's frames just before the step: ``fact returned 120``,
     ``ValueError raised in bad: …``, ``ValueError caught in safe``."""
+    objects: ObjectsField | tuple[()] = ()
+    """The objects the locals refer to, as recorded (one tuple shared by the records of a
+    chunk where they did not change); :attr:`snapshot` decodes them."""
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The variables and the objects they refer to (decoded when asked: records stay
+        small)."""
+        return snapshot(self.locals, self.objects)
 
     @property
     def new_line(self) -> bool:

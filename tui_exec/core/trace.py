@@ -29,6 +29,7 @@ import traceback
 import types
 from array import array
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -52,11 +53,23 @@ WAITING_FILE = "waiting"
 """Exists while an interactive program is blocked reading its standard input."""
 WAITING_VARIABLE = "TUI_EXEC_WAITING_FILE"
 """Where that file is, for an interactive run (the app types the program's input)."""
-LINE_FIELDS = ("step", "code", "line", "stack", "locals", "stdout", "stderr", "event", "notes")
+LINE_FIELDS = (
+    "step",
+    "code",
+    "line",
+    "stack",
+    "locals",
+    "stdout",
+    "stderr",
+    "event",
+    "notes",
+    "objects",
+)
 """A state record: (step index it precedes, code id, line, call stack of code ids (innermost
 last, at most :data:`STACK_LIMIT`), locals as ((name, repr), ...), stdout chars, stderr
 chars, event: :data:`NEW_LINE` or :data:`STATE_CHANGED`, notes: what happened just before
-the step, for people: ``fact returned 120``, ``ValueError raised in bad``...)."""
+the step, for people: ``fact returned 120``, ``ValueError raised in bad``..., objects: the
+objects the locals refer to, see :meth:`ObjectGraph.snapshot`)."""
 NEW_LINE = 0
 """A record taken because a new line starts."""
 STATE_CHANGED = 1
@@ -64,6 +77,17 @@ STATE_CHANGED = 1
 left by an exception, or output was written."""
 
 REPR_LIMIT = 80
+"""Characters of a value's repr in ``locals`` and in an item of a container."""
+DETAIL_LIMIT = 2000
+"""Characters of the repr of an object a variable refers to (its value opened in full)."""
+ITEM_LIMIT = 20
+"""Items of a container recorded (its size says how many it has)."""
+DEPTH_LIMIT = 2
+"""A variable's object is at depth 1; the containers in it at depth 2 have their items
+recorded too; objects deeper still are recorded by type and size only."""
+OBJECT_LIMIT = 200
+"""Objects described per record at most, besides the variables' own: the rest are referred
+to by id only."""
 STACK_LIMIT = 64
 _CHUNK = 1 << 15
 OUTPUT_NOTICE = "\n[tui-exec: output limit reached; the rest of the output was dropped]\n"
@@ -208,6 +232,7 @@ class Recorder:
         self._sizes_stale = True
         self.notes: list[str] = []
         """Events of the file's own frames since the last record (returns, exceptions)."""
+        self.graph = ObjectGraph()
 
     def step(self, code_id: int, offset: int) -> None:
         steps = self.steps
@@ -244,21 +269,21 @@ class Recorder:
                 stack.append(found)
             current = current.f_back
         stack.reverse()
-        values = []
-        for name, value in list(frame.f_locals.items()):
-            if name.startswith("__") and name.endswith("__"):
-                continue
-            try:
-                text = repr(value)
-            except Exception as exc:  # a broken __repr__ must not break the run
-                text = f"<repr failed: {type(exc).__name__}>"
-            if len(text) > REPR_LIMIT:
-                text = text[: REPR_LIMIT - 1] + "…"
-            values.append((name, text))
+        values, objects = self.graph.snapshot(frame.f_locals)
         notes, self.notes = tuple(self.notes), []
         step = self.step_count + len(self.steps) // 2
         self.lines.append(
-            (step, code_id, line, tuple(stack), tuple(values), *self._output_sizes(), event, notes)
+            (
+                step,
+                code_id,
+                line,
+                tuple(stack),
+                values,
+                *self._output_sizes(),
+                event,
+                notes,
+                objects,
+            )
         )
         self.states.extend(
             (
@@ -320,6 +345,7 @@ class Recorder:
             self.line_count += count
             self.lines = []
             self.states = array("I")
+            self.graph.interned.clear()
 
     def close(self) -> None:
         self.flush_lines()
@@ -327,6 +353,250 @@ class Recorder:
         self._steps_file.close()
         self._lines_file.close()
         self._states_file.close()
+
+
+_ATOMS = frozenset({int, float, complex, bool, str, bytes, type(None)})
+"""Values shown inline, as Python Tutor does: their identity teaches nothing."""
+_OPAQUE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+"""Objects with a ``__dict__`` that is not the program's data (no attributes listed)."""
+
+
+class ObjectGraph:
+    """The objects a frame's variables refer to, described compactly for a state record.
+
+    A record's objects are ``(refs, entries)``. ``refs`` has one item per variable in
+    ``locals``: the id of its object, or None for a plain value shown inline (a number, a
+    short string, None: its repr says its type). A record whose variables are all inline
+    has no objects: ``()``, the common case, which costs nothing more. ``entries`` has one
+    ``(id, type name, repr or None, size, items or None)`` per object reached: the repr is
+    cut to :data:`DETAIL_LIMIT` characters (ending with ``…``) for the variables' own
+    objects, to :data:`REPR_LIMIT` deeper, and left out (None) for containers below depth 1
+    (their items say it all) and objects past :data:`DEPTH_LIMIT`; size is ``len`` (-1 when
+    it has none); items are at most :data:`ITEM_LIMIT` ``(label, value)`` pairs, the label
+    a dict key's repr or an attribute's name (None in a sequence), the value an object id
+    or an inline repr.
+
+    Two names bound to one list give one entry, referred to twice. Identical records share
+    one tuple per chunk (the cost of a loop's records is its changes, not its length).
+    """
+
+    def __init__(self) -> None:
+        self.interned: dict[Any, Any] = {}
+
+    def intern(self, value: Any) -> Any:
+        """One shared tuple per distinct value in a chunk (marshal then writes it once)."""
+        return self.interned.setdefault(value, value)
+
+    def snapshot(
+        self, variables: Any
+    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[Any, ...], tuple[Any, ...]] | tuple[()]]:
+        """``locals`` as ((name, repr), ...) and the objects (refs, entries)."""
+        values: list[tuple[str, str]] = []
+        refs: list[int | None] = []
+        level: list[Any] = []
+        for name, value in list(variables.items()):
+            if name.startswith("__") and name.endswith("__"):
+                continue
+            kind = type(value)
+            if kind in _ATOMS:
+                # Most values at most records: the C repr at once (a long string, bytes
+                # or a huge int becomes an object below, its repr bounded).
+                try:
+                    text = repr(value) if kind in _FLAT or len(value) <= REPR_LIMIT else ""
+                except Exception:  # an int too long to convert
+                    text = ""
+                if 0 < len(text) <= REPR_LIMIT:
+                    values.append((name, text))
+                    refs.append(None)
+                    continue
+            level.append(value)
+            refs.append(id(value))
+            values.append((name, ""))  # filled in from the object's repr below
+        if not level:
+            return tuple(values), ()
+        entries: dict[int, tuple[Any, ...]] = {}
+        depth = 1
+        while level and len(entries) < OBJECT_LIMIT:
+            found: list[Any] = []
+            for value in level:
+                # Every variable's own object is described; deeper ones while room is left.
+                if id(value) not in entries and (depth == 1 or len(entries) < OBJECT_LIMIT):
+                    entries[id(value)] = self.intern(_entry(value, depth, found))
+            level, depth = found, depth + 1
+        for i, ref in enumerate(refs):
+            if isinstance(ref, int):
+                text = entries[ref][2]
+                values[i] = (values[i][0], _cut(text, REPR_LIMIT))
+        return tuple(values), self.intern((tuple(refs), tuple(entries.values())))
+
+
+def _entry(value: Any, depth: int, found: list[Any]) -> tuple[Any, ...]:
+    """One object's (id, type name, repr, size, items), adding the objects its items
+    refer to onto ``found`` (the next depth)."""
+    kind = type(value)
+    try:
+        size = len(value) if isinstance(value, (list, tuple, dict, set, frozenset)) else -1
+    except Exception:  # a subclass's broken __len__
+        size = -1
+    items: tuple[tuple[str | None, int | str], ...] | None = None
+    if depth <= DEPTH_LIMIT:
+        try:
+            items = _items(value, found)
+        except Exception:  # user code (__iter__, __getattr__) failed: no items then
+            items = None
+        if items is not None and size < 0:
+            size = len(items)
+    if depth == 1:
+        text: str | None = _bounded_repr(value, DETAIL_LIMIT)
+    elif items is None and depth <= DEPTH_LIMIT:
+        text = _bounded_repr(value, REPR_LIMIT)
+    else:
+        text = None
+    return (id(value), kind.__name__, text, size, items)
+
+
+def _items(value: Any, found: list[Any]) -> tuple[tuple[str | None, int | str], ...] | None:
+    """A container's first items (a list's, a dict's, an instance's attributes) as
+    (label, object id or inline repr); None for what is not a container."""
+    pairs: Any
+    if isinstance(value, (list, tuple, set, frozenset)):
+        pairs = ((None, item) for item in islice(value, ITEM_LIMIT))
+    elif isinstance(value, dict):
+        pairs = (
+            (_bounded_repr(key, REPR_LIMIT), item)
+            for key, item in islice(dict.items(value), ITEM_LIMIT)
+        )
+    elif isinstance(value, _OPAQUE):
+        return None
+    else:
+        attributes = getattr(value, "__dict__", None)
+        if type(attributes) is not dict:
+            return None
+        pairs = ((str(key), item) for key, item in islice(attributes.items(), ITEM_LIMIT))
+    items: list[tuple[str | None, int | str]] = []
+    for label, item in pairs:
+        if type(item) in _ATOMS:
+            text = _bounded_repr(item, REPR_LIMIT)
+            if len(text) <= REPR_LIMIT:
+                items.append((label, text))
+                continue
+        found.append(item)
+        items.append((label, id(item)))
+    return tuple(items)
+
+
+def _cut(text: str | None, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, ending with ``…`` when cut."""
+    if text is None:
+        return ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_BRACKETS: dict[type, tuple[str, str]] = {
+    list: ("[", "]"),
+    tuple: ("(", ")"),
+    set: ("{", "}"),
+    frozenset: ("frozenset({", "})"),
+}
+_RECURSIVE: dict[type, str] = {list: "[...]", tuple: "(...)", dict: "{...}"}
+"""What repr shows for a container met again inside itself."""
+
+
+def _bounded_repr(value: Any, limit: int) -> str:
+    """``repr(value)`` in at most ``limit`` characters (``…`` at the end when cut), never
+    building the whole repr of a huge container or string; a broken ``__repr__`` gives
+    ``<repr failed: …>`` instead of breaking the run."""
+    kind = type(value)
+    parts: list[str] = []
+    try:
+        if kind in _FLAT:
+            return _cut(repr(value), limit)
+        if kind is list or kind is tuple or kind is dict:
+            # The C repr of enough first items: walking them in Python cost several
+            # times as much (a huge item inside one is the case the bound misses).
+            return _cut(_prefix_repr(value, limit), limit)
+        _repr_into(value, parts, limit + 1, set())
+    except _Full:
+        pass
+    except Exception as exc:  # a broken __repr__ must not break the run
+        parts = [f"<repr failed: {type(exc).__name__}>"]
+    return _cut("".join(parts), limit)
+
+
+_FLAT = frozenset({int, float, complex, bool, type(None)})
+
+
+def _prefix_repr(value: Any, limit: int) -> str:
+    """The repr of a list, tuple or dict, or of enough of its first items to be longer than
+    ``limit`` (the repr of a prefix is a prefix of the repr, but for its closing bracket)."""
+    count = 16
+    while len(value) > count:
+        part = dict(islice(value.items(), count)) if type(value) is dict else value[:count]
+        text = repr(part)
+        if len(text) > limit:
+            return text
+        # As many items again as the characters still missing need, judged by these.
+        count += count * (limit + 1 - len(text)) // max(len(text), 1) + 8
+    return repr(value)
+
+
+class _Full(Exception):
+    """The bounded repr has enough characters."""
+
+
+def _repr_into(value: Any, parts: list[str], budget: int, active: set[int]) -> int:
+    """Append ``value``'s repr to ``parts``, raising :class:`_Full` once ``budget``
+    characters are there; returns the budget left. Exact built-in containers are walked
+    (a recursive one shows ``[...]`` as repr does); anything else is ``repr()``."""
+    kind = type(value)
+    if kind in (str, bytes) and len(value) > budget:
+        value = value[:budget]  # the repr of a prefix is the prefix of the repr
+    brackets = _BRACKETS.get(kind)
+    if brackets is None and kind is not dict:
+        text = repr(value)
+        parts.append(text[:budget])
+        budget -= len(text)
+        if budget <= 0:
+            raise _Full
+        return budget
+    if id(value) in active:
+        text = _RECURSIVE.get(kind, "...")
+        parts.append(text)
+        return budget - len(text)
+    if kind is dict:
+        opening, closing = "{", "}"
+    else:
+        opening, closing = brackets  # type: ignore[misc]
+        if not value:
+            text = f"{kind.__name__}()" if kind in (set, frozenset) else opening + closing
+            parts.append(text)
+            return budget - len(text)
+    active.add(id(value))
+    parts.append(opening)
+    budget -= len(opening)
+    first = True
+    for item in value.items() if kind is dict else value:
+        if not first:
+            parts.append(", ")
+            budget -= 2
+        first = False
+        if budget <= 0:
+            raise _Full
+        if kind is dict:
+            budget = _repr_into(item[0], parts, budget, active)
+            parts.append(": ")
+            budget = _repr_into(item[1], parts, budget - 2, active)
+        else:
+            budget = _repr_into(item, parts, budget, active)
+    if kind is tuple and len(value) == 1:
+        parts.append(",")
+        budget -= 1
+    active.discard(id(value))
+    parts.append(closing)
+    budget -= len(closing)
+    if budget <= 0:
+        raise _Full
+    return budget
 
 
 def _install_monitoring(recorder: Recorder) -> Callable[[], None]:

@@ -9,6 +9,7 @@ gives its binding, footer entry, palette entry and help line from that declarati
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -61,6 +62,10 @@ class TuiExecApp(Touring):
         super().__init__(data, name, path=path, pyc=pyc)
         self.run_options = run_options
         self.open_in_editor = edit
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # Smooth scrolling redraws a pane for a quarter second: over SSH that is dozens
+            # of frames per key (Home in 200k lines of output kept the UI busy for 1.3 s).
+            self.animation_level = "none"
 
     def on_mount(self) -> None:
         # In a 16-colour terminal the accent comes out as the red of errors: see app.tcss.

@@ -26,6 +26,7 @@ from ..messages import ItemPicked
 from .explain import stack_text
 from .printable import printable_lines
 from .stage import PaneSpec, StageView
+from .values import ValuesScreen, objects_section, variable_value
 
 
 class Timeline:
@@ -44,14 +45,13 @@ class Timeline:
         # Every record holds the state at its step; those where a line starts also mark
         # where ↓ and ↑ stop and what the line counts count.
         self._line_steps = array("q", compress(records.steps, records.new_lines))
-        self._raw = result.steps.tobytes()
 
     @cached_property
     def instruction_counts(self) -> dict[int, int]:
         """How many times each instruction ran (counted when first shown: a 2M-step run
         takes a few hundred milliseconds)."""
         # Counted in C: each step is one 8-byte (code, offset) word.
-        per_pair = Counter(memoryview(self._raw).cast("Q"))
+        per_pair = Counter(memoryview(self.result.steps).cast("B").cast("Q"))
         counts: dict[int, int] = {}
         code_shift, offset_shift = (0, 32) if sys.byteorder == "little" else (32, 0)
         for pair, count in per_pair.items():
@@ -69,6 +69,11 @@ class Timeline:
         counts = dict(Counter(compress(records.line_numbers, records.new_lines)))
         counts.pop(NO_LINE, None)  # records of instructions without a line
         return counts
+
+    @cached_property
+    def _raw(self) -> bytes:
+        """The steps as bytes, to search (made when first searched: 16 MB for 2M steps)."""
+        return self.result.steps.tobytes()
 
     @property
     def count(self) -> int:
@@ -233,6 +238,14 @@ class RunPane(Widget, StageView[None], can_focus=True):
             "Previous event",
             "The previous return, yield or exception",
         ),
+        Command(
+            "run.values",
+            "v",
+            "values",
+            "Values",
+            "Every variable's value in full, and the objects they refer to",
+            footer=True,
+        ),
         Command("run.first", "home", "edge(0)", "First step", "First step"),
         Command("run.last", "end", "edge(1)", "Last step", "Last step"),
     )
@@ -290,6 +303,18 @@ class RunPane(Widget, StageView[None], can_focus=True):
             if target is not None:
                 self.go(target, user=True)
 
+    def action_values(self) -> None:
+        """Open the current step's values in full."""
+        record = self.timeline.record(self.step) if self.timeline is not None else None
+        if record is None:
+            self.notify("No values recorded at this step.", severity="warning")
+            return
+        analysis = self.timeline.analysis  # type: ignore[union-attr]
+        frame = analysis.code_objects[record.code].qualname
+        scope = "Globals" if len(record.stack) == 1 else "Locals"
+        where = f"{scope} of {frame} before step {self.step + 1:,}"
+        self.app.push_screen(ValuesScreen(record.snapshot, where))
+
     def action_edge(self, end: int) -> None:
         """To the first or last step."""
         if self.timeline is not None:
@@ -335,13 +360,15 @@ class RunPane(Widget, StageView[None], can_focus=True):
         if record is not None:
             names = [analysis.code_objects[c].qualname for c in record.stack]
             parts.append(Text.assemble(("Call stack  ", "bold"), " → ".join(names) or "-"))
+            snapshot = record.snapshot
+            numbers = snapshot.numbers()
             table = Table.grid(padding=(0, 1))
             # Names whole (a long value must not squeeze them to "fun…"); values cut instead.
             widest = max((len(name) for name, _ in record.locals), default=1)
             table.add_column(style="bold", no_wrap=True, min_width=widest)
             table.add_column(no_wrap=True, overflow="ellipsis")
-            for name, value in record.locals:
-                table.add_row(name, value)
+            for i, variable in enumerate(snapshot.variables):
+                table.add_row(variable.name, variable_value(snapshot, i, numbers))
             in_module = len(record.stack) == 1
             parts.append(Text("Globals" if in_module else "Locals", style="bold"))
             parts.append(table if record.locals else Text("(none)", style="italic"))
@@ -351,6 +378,8 @@ class RunPane(Widget, StageView[None], can_focus=True):
             plural = "" if count == 1 else "s"
             parts.append(Text(f"Output so far ({count:,} character{plural})", style="bold"))
             parts.append(Text("\n".join(tail) or "(nothing yet)", no_wrap=True))
+            # After the output: at 80x24 the pane is short, and v shows the objects anyway.
+            parts.extend(objects_section(snapshot))
         return Group(*parts)
 
 

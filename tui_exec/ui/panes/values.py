@@ -1,0 +1,161 @@
+"""A recorded state's variables and the objects they refer to, as text: the Run pane's
+"Objects" section (aliasing at a glance) and the screen that shows every value in full."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ...core.objects import ObjectInfo, Snapshot
+
+REFERENCE_STYLE = "bold cyan"
+_CONTAINERS = frozenset({"list", "tuple", "dict", "set", "frozenset"})
+
+
+def reference(number: int | None) -> str:
+    """How a reference to an object reads: ``→#2`` (``→?`` for one past the recorded)."""
+    return f"→#{number}" if number is not None else "→?"
+
+
+def variable_value(snapshot: Snapshot, index: int, numbers: dict[int, int]) -> Text:
+    """A variable's value for the locals table: its object's number first when it has one,
+    so two names bound to one object show the same number."""
+    variable = snapshot.variables[index]
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if variable.ref is not None:
+        text.append(reference(numbers.get(variable.ref)), style=REFERENCE_STYLE)
+        text.append(" ")
+    text.append(variable.text)
+    return text
+
+
+def shown_objects(snapshot: Snapshot) -> list[ObjectInfo]:
+    """The objects worth a line in the Run pane: containers and instances (what mutates)
+    and anything two names share; functions, classes and modules are left to ``v``."""
+    return [
+        info for info in snapshot.objects.values() if info.items is not None or len(info.names) > 1
+    ]
+
+
+def object_heading(info: ObjectInfo, numbers: dict[int, int], *, with_id: bool) -> Text:
+    """``#1 list, 5 items ← a, b`` (and its id, where there is room for it)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"#{numbers[info.id]} {info.type}", style="bold")
+    if info.size >= 0:
+        noun = "item" if info.type in _CONTAINERS else "attribute"
+        text.append(f", {info.size:,} {noun}{'' if info.size == 1 else 's'}")
+    if info.names:
+        text.append(" ← ")
+        text.append(", ".join(info.names), style="bold")
+    if with_id:
+        text.append(f"  id {info.id:#x}", style="dim")
+    return text
+
+
+def object_items(info: ObjectInfo, numbers: dict[int, int]) -> Text:
+    """The items recorded, shallowly: inline values, and other objects by number."""
+    text = Text()
+    if info.items is None:
+        text.append(
+            "(its items are deeper than the recording goes)"
+            if info.size >= 0
+            else (info.text or "(not recorded)"),
+            style="italic",
+        )
+        return text
+    if not info.items:
+        text.append("(empty)", style="italic")
+        return text
+    for i, (label, value, ref) in enumerate(info.items):
+        if i:
+            text.append(", ")
+        if label is not None:
+            text.append(f"{label}: " if info.type == "dict" else f"{label}=")
+        if ref is not None:
+            text.append(reference(numbers.get(ref)), style=REFERENCE_STYLE)
+        else:
+            text.append(value)
+    if info.items_cut:
+        text.append(f", … {info.size - len(info.items):,} more", style="italic")
+    return text
+
+
+def objects_section(snapshot: Snapshot) -> list[RenderableType]:
+    """The Run pane's lines for the objects: a heading and items per object."""
+    numbers = snapshot.numbers()
+    shown = shown_objects(snapshot)
+    if not shown:
+        return []
+    parts: list[RenderableType] = [Text("Objects  (v: every value in full)", style="bold")]
+    for info in shown:
+        parts.append(object_heading(info, numbers, with_id=False))
+        items = object_items(info, numbers)
+        items.pad_left(3)
+        items.no_wrap, items.overflow = True, "ellipsis"
+        parts.append(items)
+    return parts
+
+
+def values_text(snapshot: Snapshot, where: str) -> RenderableType:
+    """Every variable with its type and its value as recorded in full, then every object
+    reached with its id, the names bound to it and its items."""
+    numbers = snapshot.numbers()
+    parts: list[RenderableType] = [Text(where, style="bold")]
+    if not snapshot.variables:
+        parts.append(Text("(no variables)", style="italic"))
+    for variable in snapshot.variables:
+        line = Text()
+        line.append(variable.name, style="bold")
+        if variable.type:
+            line.append(f"  {variable.type}", style="dim")
+        if variable.ref is not None:
+            line.append("  ")
+            line.append(reference(numbers.get(variable.ref)), style=REFERENCE_STYLE)
+        parts.append(line)
+        info = snapshot.objects.get(variable.ref) if variable.ref is not None else None
+        value = Text(info.text if info is not None and info.text else variable.text)
+        if info is not None and info.text_cut:
+            value.append("  (cut: the recording keeps the first characters)", style="italic")
+        value.pad_left(4)
+        parts.append(value)
+    if snapshot.objects:
+        parts.append(Text(""))
+        parts.append(Text("Objects", style="bold underline"))
+        for info in snapshot.objects.values():
+            parts.append(object_heading(info, numbers, with_id=True))
+            items = object_items(info, numbers)
+            items.pad_left(4)
+            parts.append(items)
+    return Group(*parts)
+
+
+class ValuesScreen(ModalScreen[None]):
+    """One recorded state's values in full: what the Run pane has to cut to a line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,v", "dismiss", "Close", id="values.close"),
+    ]
+
+    def __init__(self, snapshot: Snapshot, where: str) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="values-box"):
+            yield Label("Values in full  (Esc or v closes, arrows scroll)", id="values-title")
+            with VerticalScroll():
+                yield Static(values_text(self.snapshot, self.where), id="values-text")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(None)
