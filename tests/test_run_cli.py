@@ -181,3 +181,17 @@ def test_snapshots_name_the_objects_the_variables_share(tmp_path: Path) -> None:
         {"label": "'n'", "value": "None", "ref": None},
     ]
     assert isinstance(shared["id"], int)
+
+
+def test_snapshots_name_the_callers_variables_bound_to_the_same_object(tmp_path: Path) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text("def grow(xs):\n    xs.append(2)\n\nitems = [1]\ngrow(items)\n")
+    recording = json.loads(tui_exec("run", str(program), "--format", "json").stdout)
+    grow = next(c["id"] for c in recording["code_objects"] if c["qualname"] == "grow")
+    module = next(c["id"] for c in recording["code_objects"] if c["qualname"] == "<module>")
+    in_grow = [s for s in recording["snapshots"] if set(s["locals"]) == {"xs"}]
+    assert in_grow and grow != module
+    for snapshot in in_grow:
+        (info,) = snapshot["objects"]
+        assert info["names"] == ["xs"]
+        assert info["callers"] == [{"code": module, "name": "items"}]

@@ -166,6 +166,7 @@ def _object_json(info: ObjectInfo) -> dict[str, Any]:
         "id": info.id,
         "type": info.type,
         "names": list(info.names),
+        "callers": [{"code": code, "name": name} for code, name in info.callers],
         "size": None if info.size < 0 else info.size,
         "text": info.text,
         "items": items,

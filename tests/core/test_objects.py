@@ -128,6 +128,8 @@ def test_a_recorded_run_keeps_aliasing_as_the_list_changes(tmp_path: Path) -> No
     (shared,) = in_f.aliases().values()
     assert shared == ("xs", "ys")
     info = next(iter(in_f.objects.values()))
+    # The caller's names for the same list: what f changes, the module sees.
+    assert info.callers == ((0, "a"), (0, "b"))
     assert [item.text for item in info.items or ()] == ["1", "2", "3", "4"]
     last = records[-1].snapshot
     assert set(last.aliases().values()) == {("a", "b")}
@@ -190,3 +192,18 @@ def test_a_bounded_repr_is_the_start_of_the_whole_repr() -> None:
                 assert shown == whole
             else:
                 assert len(shown) == limit and shown == whole[: limit - 1] + "…"
+
+
+def test_callers_names_are_asked_for_only_when_there_are_objects() -> None:
+    asked: list[bool] = []
+
+    def callers() -> list[tuple[int, Any]]:
+        asked.append(True)
+        return [(3, {"mine": shared, "other": [], "__x__": shared})]
+
+    shared = [1]
+    locals_, objects = ObjectGraph().snapshot({"n": 1}, callers)
+    assert objects == () and not asked
+    locals_, objects = ObjectGraph().snapshot({"s": shared}, callers)
+    info = snapshot(locals_, objects).objects[id(shared)]
+    assert asked and info.callers == ((3, "mine"),) and info.names == ("s",)

@@ -510,10 +510,24 @@ async def test_aliases_show_one_object_and_v_opens_every_value_in_full(tmp_path:
         screen = app.screen
         assert isinstance(screen, ValuesScreen)
         console = Console(width=400, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
-        console.print(values_text(screen.snapshot, screen.where))
+        console.print(values_text(screen.snapshot, screen.where, screen.qualnames))
         full = console.export_text()
         assert "Globals of <module> before step" in full
         assert "[1, 2, '" + "x" * 300 + "']" in full  # the whole value, not cut to a line
         assert "#1 list, 3 items ← a, b  id 0x" in full
         await pilot.press("escape")
         assert not isinstance(app.screen, ValuesScreen)
+
+
+async def test_an_object_a_call_changes_names_the_callers_variables(tmp_path: Path) -> None:
+    source = "def grow(xs):\n    xs.append(2)\n    return xs\n\nitems = [1]\ngrow(items)\n"
+    app = app_on_file(tmp_path, source)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        assert app.timeline is not None
+        inside = next(step for step in range(app.timeline.count) if step_where(app, step)[2] == 3)
+        app.run_pane.go(inside, user=True)
+        console = Console(width=100, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(app.run_pane.render())
+        assert "#1 list, 2 items ← xs; items in <module>" in console.export_text()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-ObjectsField = tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...]]
-"""A state record's ``objects`` as recorded: see :class:`trace.ObjectGraph`."""
+ObjectsField = tuple[tuple[Any, ...], ...]
+"""A state record's ``objects`` as recorded, (refs, entries, held): see
+:class:`trace.ObjectGraph`."""
 
 
 class Item(NamedTuple):
@@ -36,6 +37,9 @@ class ObjectInfo(NamedTuple):
     """Its first items; None when it is not a container or is past the depth limit."""
     names: tuple[str, ...]
     """The variables bound to it."""
+    callers: tuple[tuple[int, str], ...] = ()
+    """Variables of the calling frames bound to it, as (code id, name), innermost caller
+    first: the list a function changes is the caller's list too."""
 
     @property
     def items_cut(self) -> bool:
@@ -86,7 +90,11 @@ def snapshot(locals_: tuple[tuple[str, str], ...], objects: ObjectsField | tuple
         return Snapshot(
             tuple(Variable(name, text, inline_type(text), None) for name, text in locals_), {}
         )
-    refs, entries = objects
+    refs, entries, *rest = objects
+    held: dict[int, list[tuple[int, str]]] = {}
+    for code, pairs in rest[0] if rest else ():
+        for name, key in pairs:
+            held.setdefault(key, []).append((code, name))
     names: dict[int, list[str]] = {}
     for (name, _), ref in zip(locals_, refs, strict=True):
         if ref is not None:
@@ -99,7 +107,9 @@ def snapshot(locals_: tuple[tuple[str, str], ...], objects: ObjectsField | tuple
                 Item(label, value, None) if isinstance(value, str) else Item(label, "", value)
                 for label, value in raw_items
             )
-        found[key] = ObjectInfo(key, kind, text, size, items, tuple(names.get(key, ())))
+        found[key] = ObjectInfo(
+            key, kind, text, size, items, tuple(names.get(key, ())), tuple(held.get(key, ()))
+        )
     variables = []
     for (name, text), ref in zip(locals_, refs, strict=True):
         if ref is None:

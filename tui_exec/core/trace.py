@@ -88,6 +88,8 @@ recorded too; objects deeper still are recorded by type and size only."""
 OBJECT_LIMIT = 200
 """Objects described per record at most, besides the variables' own: the rest are referred
 to by id only."""
+CALLER_LIMIT = 8
+"""Calling frames whose variables are searched for the objects a record shows."""
 STACK_LIMIT = 64
 _CHUNK = 1 << 15
 OUTPUT_NOTICE = "\n[tui-exec: output limit reached; the rest of the output was dropped]\n"
@@ -269,7 +271,7 @@ class Recorder:
                 stack.append(found)
             current = current.f_back
         stack.reverse()
-        values, objects = self.graph.snapshot(frame.f_locals)
+        values, objects = self.graph.snapshot(frame.f_locals, lambda: self._callers(frame))
         notes, self.notes = tuple(self.notes), []
         step = self.step_count + len(self.steps) // 2
         self.lines.append(
@@ -296,6 +298,19 @@ class Recorder:
         )
         if len(self.lines) >= 4096:
             self.flush_lines()
+
+    def _callers(self, frame: types.FrameType) -> list[tuple[int, Any]]:
+        """The file's frames that called ``frame``, innermost first (at most
+        :data:`CALLER_LIMIT`), each as (code id, its variables): who else holds an object."""
+        callers: list[tuple[int, Any]] = []
+        current = frame.f_back
+        index = self.index
+        while current is not None and len(callers) < CALLER_LIMIT:
+            found = index.get(current.f_code)
+            if found is not None:
+                callers.append((found, current.f_locals))
+            current = current.f_back
+        return callers
 
     def _output_sizes(self) -> tuple[int, int]:
         """Bytes in the stdout and stderr files, asked of the system only after a write
@@ -364,7 +379,7 @@ _OPAQUE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType
 class ObjectGraph:
     """The objects a frame's variables refer to, described compactly for a state record.
 
-    A record's objects are ``(refs, entries)``. ``refs`` has one item per variable in
+    A record's objects are ``(refs, entries, held)``. ``refs`` has one item per variable in
     ``locals``: the id of its object, or None for a plain value shown inline (a number, a
     short string, None: its repr says its type). A record whose variables are all inline
     has no objects: ``()``, the common case, which costs nothing more. ``entries`` has one
@@ -374,7 +389,9 @@ class ObjectGraph:
     (their items say it all) and objects past :data:`DEPTH_LIMIT`; size is ``len`` (-1 when
     it has none); items are at most :data:`ITEM_LIMIT` ``(label, value)`` pairs, the label
     a dict key's repr or an attribute's name (None in a sequence), the value an object id
-    or an inline repr.
+    or an inline repr. ``held`` has, for each calling frame of the file (innermost first, at
+    most :data:`CALLER_LIMIT`) whose variables refer to one of these objects, ``(code id,
+    ((name, id), ...))``.
 
     Two names bound to one list give one entry, referred to twice. Identical records share
     one tuple per chunk (the cost of a loop's records is its changes, not its length).
@@ -388,9 +405,11 @@ class ObjectGraph:
         return self.interned.setdefault(value, value)
 
     def snapshot(
-        self, variables: Any
-    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[Any, ...], tuple[Any, ...]] | tuple[()]]:
-        """``locals`` as ((name, repr), ...) and the objects (refs, entries)."""
+        self, variables: Any, callers: Callable[[], list[tuple[int, Any]]] = list
+    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[Any, ...], ...] | tuple[()]]:
+        """``locals`` as ((name, repr), ...) and the objects (refs, entries, held): ``held``
+        names the callers' variables bound to the same objects, ((code id, ((name, id),
+        ...)), ...), asked of ``callers`` only when there are objects."""
         values: list[tuple[str, str]] = []
         refs: list[int | None] = []
         level: list[Any] = []
@@ -427,7 +446,16 @@ class ObjectGraph:
             if isinstance(ref, int):
                 text = entries[ref][2]
                 values[i] = (values[i][0], _cut(text, REPR_LIMIT))
-        return tuple(values), self.intern((tuple(refs), tuple(entries.values())))
+        held = []
+        for code_id, outer in callers():
+            pairs = [
+                (name, id(value))
+                for name, value in list(outer.items())
+                if id(value) in entries and not (name.startswith("__") and name.endswith("__"))
+            ]
+            if pairs:
+                held.append((code_id, tuple(pairs)))
+        return tuple(values), self.intern((tuple(refs), tuple(entries.values()), tuple(held)))
 
 
 def _entry(value: Any, depth: int, found: list[Any]) -> tuple[Any, ...]:

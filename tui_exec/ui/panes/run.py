@@ -313,7 +313,8 @@ class RunPane(Widget, StageView[None], can_focus=True):
         frame = analysis.code_objects[record.code].qualname
         scope = "Globals" if len(record.stack) == 1 else "Locals"
         where = f"{scope} of {frame} before step {self.step + 1:,}"
-        self.app.push_screen(ValuesScreen(record.snapshot, where))
+        qualnames = [code.qualname for code in analysis.code_objects]
+        self.app.push_screen(ValuesScreen(record.snapshot, where, qualnames))
 
     def action_edge(self, end: int) -> None:
         """To the first or last step."""
@@ -379,7 +380,8 @@ class RunPane(Widget, StageView[None], can_focus=True):
             parts.append(Text(f"Output so far ({count:,} character{plural})", style="bold"))
             parts.append(Text("\n".join(tail) or "(nothing yet)", no_wrap=True))
             # After the output: at 80x24 the pane is short, and v shows the objects anyway.
-            parts.extend(objects_section(snapshot))
+            qualnames = [code.qualname for code in analysis.code_objects]
+            parts.extend(objects_section(snapshot, qualnames))
         return Group(*parts)
 
 

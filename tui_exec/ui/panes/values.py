@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -40,23 +41,42 @@ def shown_objects(snapshot: Snapshot) -> list[ObjectInfo]:
     """The objects worth a line in the Run pane: containers and instances (what mutates)
     and anything two names share; functions, classes and modules are left to ``v``."""
     return [
-        info for info in snapshot.objects.values() if info.items is not None or len(info.names) > 1
+        info
+        for info in snapshot.objects.values()
+        if info.items is not None or len(info.names) + len(info.callers) > 1
     ]
 
 
-def object_heading(info: ObjectInfo, numbers: dict[int, int], *, with_id: bool) -> Text:
-    """``#1 list, 5 items ← a, b`` (and its id, where there is room for it)."""
+def object_heading(
+    info: ObjectInfo, numbers: dict[int, int], qualnames: Sequence[str], *, with_id: bool
+) -> Text:
+    """``#1 list, 5 items ← xs, ys; a in <module>`` (and its id, where there is room)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"#{numbers[info.id]} {info.type}", style="bold")
     if info.size >= 0:
         noun = "item" if info.type in _CONTAINERS else "attribute"
         text.append(f", {info.size:,} {noun}{'' if info.size == 1 else 's'}")
+    if info.names or info.callers:
+        text.append(" ←")
     if info.names:
-        text.append(" ← ")
+        text.append(" ")
         text.append(", ".join(info.names), style="bold")
+    for code, names in _by_frame(info.callers):
+        if text.plain[-1] != "←":
+            text.append(";")
+        frame = qualnames[code] if code < len(qualnames) else "?"
+        text.append(f" {', '.join(names)} in {frame}")
     if with_id:
         text.append(f"  id {info.id:#x}", style="dim")
     return text
+
+
+def _by_frame(callers: tuple[tuple[int, str], ...]) -> list[tuple[int, list[str]]]:
+    """The callers' names grouped by frame, innermost caller first."""
+    frames: dict[int, list[str]] = {}
+    for code, name in callers:
+        frames.setdefault(code, []).append(name)
+    return list(frames.items())
 
 
 def object_items(info: ObjectInfo, numbers: dict[int, int]) -> Text:
@@ -87,7 +107,7 @@ def object_items(info: ObjectInfo, numbers: dict[int, int]) -> Text:
     return text
 
 
-def objects_section(snapshot: Snapshot) -> list[RenderableType]:
+def objects_section(snapshot: Snapshot, qualnames: Sequence[str]) -> list[RenderableType]:
     """The Run pane's lines for the objects: a heading and items per object."""
     numbers = snapshot.numbers()
     shown = shown_objects(snapshot)
@@ -95,7 +115,7 @@ def objects_section(snapshot: Snapshot) -> list[RenderableType]:
         return []
     parts: list[RenderableType] = [Text("Objects  (v: every value in full)", style="bold")]
     for info in shown:
-        parts.append(object_heading(info, numbers, with_id=False))
+        parts.append(object_heading(info, numbers, qualnames, with_id=False))
         items = object_items(info, numbers)
         items.pad_left(3)
         items.no_wrap, items.overflow = True, "ellipsis"
@@ -103,7 +123,7 @@ def objects_section(snapshot: Snapshot) -> list[RenderableType]:
     return parts
 
 
-def values_text(snapshot: Snapshot, where: str) -> RenderableType:
+def values_text(snapshot: Snapshot, where: str, qualnames: Sequence[str]) -> RenderableType:
     """Every variable with its type and its value as recorded in full, then every object
     reached with its id, the names bound to it and its items."""
     numbers = snapshot.numbers()
@@ -129,7 +149,7 @@ def values_text(snapshot: Snapshot, where: str) -> RenderableType:
         parts.append(Text(""))
         parts.append(Text("Objects", style="bold underline"))
         for info in snapshot.objects.values():
-            parts.append(object_heading(info, numbers, with_id=True))
+            parts.append(object_heading(info, numbers, qualnames, with_id=True))
             items = object_items(info, numbers)
             items.pad_left(4)
             parts.append(items)
@@ -143,16 +163,18 @@ class ValuesScreen(ModalScreen[None]):
         Binding("escape,q,v", "dismiss", "Close", id="values.close"),
     ]
 
-    def __init__(self, snapshot: Snapshot, where: str) -> None:
+    def __init__(self, snapshot: Snapshot, where: str, qualnames: Sequence[str]) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.where = where
+        self.qualnames = qualnames
 
     def compose(self) -> ComposeResult:
         with Vertical(id="values-box"):
             yield Label("Values in full  (Esc or v closes, arrows scroll)", id="values-title")
             with VerticalScroll():
-                yield Static(values_text(self.snapshot, self.where), id="values-text")
+                text = values_text(self.snapshot, self.where, self.qualnames)
+                yield Static(text, id="values-text")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
