@@ -128,3 +128,18 @@ class Tree:
                 if first < last:
                     best[first:last] = [i] * (last - first)
         return best
+
+
+NO_FALL_THROUGH = frozenset(
+    {
+        "JUMP_FORWARD",
+        "JUMP_BACKWARD",
+        "JUMP_BACKWARD_NO_INTERRUPT",
+        "RETURN_VALUE",
+        "RETURN_CONST",
+        "RAISE_VARARGS",
+        "RERAISE",
+    }
+)
+"""Opcodes after which the next instruction is reached only by a jump or a handler, listed
+by hand from the dis documentation of 3.11-3.13 (the pseudo JUMPs never reach code objects)."""

@@ -9,6 +9,7 @@ from types import CodeType
 
 import pytest
 
+from tests.core.reference import NO_FALL_THROUGH
 from tests.core.stdlib_files import stdlib_files
 from tui_exec.core import Analysis, analyze
 from tui_exec.core.bytecode import walk_code
@@ -16,15 +17,6 @@ from tui_exec.core.flow import ARRIVES, Flow, code_flow
 
 V = sys.version_info[:2]
 JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
-NO_FALL_THROUGH = {
-    "JUMP_FORWARD",
-    "JUMP_BACKWARD",
-    "JUMP_BACKWARD_NO_INTERRUPT",
-    "RETURN_VALUE",
-    "RETURN_CONST",
-    "RAISE_VARARGS",
-    "RERAISE",
-}
 LOOP = """\
 def f(xs):
     total = 0

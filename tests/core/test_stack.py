@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from tests.core.reference import NO_FALL_THROUGH
 from tui_exec.core import Analysis, Span, analyze
 from tui_exec.core.stack import exception_table, pops_pushes, stack_after, stack_before
 
@@ -225,7 +226,7 @@ def test_depths_follow_stack_effect_on_the_stdlib() -> None:
                     assert len(target) == len(stack) + effect, (path, ins)
                 if (
                     nxt is None
-                    or ins.opname in UNCONDITIONAL
+                    or ins.opname in NO_FALL_THROUGH
                     or (V == (3, 11) and ins.opname == "PRECALL")
                 ):
                     continue
@@ -327,14 +328,3 @@ def test_entries_are_the_asts_operands_on_the_stdlib() -> None:
                 )
     assert checked > 10_000
     assert unplaced * 1000 < checked
-
-
-UNCONDITIONAL = {
-    "JUMP_FORWARD",
-    "JUMP_BACKWARD",
-    "JUMP_BACKWARD_NO_INTERRUPT",
-    "RETURN_VALUE",
-    "RETURN_CONST",
-    "RAISE_VARARGS",
-    "RERAISE",
-}

@@ -15,25 +15,11 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from .stack import ExceptionEntry, exception_table_for
+from .stack import NO_FALL_THROUGH, ExceptionEntry, exception_table_for
 
 if TYPE_CHECKING:
     from .analysis import Analysis
 
-# Instructions after which the next one is only reached by a jump or a handler.
-_NO_FALL_THROUGH = frozenset(
-    {
-        "JUMP_FORWARD",
-        "JUMP_BACKWARD",
-        "JUMP_BACKWARD_NO_INTERRUPT",
-        "JUMP",
-        "JUMP_NO_INTERRUPT",
-        "RETURN_VALUE",
-        "RETURN_CONST",
-        "RAISE_VARARGS",
-        "RERAISE",
-    }
-)
 
 # Box-drawing character for each set of directions a gutter cell connects.
 _UP, _DOWN, _LEFT, _RIGHT = 1, 2, 4, 8
@@ -148,7 +134,7 @@ def code_flow(analysis: Analysis, code_id: int, lanes: int = 4) -> Flow:
                 targets[i] = first + target
                 starts.add(target)
             starts.add(i + 1)
-        elif ins.opname in _NO_FALL_THROUGH:
+        elif ins.opname in NO_FALL_THROUGH:
             starts.add(i + 1)
     handlers = exception_handlers(analysis, code_id)
     starts.update(h.target - first for h in handlers)

@@ -219,7 +219,7 @@ _KEEPS = {
     "STORE_FAST_LOAD_FAST": 0,
 }
 
-_UNCONDITIONAL = frozenset(
+NO_FALL_THROUGH = frozenset(
     {
         "JUMP_FORWARD",
         "JUMP_BACKWARD",
@@ -345,7 +345,7 @@ def stack_after(analysis: Analysis, instruction_id: int) -> _Stack | None:
         return None
     walker = _Walker(analysis, ins.code)
     return walker.step(
-        ins, before, jump=ins.opname in _UNCONDITIONAL and ins.jump_target is not None
+        ins, before, jump=ins.opname in NO_FALL_THROUGH and ins.jump_target is not None
     )
 
 
@@ -492,7 +492,7 @@ class _Walker:
                 self.flow(
                     stacks, todo, self.at_offset[ins.jump_target], self.step(ins, before, jump=True)
                 )
-            if name not in _UNCONDITIONAL and i + 1 < len(rows):
+            if name not in NO_FALL_THROUGH and i + 1 < len(rows):
                 after = self.step(ins, before, jump=False)
                 if name == "RETURN_GENERATOR" and _V < (3, 13):
                     after = (*after, StackEntry("sent value", None))
