@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dis
 import json
 import subprocess
 import sys
@@ -49,6 +50,24 @@ def test_dump_json_has_the_documented_shape(tmp_path: Path) -> None:
     assert binary["span"] == [3, 6, 3, 11]
     assert data["ast"][binary["node"]]["type"] == "BinOp"
     assert data["errors"] == []
+
+
+def test_dump_json_has_each_code_objects_exception_table() -> None:
+    source = "def f():\n    try:\n        g()\n    except ValueError:\n        h()\nf()\n"
+    result = run("dump", "-", "--format", "json", stdin=source.encode())
+    assert result.returncode == 0, result.stderr
+    codes = json.loads(result.stdout)["code_objects"]
+    dumped = {c["qualname"]: c["exception_table"] for c in codes}
+    module = compile(source, "<stdin>", "exec")
+    function = next(c for c in module.co_consts if hasattr(c, "co_code"))
+    for name, code in (("<module>", module), ("f", function)):
+        # CPython's own parser of co_exceptiontable, the reference (end exclusive there too).
+        expected = [
+            {"start": e.start, "end": e.end, "target": e.target, "depth": e.depth, "lasti": e.lasti}
+            for e in dis._parse_exception_table(code)  # type: ignore[attr-defined]
+        ]
+        assert dumped[name] == expected
+    assert dumped["f"] and dumped["<module>"] == []
 
 
 def test_dump_json_has_stacks_and_jump_targets() -> None:

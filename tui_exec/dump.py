@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .core import Analysis, Span
-from .core.stack import StackEntry, code_stacks, stacksize
+from .core.stack import StackEntry, code_stacks, exception_table_for, stacksize
 
 
 def _span(span: Span | None) -> list[int] | None:
@@ -63,6 +63,9 @@ def to_json_data(analysis: Analysis) -> dict[str, Any]:
                 "firstlineno": code.firstlineno,
                 "node": index.node_for_code(code.id),
                 "stacksize": stacksize(analysis, code.id),
+                "exception_table": [
+                    entry._asdict() for entry in exception_table_for(analysis, code.id)
+                ],
                 "instructions": [
                     {
                         "offset": ins.offset,
