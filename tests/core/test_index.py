@@ -116,6 +116,22 @@ def test_synthetic_positions_map_to_the_defining_node() -> None:
     assert analysis.index.for_instruction(resume.id).note == "synthetic position"
 
 
+def test_an_instruction_with_a_real_span_has_no_note_and_shows_its_own_span() -> None:
+    analysis = analyze(b"total = price * 3\n")
+    mul = next(i for i in analysis.instructions if i.opname.startswith("BINARY_OP"))
+    links = analysis.index.for_instruction(mul.id)
+    assert links.note == "" and links.span == Span(1, 8, 1, 17) == mul.span
+
+
+def test_a_cursor_on_a_token_selects_the_whole_token() -> None:
+    analysis = analyze(b"total = price * 30\n")
+    # Inside `price` (columns 8-13) and on the last digit of `30`.
+    assert analysis.index.at(1, 10).span == Span(1, 8, 1, 13)
+    assert analysis.index.at(1, 17).span == Span(1, 16, 1, 18)
+    # Past the end of the line there is no token: one character is selected.
+    assert analysis.index.at(1, 30).tokens == ()
+
+
 def test_instruction_without_position_says_so() -> None:
     analysis = analyze(b"try:\n    x = 1\nexcept E as e:\n    pass\n")
     unpositioned = [i for i in analysis.instructions if i.span is None]

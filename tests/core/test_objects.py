@@ -183,10 +183,15 @@ def test_a_bounded_repr_is_the_start_of_the_whole_repr() -> None:
         "é" * 500,
         b"\x00" * 500,
         [[list(range(50))] * 50] * 50,
+        {frozenset({1, 2}), frozenset({3})},
+        {(1,), (22,), ("x",)},
+        frozenset({(1, 2), (3,)}),
     ]
     for value in values:
         whole = repr(value)
-        for limit in (5, 80, 2000):
+        # Every cut of a short repr (where the bookkeeping of each bracket shows), and a few
+        # of the long ones.
+        for limit in range(1, len(whole) + 2) if len(whole) < 100 else (5, 80, 2000):
             shown = _bounded_repr(value, limit)
             if len(whole) <= limit:
                 assert shown == whole

@@ -194,6 +194,26 @@ def test_pops_minus_pushes_is_stack_effect_for_every_opcode() -> None:
     assert checked > 300
 
 
+def test_pseudo_opcodes_the_table_knows_have_their_stack_effect() -> None:
+    """The compiler's pseudo-instructions (3.12+: JUMP, LOAD_METHOD...) never reach a code
+    object, but the Explain pane says what they do to the stack too."""
+    checked = 0
+    for name, opcode in sorted(dis.opmap.items()):
+        if opcode < 256:
+            continue
+        try:
+            effect = dis.stack_effect(opcode, 0, jump=False)
+        except ValueError:  # 3.12: POP_BLOCK and the SETUPs take no argument
+            effect = dis.stack_effect(opcode, jump=False)
+        try:
+            pops, pushes = pops_pushes(name, 0)
+        except KeyError:
+            continue
+        assert pushes - pops == effect, name
+        checked += 1
+    assert checked >= (5 if V >= (3, 12) else 0)
+
+
 @pytest.mark.slow
 def test_depths_follow_stack_effect_on_the_stdlib() -> None:
     """Fall-through and jump edges change the depth by dis.stack_effect; never past

@@ -478,7 +478,7 @@ def read_lines(lines_path: Path, states_path: Path) -> LineRecords:
     view = memoryview(data)
     chunks = []
     position = 0
-    while position + 8 <= len(view):
+    while position + 8 <= len(view):  # mutation: equivalent (a cut header's end is past it)
         size = int.from_bytes(view[position : position + 4], "little")
         count = int.from_bytes(view[position + 4 : position + 8], "little")
         start, position = position + 8, position + 8 + size

@@ -296,7 +296,7 @@ class Recorder:
                 event | HAS_NOTES * bool(notes),
             )
         )
-        if len(self.lines) >= 4096:
+        if len(self.lines) >= 4096:  # mutation: equivalent (any chunk size reads back alike)
             self.flush_lines()
 
     def _callers(self, frame: types.FrameType) -> list[tuple[int, Any]]:
