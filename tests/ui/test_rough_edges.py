@@ -260,6 +260,45 @@ async def test_keys_pressed_while_the_analysis_runs_move_the_source_at_once(
         assert app.selection is not None and app.selection.item == (5, 1)
 
 
+async def test_the_analysis_progress_does_not_hide_where_an_early_key_moved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the user moved, each analysis step is told after the cursor's position, never
+    instead of it (a key pressed early looked unanswered until the analysis came)."""
+    import threading
+
+    import tui_exec.ui.explorer as explorer
+    from tui_exec.ui.messages import AnalysisProgress
+
+    release = threading.Event()
+    real_analyze = explorer.analyze
+
+    def slow_analyze(*args: object, **kwargs: object) -> object:
+        release.wait(timeout=30)
+        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explorer, "analyze", slow_analyze)
+    app = _demo("fibonacci.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        try:
+            await pilot.pause()
+            app.post_message(AnalysisProgress("tokenize"))
+            await pilot.pause()
+            status = app.query_one("#status")
+            assert str(status.render()).startswith("Analysing")  # nothing moved yet
+            await pilot.press("down")
+            app.post_message(AnalysisProgress("parse"))
+            await pilot.pause()
+            shown = str(status.render())
+            assert shown.startswith("2:0 · ")
+            assert "analysing: parsing and compiling (2/5)" in shown
+        finally:
+            release.set()
+        await ready(pilot)
+        assert str(app.query_one("#status").render()).startswith("2:0 · ")
+        assert "analysing" not in str(app.query_one("#status").render())
+
+
 class _Frames:
     """What the app would write to a terminal: each update's escape codes, as Textual makes
     them (headless apps compute every update but write none)."""
