@@ -361,3 +361,28 @@ async def test_a_key_repaints_only_what_it_changes_and_each_row_once() -> None:
         pane_rows = [_rows(update) & set(range(1, 49)) for update in jump]
         assert sum(len(rows) > 40 for rows in pane_rows) == 1  # every pane, in one frame
         assert sum(map(len, jump)) < full * 1.5  # about one screen (was two), typing included
+
+
+async def test_go_to_line_selects_the_line_as_the_answer_comes() -> None:
+    """The answer selects the line itself, in the handler that closes the question, instead
+    of waiting for the source pane's message to bubble up to the app: the status line then
+    comes back already naming the line, and nothing is drawn in between."""
+    import typing
+
+    from textual.widgets import Input
+
+    from tui_exec.ui.command_line import CommandLine
+
+    app = app_for(Path(typing.__file__).read_bytes())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("g", "2", "0", "0", "0")
+        await pilot.pause()
+        field = app.query_one("#command-line-input", Input)
+        app.query_one(CommandLine).on_input_submitted(Input.Submitted(field, field.value))
+        # No pause: the selection is made by the time the answer has been handled.
+        col = app.source_pane.cursor_col
+        assert app.selection is not None and app.selection.item == (2000, col)
+        assert str(app.query_one("#status").render()).startswith(f"2000:{col} ")
+        await pilot.pause()
+        assert app.source_pane.cursor_line == 2000 and app.focused is app.source_pane
