@@ -386,3 +386,49 @@ async def test_go_to_line_selects_the_line_as_the_answer_comes() -> None:
         assert str(app.query_one("#status").render()).startswith(f"2000:{col} ")
         await pilot.pause()
         assert app.source_pane.cursor_line == 2000 and app.focused is app.source_pane
+
+
+async def test_rows_are_cut_into_the_segments_rich_would_render() -> None:
+    """Rows of side-by-side pieces are cut without rich's renderer, into the very segments it
+    makes; rows whose styles overlap (marks) still go through it."""
+    from rich.style import Style
+    from rich.text import Span, Text
+
+    from tui_exec.ui.panes.base import _segments
+
+    def rich_way(text: Text, base: Style) -> list[object]:
+        # Rich cuts empty segments where a span runs past the end: they draw nothing.
+        return [
+            (seg.text, base + seg.style if seg.style else base)
+            for seg in text.render(app.console)
+            if seg.text or not text.spans
+        ]
+
+    base = Style(color="white", bgcolor="black")
+    samples = [
+        Text("plain"),
+        Text(""),
+        Text.assemble(("def", Style(bold=True)), " ", ("f", "red"), ("", "blue"), "(x):"),
+        Text.assemble(("a", "bold"), ("b", Style(italic=True)), end="", style="underline"),
+        Text("0123456789", spans=[]),
+    ]
+    overlapping = Text.assemble(("mark ", "bold"), ("me", Style(color="red")))
+    overlapping.stylize(Style(reverse=True), 2, 6)
+    overlapping.pad_right(4)
+    padded = Text.assemble(("x", "green"), "  y")
+    padded.pad_right(3)
+    past_the_end = Text("abc", spans=[Span(1, 9, "bold"), Span(9, 12, "red")])
+    samples += [overlapping, padded, past_the_end]
+    app = _demo("classic.py")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for text in samples:
+            mine = [(seg.text, seg.style) for seg in _segments(text, base, app.console)]
+            assert mine == rich_way(text, base)
+        # Every row of every pane, marks and all, on a real program.
+        await pilot.press("down", "down")
+        for pane in (app.tokens_pane, app.ast_pane, app.bytecode_pane):
+            for row in range(pane.row_count):
+                text = pane.row_text(row)
+                mine = [(seg.text, seg.style) for seg in _segments(text, base, app.console)]
+                assert mine == rich_way(text, base)
