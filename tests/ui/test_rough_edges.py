@@ -260,6 +260,28 @@ async def test_keys_pressed_while_the_analysis_runs_move_the_source_at_once(
         assert app.selection is not None and app.selection.item == (5, 1)
 
 
+async def test_the_analysis_starts_once_the_first_frame_is_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker holds the GIL for tens of milliseconds at a time: started at mount, it
+    delayed the first frame and the keys pressed on it."""
+    import tui_exec.ui.explorer as explorer
+
+    heights: list[int] = []
+    real_analyze = explorer.analyze
+
+    def analyze(*args: object, **kwargs: object) -> object:
+        heights.append(app.source_pane.size.height)  # laid out and drawn by now
+        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explorer, "analyze", analyze)
+    app = _demo("fibonacci.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert heights and heights[0] > 0
+        assert app.tokens_pane.row_count > 0  # and the analysis still comes
+
+
 async def test_the_analysis_progress_does_not_hide_where_an_early_key_moved(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -101,6 +101,7 @@ class Explorer(App[int]):
         """Where the user moved in the preview, until the analysis comes."""
         self._progress = ""
         """The analysis step under way, as the status line says it."""
+        self._analysis_started = False
         self.selection: Selection | None = None
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
 
@@ -185,7 +186,7 @@ class Explorer(App[int]):
         for panel in self.panels.values():
             if not panel.spec.after_run and panel.spec.name != "source":
                 panel.show_message(Text("Analysing…", style="italic"))
-        self.start_analysis(self.program_data, reloaded=False)
+        self.call_after_refresh(self._analyse_at_start)
         # The text first, so the first frame has it and the first keys move in it while the
         # worker analyses; the other panes fill when the analysis comes back.
         if not self.program_is_pyc:
@@ -202,8 +203,16 @@ class Explorer(App[int]):
 
     # -- analysis ----------------------------------------------------------------------------
 
+    def _analyse_at_start(self) -> None:
+        # After the first frame, not before it: the worker holds the GIL for tens of
+        # milliseconds at a time (tokenize, ast.parse, compile), and the first frame and the
+        # keys pressed on it waited for it. The analysis takes as long either way.
+        if not self._analysis_started:
+            self.start_analysis(self.program_data, reloaded=False)
+
     def start_analysis(self, data: bytes, *, reloaded: bool) -> None:
         """Analyse ``data`` in a worker; the panes change when it is done."""
+        self._analysis_started = True
         self.program_data = data
         self._analyze(data, self.program_name, reloaded)
 
