@@ -454,3 +454,29 @@ async def test_rows_are_cut_into_the_segments_rich_would_render() -> None:
                 text = pane.row_text(row)
                 mine = [(seg.text, seg.style) for seg in _segments(text, base, app.console)]
                 assert mine == rich_way(text, base)
+
+
+async def test_rows_draw_neighbours_of_one_style_as_one_segment() -> None:
+    """Each segment costs its own escape codes: a row's pieces in the same style are sent as
+    one (the gutter's number, marker and space; plain words side by side)."""
+    from itertools import pairwise
+
+    from rich.segment import Segment
+    from rich.style import Style
+
+    from tui_exec.ui.panes.base import joined
+
+    red, blue = Style(color="red"), Style(color="blue")
+    pieces = [Segment("a", red), Segment("b", red), Segment("c", blue), Segment("d", red)]
+    assert joined(pieces) == [Segment("ab", red), Segment("c", blue), Segment("d", red)]
+    assert joined([]) == [] and joined(pieces[:1]) == pieces[:1]
+    app = _demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        for pane in (app.source_pane, app.tokens_pane, app.ast_pane, app.bytecode_pane):
+            for y in range(pane.scrollable_content_region.height):
+                segments = list(pane.render_line(y))
+                # The gutter and the code, and the padding after a row, are cut apart.
+                inner = segments[1:-1] if pane is app.source_pane else segments[:-1]
+                styles = [segment.style for segment in inner]
+                assert all(a != b for a, b in pairwise(styles)), (pane, y)

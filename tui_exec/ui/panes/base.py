@@ -34,6 +34,26 @@ _FULL_REPAINT = 2000
 _CACHED_ROWS = 1024
 
 
+def joined(segments: list[Segment]) -> list[Segment]:
+    """``segments`` with each run of neighbours in the same style made one segment.
+
+    Every segment costs its own escape codes on the terminal and its own pass through
+    Textual's compositor, and pieces of a row often end up in the same style (a gutter's
+    number, marker and space; the plain words between a row's coloured ones): after a far
+    jump on typing.py the four panes drew 652 segments where 395 do.
+    """
+    if len(segments) < 2:
+        return segments
+    out = [segments[0]]
+    for segment in segments[1:]:
+        last = out[-1]
+        if segment.style == last.style:
+            out[-1] = Segment(last.text + segment.text, last.style)
+        else:
+            out.append(segment)
+    return out
+
+
 def _segments(text: Text, base: Style, console: Console) -> list[Segment]:
     """``text.render(console)`` with ``base`` under every segment's style.
 
@@ -91,7 +111,7 @@ class RenderedRow(NamedTuple):
     def of(cls, text: Text, base: Style, console: Console) -> RenderedRow:
         """Render ``text``, giving every segment the pane's colours under its own (an unstyled
         segment would show the terminal's default background, and NO_COLOR needs a Style)."""
-        return cls(_segments(text, base, console), text.cell_len)
+        return cls(joined(_segments(text, base, console)), text.cell_len)
 
     def strip(self) -> Strip:
         return Strip(self.segments, self.cell_length)

@@ -19,7 +19,7 @@ from ...core import Analysis, Span
 from ..commands import Command, bindings
 from ..messages import ItemPicked
 from ..selection import Selection
-from .base import LinePane, RenderedRow
+from .base import LinePane, RenderedRow, joined
 from .heat import WIDTH as HEAT_WIDTH
 from .heat import count_text, heat_style
 from .stage import PaneSpec, no_source_text
@@ -470,12 +470,9 @@ class SourcePane(LinePane):
             count = self._line_counts.get(line, 0)
             heat.append(Segment(count_text(count), style + heat_style(count, self._hottest)))
         return Strip(
-            [
-                *heat,
-                Segment(number, style),
-                Segment(marker, marker_style),
-                Segment(" ", style),
-            ],
+            joined(
+                [*heat, Segment(number, style), Segment(marker, marker_style), Segment(" ", style)]
+            ),
             self._gutter_width,
         )
 
