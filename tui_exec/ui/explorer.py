@@ -102,6 +102,7 @@ class Explorer(App[int]):
         self._progress = ""
         """The analysis step under way, as the status line says it."""
         self._analysis_started = False
+        """Whether an analysis was started (the first waits for the first frame)."""
         self.selection: Selection | None = None
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
 
