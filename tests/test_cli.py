@@ -176,3 +176,21 @@ def test_explain_prints_one_suggests_close_names_and_dumps_all_as_json() -> None
     assert set(dis.opmap) <= set(every["opcodes"])
     assert "Constant" in every["nodes"] and "PLUS" in every["tokens"]
     assert all(every["nodes"].values()) and all(every["tokens"].values())
+
+
+def test_textual_is_imported_at_the_cli_frame_rate_unless_the_user_set_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """TEXTUAL_FPS is read when Textual is imported; the programs F5 runs never see ours."""
+    import os
+
+    from tui_exec.cli import FRAMES_PER_SECOND, _frame_rate
+
+    monkeypatch.delenv("TEXTUAL_FPS", raising=False)
+    with _frame_rate(FRAMES_PER_SECOND):
+        assert os.environ["TEXTUAL_FPS"] == "240"
+    assert "TEXTUAL_FPS" not in os.environ
+    monkeypatch.setenv("TEXTUAL_FPS", "30")
+    with _frame_rate(FRAMES_PER_SECOND):
+        assert os.environ["TEXTUAL_FPS"] == "30"
+    assert os.environ["TEXTUAL_FPS"] == "30"

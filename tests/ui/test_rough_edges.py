@@ -260,6 +260,67 @@ async def test_keys_pressed_while_the_analysis_runs_move_the_source_at_once(
         assert app.selection is not None and app.selection.item == (5, 1)
 
 
+async def test_the_analysis_starts_once_the_first_frame_is_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker holds the GIL for tens of milliseconds at a time: started at mount, it
+    delayed the first frame and the keys pressed on it."""
+    import tui_exec.ui.explorer as explorer
+
+    heights: list[int] = []
+    real_analyze = explorer.analyze
+
+    def analyze(*args: object, **kwargs: object) -> object:
+        heights.append(app.source_pane.size.height)  # laid out and drawn by now
+        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explorer, "analyze", analyze)
+    app = _demo("fibonacci.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert heights and heights[0] > 0
+        assert app.tokens_pane.row_count > 0  # and the analysis still comes
+
+
+async def test_the_analysis_progress_does_not_hide_where_an_early_key_moved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the user moved, each analysis step is told after the cursor's position, never
+    instead of it (a key pressed early looked unanswered until the analysis came)."""
+    import threading
+
+    import tui_exec.ui.explorer as explorer
+    from tui_exec.ui.messages import AnalysisProgress
+
+    release = threading.Event()
+    real_analyze = explorer.analyze
+
+    def slow_analyze(*args: object, **kwargs: object) -> object:
+        release.wait(timeout=30)
+        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explorer, "analyze", slow_analyze)
+    app = _demo("fibonacci.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        try:
+            await pilot.pause()
+            app.post_message(AnalysisProgress("tokenize"))
+            await pilot.pause()
+            status = app.query_one("#status")
+            assert str(status.render()).startswith("Analysing")  # nothing moved yet
+            await pilot.press("down")
+            app.post_message(AnalysisProgress("parse"))
+            await pilot.pause()
+            shown = str(status.render())
+            assert shown.startswith("2:0 · ")
+            assert "analysing: parsing and compiling (2/5)" in shown
+        finally:
+            release.set()
+        await ready(pilot)
+        assert str(app.query_one("#status").render()).startswith("2:0 · ")
+        assert "analysing" not in str(app.query_one("#status").render())
+
+
 class _Frames:
     """What the app would write to a terminal: each update's escape codes, as Textual makes
     them (headless apps compute every update but write none)."""
@@ -322,3 +383,100 @@ async def test_a_key_repaints_only_what_it_changes_and_each_row_once() -> None:
         pane_rows = [_rows(update) & set(range(1, 49)) for update in jump]
         assert sum(len(rows) > 40 for rows in pane_rows) == 1  # every pane, in one frame
         assert sum(map(len, jump)) < full * 1.5  # about one screen (was two), typing included
+
+
+async def test_go_to_line_selects_the_line_as_the_answer_comes() -> None:
+    """The answer selects the line itself, in the handler that closes the question, instead
+    of waiting for the source pane's message to bubble up to the app: the status line then
+    comes back already naming the line, and nothing is drawn in between."""
+    import typing
+
+    from textual.widgets import Input
+
+    from tui_exec.ui.command_line import CommandLine
+
+    app = app_for(Path(typing.__file__).read_bytes())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("g", "2", "0", "0", "0")
+        await pilot.pause()
+        field = app.query_one("#command-line-input", Input)
+        app.query_one(CommandLine).on_input_submitted(Input.Submitted(field, field.value))
+        # No pause: the selection is made by the time the answer has been handled.
+        col = app.source_pane.cursor_col
+        assert app.selection is not None and app.selection.item == (2000, col)
+        assert str(app.query_one("#status").render()).startswith(f"2000:{col} ")
+        await pilot.pause()
+        assert app.source_pane.cursor_line == 2000 and app.focused is app.source_pane
+
+
+async def test_rows_are_cut_into_the_segments_rich_would_render() -> None:
+    """Rows of side-by-side pieces are cut without rich's renderer, into the very segments it
+    makes; rows whose styles overlap (marks) still go through it."""
+    from rich.style import Style
+    from rich.text import Span, Text
+
+    from tui_exec.ui.panes.base import _segments
+
+    def rich_way(text: Text, base: Style) -> list[object]:
+        # Rich cuts empty segments where a span runs past the end: they draw nothing.
+        return [
+            (seg.text, base + seg.style if seg.style else base)
+            for seg in text.render(app.console)
+            if seg.text or not text.spans
+        ]
+
+    base = Style(color="white", bgcolor="black")
+    samples = [
+        Text("plain"),
+        Text(""),
+        Text.assemble(("def", Style(bold=True)), " ", ("f", "red"), ("", "blue"), "(x):"),
+        Text.assemble(("a", "bold"), ("b", Style(italic=True)), end="", style="underline"),
+        Text("0123456789", spans=[]),
+    ]
+    overlapping = Text.assemble(("mark ", "bold"), ("me", Style(color="red")))
+    overlapping.stylize(Style(reverse=True), 2, 6)
+    overlapping.pad_right(4)
+    padded = Text.assemble(("x", "green"), "  y")
+    padded.pad_right(3)
+    past_the_end = Text("abc", spans=[Span(1, 9, "bold"), Span(9, 12, "red")])
+    samples += [overlapping, padded, past_the_end]
+    app = _demo("classic.py")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for text in samples:
+            mine = [(seg.text, seg.style) for seg in _segments(text, base, app.console)]
+            assert mine == rich_way(text, base)
+        # Every row of every pane, marks and all, on a real program.
+        await pilot.press("down", "down")
+        for pane in (app.tokens_pane, app.ast_pane, app.bytecode_pane):
+            for row in range(pane.row_count):
+                text = pane.row_text(row)
+                mine = [(seg.text, seg.style) for seg in _segments(text, base, app.console)]
+                assert mine == rich_way(text, base)
+
+
+async def test_rows_draw_neighbours_of_one_style_as_one_segment() -> None:
+    """Each segment costs its own escape codes: a row's pieces in the same style are sent as
+    one (the gutter's number, marker and space; plain words side by side)."""
+    from itertools import pairwise
+
+    from rich.segment import Segment
+    from rich.style import Style
+
+    from tui_exec.ui.panes.base import joined
+
+    red, blue = Style(color="red"), Style(color="blue")
+    pieces = [Segment("a", red), Segment("b", red), Segment("c", blue), Segment("d", red)]
+    assert joined(pieces) == [Segment("ab", red), Segment("c", blue), Segment("d", red)]
+    assert joined([]) == [] and joined(pieces[:1]) == pieces[:1]
+    app = _demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        for pane in (app.source_pane, app.tokens_pane, app.ast_pane, app.bytecode_pane):
+            for y in range(pane.scrollable_content_region.height):
+                segments = list(pane.render_line(y))
+                # The gutter and the code, and the padding after a row, are cut apart.
+                inner = segments[1:-1] if pane is app.source_pane else segments[:-1]
+                styles = [segment.style for segment in inner]
+                assert all(a != b for a, b in pairwise(styles)), (pane, y)

@@ -97,6 +97,12 @@ class Explorer(App[int]):
         """The program's analysis, once the worker has made it."""
         self._preview: Analysis | None = None
         """Until then, its decoded text alone: the source pane shows it and moves at once."""
+        self._preview_selection: Selection | None = None
+        """Where the user moved in the preview, until the analysis comes."""
+        self._progress = ""
+        """The analysis step under way, as the status line says it."""
+        self._analysis_started = False
+        """Whether an analysis was started (the first waits for the first frame)."""
         self.selection: Selection | None = None
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
 
@@ -181,7 +187,7 @@ class Explorer(App[int]):
         for panel in self.panels.values():
             if not panel.spec.after_run and panel.spec.name != "source":
                 panel.show_message(Text("Analysing…", style="italic"))
-        self.start_analysis(self.program_data, reloaded=False)
+        self.call_after_refresh(self._analyse_at_start)
         # The text first, so the first frame has it and the first keys move in it while the
         # worker analyses; the other panes fill when the analysis comes back.
         if not self.program_is_pyc:
@@ -198,8 +204,16 @@ class Explorer(App[int]):
 
     # -- analysis ----------------------------------------------------------------------------
 
+    def _analyse_at_start(self) -> None:
+        # After the first frame, not before it: the worker holds the GIL for tens of
+        # milliseconds at a time (tokenize, ast.parse, compile), and the first frame and the
+        # keys pressed on it waited for it. The analysis takes as long either way.
+        if not self._analysis_started:
+            self.start_analysis(self.program_data, reloaded=False)
+
     def start_analysis(self, data: bytes, *, reloaded: bool) -> None:
         """Analyse ``data`` in a worker; the panes change when it is done."""
+        self._analysis_started = True
         self.program_data = data
         self._analyze(data, self.program_name, reloaded)
 
@@ -228,16 +242,24 @@ class Explorer(App[int]):
             self.post_message(AnalysisReady(analysis, reloaded, layouts))
 
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
-        if self.analysis is None:
-            step = _STAGE_STEPS.get(message.stage, "")
+        if self.analysis is not None:
+            return
+        self._progress = _STAGE_STEPS.get(message.stage, "")
+        if self._preview_selection is not None:
+            # The user moved already: the status line keeps answering where the cursor is
+            # (it said the step instead, so a key pressed early looked unanswered until the
+            # analysis came: 0.1-0.3 s on typing.py).
+            self._show_preview_status(self._preview_selection)
+        else:
             self.query_one("#status", Static).update(
-                f"Analysing {self.program_name}: {step}…", layout=False
+                f"Analysing {self.program_name}: {self._progress}…", layout=False
             )
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         analysis = message.analysis
         self.analysis = analysis
         self._preview = None
+        self._preview_selection = None
         # An analysis is hundreds of thousands of acyclic records. Left in the collector's
         # generations, every full collection walks them all: 50-150 ms pauses in the middle
         # of key presses. Frozen, they are skipped by the cycle collector but still freed by
@@ -308,8 +330,14 @@ class Explorer(App[int]):
             return
         selection = Selection(origin, item, EMPTY_LINKS)
         self.source_pane.show_selection(selection, from_here=True)
+        self._preview_selection = selection
+        self._show_preview_status(selection)
+
+    def _show_preview_status(self, selection: Selection) -> None:
+        assert self._preview is not None
         status = describe_selection(self._preview, selection)
-        status.append(" · analysing…", style="italic")
+        step = f": {self._progress}" if self._progress else ""
+        status.append(f" · analysing{step}…", style="italic")
         self.query_one("#status", Static).update(status, layout=False)
 
     def links_for_step(self, step: int) -> Links:

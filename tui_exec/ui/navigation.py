@@ -202,7 +202,12 @@ class Navigation(Explorer):
                 self.notify(f"Not a line number: {answer!r}", severity="error")
                 return
             self.screen.set_focus(self.source_pane)
-            self.source_pane.go_to_line(line, col)
+            # Selected here, in the handler that closes the question, not when the pane's
+            # ItemPicked has bubbled up to the app through five message queues: that took
+            # 3-4 ms, and let a frame (and the footer's rebuild) in between.
+            point = self.source_pane.go_to_line(line, col, tell=False)
+            if point is not None:
+                self.select("source", point)
 
         total = len(self.analysis.source.lines)
         self.ask(f"Go to line (1–{total})", go, placeholder="line, or line:column (columns from 0)")

@@ -19,7 +19,7 @@ from ...core import Analysis, Span
 from ..commands import Command, bindings
 from ..messages import ItemPicked
 from ..selection import Selection
-from .base import LinePane, RenderedRow
+from .base import LinePane, RenderedRow, joined
 from .heat import WIDTH as HEAT_WIDTH
 from .heat import count_text, heat_style
 from .stage import PaneSpec, no_source_text
@@ -248,8 +248,11 @@ class SourcePane(LinePane):
 
     # -- cursor ----------------------------------------------------------------------------------
 
-    def move_point(self, line: int, col: int, *, user: bool, keep_goal: bool = False) -> None:
-        """Put the cursor on (line, col), clamped; ``user`` moves tell the app."""
+    def move_point(
+        self, line: int, col: int, *, user: bool, keep_goal: bool = False, tell: bool = True
+    ) -> None:
+        """Put the cursor on (line, col), clamped; ``user`` moves tell the app (with
+        ``tell=False`` the caller selects the point itself, as the app does for go to line)."""
         if self._analysis is None:
             return
         line = max(1, min(line, self.row_count))
@@ -262,7 +265,8 @@ class SourcePane(LinePane):
         if user:
             # Scrolled and repainted with the selection, in the same frame as the other panes.
             self._pending_rows.update((old_row, line - 1))
-            self.post_message(ItemPicked("source", (line, col)))
+            if tell:
+                self.post_message(ItemPicked("source", (line, col)))
         else:
             self.scroll_to_row(line - 1, recenter=True)
             self._scroll_to_col(line, col)
@@ -301,15 +305,19 @@ class SourcePane(LinePane):
             self.cursor_line + direction * step, self._goal_col, user=True, keep_goal=True
         )
 
-    def go_to_line(self, line: int, col: int | None = None) -> None:
-        """Jump to ``line`` (clamped), at ``col`` or else where its code starts, as Home does."""
+    def go_to_line(
+        self, line: int, col: int | None = None, *, tell: bool = True
+    ) -> tuple[int, int] | None:
+        """Jump to ``line`` (clamped), at ``col`` or else where its code starts, as Home does;
+        the point it lands on (None before the analysis). ``tell``: see :meth:`move_point`."""
         if self._analysis is None:
-            return
+            return None
         line = max(1, min(line, self.row_count))
         if col is None:
             text = self._analysis.source.line_text(line)
             col = len(text) - len(text.lstrip())
-        self.move_point(line, col, user=True)
+        self.move_point(line, col, user=True, tell=tell)
+        return self.cursor_line, self.cursor_col
 
     def action_line_edge(self, end: int) -> None:
         """Home/End: the start or end of the line (Home goes to the indentation first)."""
@@ -462,12 +470,9 @@ class SourcePane(LinePane):
             count = self._line_counts.get(line, 0)
             heat.append(Segment(count_text(count), style + heat_style(count, self._hottest)))
         return Strip(
-            [
-                *heat,
-                Segment(number, style),
-                Segment(marker, marker_style),
-                Segment(" ", style),
-            ],
+            joined(
+                [*heat, Segment(number, style), Segment(marker, marker_style), Segment(" ", style)]
+            ),
             self._gutter_width,
         )
 
