@@ -21,6 +21,8 @@ async def ready(pilot: Pilot[int]) -> TuiExecApp:
     """Wait until the worker's analysis is on screen."""
     app = pilot.app
     assert isinstance(app, TuiExecApp)
+    # The analysis worker starts after the first frame: wait for it to exist, then to end.
+    await wait_until(pilot, lambda: app.analysis_started)
     await app.workers.wait_for_complete()
     await pilot.pause()
     assert app.analysis is not None

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.helpers import app_for
+from tests.ui.helpers import app_for, ready
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
 
@@ -23,8 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 
 async def _analysed(pilot: Pilot[int]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await ready(pilot)
 
 
 def _demo(name: str):  # type: ignore[no-untyped-def]

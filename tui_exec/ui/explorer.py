@@ -101,7 +101,8 @@ class Explorer(App[int]):
         """Where the user moved in the preview, until the analysis comes."""
         self._progress = ""
         """The analysis step under way, as the status line says it."""
-        self._analysis_started = False
+        self.analysis_started = False
+        """Whether the first analysis was started (after the first frame, not at mount)."""
         """Whether an analysis was started (the first waits for the first frame)."""
         self.selection: Selection | None = None
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
@@ -208,12 +209,12 @@ class Explorer(App[int]):
         # After the first frame, not before it: the worker holds the GIL for tens of
         # milliseconds at a time (tokenize, ast.parse, compile), and the first frame and the
         # keys pressed on it waited for it. The analysis takes as long either way.
-        if not self._analysis_started:
+        if not self.analysis_started:
             self.start_analysis(self.program_data, reloaded=False)
 
     def start_analysis(self, data: bytes, *, reloaded: bool) -> None:
         """Analyse ``data`` in a worker; the panes change when it is done."""
-        self._analysis_started = True
+        self.analysis_started = True
         self.program_data = data
         self._analyze(data, self.program_name, reloaded)
 
