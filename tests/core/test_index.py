@@ -46,6 +46,22 @@ def test_a_constants_detail_is_cut_at_sixty_characters() -> None:
     assert second == "'" + "y" * 58 + "…"
 
 
+def test_operator_nodes_name_their_operator() -> None:
+    analysis = analyze(b"x = -a + b * c\ny = a and b\nz = a < b <= c\nx += 1\n")
+    details = [(n.type, n.detail) for n in analysis.nodes if n.type in _OPERATOR_NODES]
+    assert details == [
+        ("BinOp", "Add"),
+        ("UnaryOp", "USub"),
+        ("BinOp", "Mult"),
+        ("BoolOp", "And"),
+        ("Compare", "Lt LtE"),
+        ("AugAssign", "Add"),
+    ]
+
+
+_OPERATOR_NODES = ("BinOp", "UnaryOp", "BoolOp", "Compare", "AugAssign")
+
+
 def test_attribute_details_and_slot_labels() -> None:
     """``a.b = 1``: the target is an Attribute storing to ``b``, the first of the Assign's
     targets; its object is the Name ``a`` in the Attribute's ``value`` field."""

@@ -167,6 +167,8 @@ def test_code_fields_come_back_as_plain_values() -> None:
         (b"l\x01\x00\x00\x00\x00\x00", "unnormalized"),
         (b"u\x01\x00\x00\x00\xff", "not UTF-8"),
         (b"s\xff\xff\xff\xff", "^offset 1: negative size -1$"),  # the size starts at 1
+        # Two digits from offset 5, the second (offset 7) over 15 bits.
+        (b"l\x02\x00\x00\x00\x01\x00\x00\x80", "^offset 7: digit out of range in a long$"),
     ],
 )
 def test_bad_streams_raise_marshal_error(data: bytes, message: str) -> None:

@@ -29,6 +29,9 @@ def test_byte_columns_become_character_columns() -> None:
         byte_col = len(line[:char_col].encode())
         assert source.char_col(1, byte_col) == char_col, char
     assert source.char_col(1, len(encoded)) == len(line)
+    # Past the end (a position on the newline, or beyond it): one character per byte.
+    assert source.char_col(1, len(encoded) + 1) == len(line) + 1
+    assert source.char_col(1, len(encoded) + 3) == len(line) + 3
 
 
 def test_nodes_and_instructions_use_character_spans_on_non_ascii_lines() -> None:
