@@ -87,8 +87,8 @@ PLANTED: tuple[Mutant, ...] = (
     Mutant(
         "PgDn in the Run pane stops at the wrong step",
         "tui_exec/ui/panes/run.py",
-        "                if len(record.stack) < depth:",
-        "                if len(record.stack) <= depth:",
+        "                if depths[j] < depth:",
+        "                if depths[j] <= depth:",
         UI,
     ),
     Mutant(

@@ -48,6 +48,8 @@ async def test_it_explains_whatever_is_selected() -> None:
         callee = "print | NULL" if sys.version_info >= (3, 13) else "NULL | print"
         assert f"value stack before: {callee} | x | y ← top" in text
         assert f"value stack after: {callee} | x + y ← top" in text
+        # Its inline cache: one code unit, a counter, on every version.
+        assert "inline cache: 1 code unit (2 bytes) after it" in text and "counter (1)" in text
 
         node = next(n for n in analysis.nodes if n.type == "BinOp")
         app.select("node", node.id)

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from ...core import Analysis
 from ...core.arguments import TableEntry, entry_value, table_entries
 from ...core.bytecode import walk_code
+from ...core.explain.caches import inline_cache
 from ...core.explain.nodes import node_explanation
 from ...core.explain.opcodes import opcode_explanation
 from ...core.explain.tokens import token_category
@@ -185,6 +186,17 @@ class ExplainPane(VerticalScroll, StageView[None], can_focus=True):
                 lines.append(Text.assemble(("value stack after: ", "bold"), stack_text(after)))
         if ins.jump_target is not None:
             lines.append(Text.assemble(("jumps to: ", "bold"), f"offset {ins.jump_target}"))
+        cache = inline_cache(ins.opname)
+        if cache:
+            units = sum(field.units for field in cache)
+            parts = "; ".join(f"{field.name} ({field.units}): {field.words}" for field in cache)
+            lines.append(
+                Text.assemble(
+                    ("inline cache: ", "bold"),
+                    f"{units} code unit{'s' if units > 1 else ''} ({2 * units} bytes) after it, "
+                    f"hidden by dis, where the specializing interpreter keeps {parts}",
+                )
+            )
         if explained is not None and explained.version_note:
             lines.append(Text.assemble(("note: ", "bold"), explained.version_note))
         return lines
