@@ -291,3 +291,16 @@ def test_a_code_object_links_to_the_def_that_makes_it() -> None:
     links = analysis.index.for_code(code.id)
     assert _types(analysis, links.nodes) == ["FunctionDef"]
     assert links.span == Span(2, 0, 3, 12)
+
+
+def test_instructions_for_node_are_those_for_node_links_in_order() -> None:
+    analysis = analyze(b"def f(a):\n    if a:\n        return a + 1\n    return 0\nf(2)\n")
+    for node in analysis.nodes:
+        links = analysis.index.for_node(node.id)
+        expected = sorted({*links.instructions, *links.secondary_instructions})
+        assert analysis.index.instructions_for_node(node.id) == expected, node.type
+    function = next(n for n in analysis.nodes if n.type == "FunctionDef")
+    names = [
+        analysis.instructions[i].opname for i in analysis.index.instructions_for_node(function.id)
+    ]
+    assert "RETURN_VALUE" in names and names.count("COMPARE_OP") == 0

@@ -347,6 +347,18 @@ class SpanIndex:
             note=note,
         )
 
+    def instructions_for_node(self, node_id: int) -> list[int]:
+        """The instructions inside a node's span (its own and its children's), in order:
+        what it compiled to, without the tokens :meth:`for_node` also gathers."""
+        anchor: int | None = node_id
+        while anchor is not None and self._node_starts[anchor] < 0:
+            anchor = self._nodes[anchor].parent
+        if anchor is None:
+            return []
+        return sorted(
+            self._instruction_index.inside(self._node_starts[anchor], self._node_ends[anchor])
+        )
+
     def for_instruction(self, instruction_id: int) -> Links:
         """Links for an instruction: its node(s), its span, the tokens inside it."""
         ins = self._instructions[instruction_id]
