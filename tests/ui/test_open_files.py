@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dis
 import io
 import tokenize
@@ -29,8 +30,12 @@ async def test_opens_and_every_pane_fills(path: Path) -> None:
     except (tokenize.TokenError, SyntaxError):
         tokens = None
     try:
-        module = compile(data, str(path), "exec", dont_inherit=True)
-        instructions = sum(len(list(dis.get_instructions(c))) for c in _codes(module))
+        module: ast.Module | None = ast.parse(data)
+    except (SyntaxError, ValueError):
+        module = None
+    try:
+        code = compile(data, str(path), "exec", dont_inherit=True)
+        instructions = sum(len(list(dis.get_instructions(c))) for c in _codes(code))
     except SyntaxError:
         instructions = 0
     app = app_for(data, str(path))
@@ -42,11 +47,27 @@ async def test_opens_and_every_pane_fills(path: Path) -> None:
         pane = app.bytecode_pane
         shown = [pane.instruction_at(row) for row in range(pane.row_count)]
         assert sum(i is not None for i in shown) == instructions
+        if module is not None:
+            # Every node has its row in ast.walk's count, in order; contexts and operators
+            # may be folded into their parent's row (`BinOp Add`).
+            outline = app.ast_pane
+            rows = [app.analysis.nodes[outline.node_at(r)] for r in range(outline.row_count)]
+            own_rows = [n.type for n in rows if n.type not in _INLINE]
+            walked = [type(n).__name__ for n in ast.walk(module)]
+            assert len(own_rows) == sum(name not in _INLINE for name in walked)
+            assert sorted(own_rows) == sorted(name for name in walked if name not in _INLINE)
         await pilot.press("ctrl+end")
         assert app.source_pane.cursor_line == len(lines)
         await pilot.press("2", "end", "3", "down", "4", "end")
         await pilot.pause()
         assert app.selection is not None
+
+
+_INLINE = {
+    kind.__name__
+    for base in (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+    for kind in base.__subclasses__()
+}
 
 
 def _codes(code: CodeType) -> list[CodeType]:
