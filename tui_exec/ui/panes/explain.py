@@ -85,8 +85,8 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             return
         console = self.app.console
         options = console.options.update(width=width, height=None)
-        rows = console.render_lines(self.content, options, style=self.rich_style, pad=False)
-        style = self.rich_style
+        style = self.rich_style  # computed from the CSS each time it is asked for
+        rows = console.render_lines(self.content, options, style=style, pad=False)
         # Cut and padded to the width once here: render_line runs for every row of every frame.
         self._lines = [Strip(Segment.simplify(row)).crop_extend(0, width, style) for row in rows]
         self._blank = Strip.blank(width, style)
