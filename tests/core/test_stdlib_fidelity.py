@@ -106,6 +106,9 @@ def _check_tokens(analysis: Analysis, data: bytes, text: Text) -> None:
         assert ours == reference
     else:
         assert analysis.error_in("tokenize") is not None or analysis.error_in("parse") is not None
+        # Not a vacuous prefix: a file that decodes gives tokenize at least one token before
+        # it stops (the stdlib's files that stop at once are the undecodable ones, above).
+        assert reference, "tokenize stopped before its first token"
         assert len(ours) >= len(reference)
         assert ours[: len(reference)] == reference
     # Single-line tokens: the text sliced by the span is the token's string.
@@ -262,3 +265,11 @@ def test_the_rule_helpers_on_a_hand_worked_example() -> None:
     assert _ADDRESS.sub(", line ", '<code object f at 0x7f00, file "a.py", line 3>') == (
         "<code object f, line 3>"
     )
+
+
+def test_tokens_of_a_file_tokenize_stops_in_are_a_prefix_checked_for_real() -> None:
+    """The stdlib has no such file that decodes: this one exercises the partial branch."""
+    data = b"x = 1\ny = (2,\n"  # EOF in a multi-line statement
+    reference, complete = _reference_tokens(data)
+    assert not complete and len(reference) >= 5
+    _check_tokens(analyze(data, "<partial>"), data, Text(data))
