@@ -414,7 +414,7 @@ class ObjectGraph:
         refs: list[int | None] = []
         level: list[Any] = []
         for name, value in list(variables.items()):
-            if name.startswith("__") and name.endswith("__"):
+            if _is_dunder(name):
                 continue
             kind = type(value)
             if kind in _ATOMS:
@@ -451,7 +451,7 @@ class ObjectGraph:
             pairs = [
                 (name, id(value))
                 for name, value in list(outer.items())
-                if id(value) in entries and not (name.startswith("__") and name.endswith("__"))
+                if id(value) in entries and not _is_dunder(name)
             ]
             if pairs:
                 held.append((code_id, tuple(pairs)))
@@ -511,6 +511,11 @@ def _items(value: Any, found: list[Any]) -> tuple[tuple[str | None, int | str], 
         found.append(item)
         items.append((label, id(item)))
     return tuple(items)
+
+
+def _is_dunder(name: str) -> bool:
+    """``__name__``, ``__builtins__``...: the interpreter's, not the program's variables."""
+    return name.startswith("__") and name.endswith("__")
 
 
 def _cut(text: str | None, limit: int) -> str:
@@ -883,12 +888,8 @@ _RETURN_VALUE = dis.opmap["RETURN_VALUE"]
 
 
 def _short_repr(value: object) -> str:
-    """A repr for a note, shortened as the locals are."""
-    try:
-        text = repr(value)
-    except Exception as exc:  # a broken __repr__ must not break the run
-        text = f"<repr failed: {type(exc).__name__}>"
-    return text if len(text) <= REPR_LIMIT else text[: REPR_LIMIT - 1] + "…"
+    """A repr for a note, shortened as the locals are (and never built whole)."""
+    return _bounded_repr(value, REPR_LIMIT)
 
 
 def _size(fd: int) -> int:

@@ -71,6 +71,11 @@ class Timeline:
         return counts
 
     @cached_property
+    def qualnames(self) -> list[str]:
+        """Each code object's qualified name, by code id (listed once, not per frame drawn)."""
+        return [code.qualname for code in self.analysis.code_objects]
+
+    @cached_property
     def _raw(self) -> bytes:
         """The steps as bytes, to search (made when first searched: 16 MB for 2M steps)."""
         return self.result.steps.tobytes()
@@ -305,16 +310,15 @@ class RunPane(Widget, StageView[None], can_focus=True):
 
     def action_values(self) -> None:
         """Open the current step's values in full."""
-        record = self.timeline.record(self.step) if self.timeline is not None else None
-        if record is None:
+        timeline = self.timeline
+        record = timeline.record(self.step) if timeline is not None else None
+        if timeline is None or record is None:
             self.notify("No values recorded at this step.", severity="warning")
             return
-        analysis = self.timeline.analysis  # type: ignore[union-attr]
-        frame = analysis.code_objects[record.code].qualname
         scope = "Globals" if len(record.stack) == 1 else "Locals"
+        frame = timeline.qualnames[record.code]
         where = f"{scope} of {frame} before step {self.step + 1:,}"
-        qualnames = [code.qualname for code in analysis.code_objects]
-        self.app.push_screen(ValuesScreen(record.snapshot, where, qualnames))
+        self.app.push_screen(ValuesScreen(record.snapshot, where, timeline.qualnames))
 
     def action_edge(self, end: int) -> None:
         """To the first or last step."""
@@ -380,8 +384,7 @@ class RunPane(Widget, StageView[None], can_focus=True):
             parts.append(Text(f"Output so far ({count:,} character{plural})", style="bold"))
             parts.append(Text("\n".join(tail) or "(nothing yet)", no_wrap=True))
             # After the output: at 80x24 the pane is short, and v shows the objects anyway.
-            qualnames = [code.qualname for code in analysis.code_objects]
-            parts.extend(objects_section(snapshot, qualnames))
+            parts.extend(objects_section(snapshot, timeline.qualnames))
         return Group(*parts)
 
 
