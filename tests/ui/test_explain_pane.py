@@ -98,3 +98,36 @@ async def test_an_argument_marks_the_table_entry_it_reads() -> None:
         await pilot.pause()
         assert "here: argument 1 → co_names[1] = 'b'" in shown(app)
         assert marked(app) == ["1: 'b'"]
+
+
+async def test_its_scrollbar_never_comes_or_goes(monkeypatch: object) -> None:
+    """Words that fit and words that need scrolling keep one width and one layout: a scrollbar
+    shown or hidden re-lays the whole screen out (it did on a third of the moves)."""
+    from textual.screen import Screen
+
+    app = app_for("".join(f"name_{i} = 'a long constant, number {i}'\n" for i in range(30)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.analysis is not None
+        await pilot.press("8")
+        await pilot.pause()
+        pane = app.query_one(ExplainPane)
+        layouts = 0
+        original = Screen._refresh_layout
+
+        def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)  # type: ignore[attr-defined]
+        widths, fits = set(), set()
+        for _ in range(3):
+            for select in (("source", (1, 0)), ("code", 0)):  # one line of words; many
+                app.select(*select)  # type: ignore[arg-type]
+                await pilot.pause()
+                assert pane.show_vertical_scrollbar
+                widths.add(pane.scrollable_content_region.width)
+                fits.add(pane.virtual_size.height <= pane.scrollable_content_region.height)
+        assert fits == {True, False}  # both kinds of words were shown
+        assert len(widths) == 1 and layouts == 0

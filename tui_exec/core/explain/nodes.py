@@ -7,6 +7,7 @@ where one helps. Operators and contexts (Add, Load...) are nodes too, and have t
 from __future__ import annotations
 
 import ast
+from functools import cache
 
 NODES: dict[str, str] = {
     # Whole programs
@@ -137,8 +138,10 @@ _DEPRECATED = frozenset(
 )
 
 
+@cache
 def node_classes() -> frozenset[str]:
-    """The names of the running Python's concrete AST node classes."""
+    """The names of the running Python's concrete AST node classes (found once: the Explain
+    pane asks on every move)."""
     found = set()
     for name in dir(ast):
         value = getattr(ast, name)
