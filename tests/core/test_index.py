@@ -298,7 +298,7 @@ def test_instructions_for_node_are_those_for_node_links_in_order() -> None:
     for node in analysis.nodes:
         links = analysis.index.for_node(node.id)
         expected = sorted({*links.instructions, *links.secondary_instructions})
-        assert analysis.index.instructions_for_node(node.id) == expected, node.type
+        assert list(analysis.index.instructions_for_node(node.id)) == expected, node.type
     function = next(n for n in analysis.nodes if n.type == "FunctionDef")
     names = [
         analysis.instructions[i].opname for i in analysis.index.instructions_for_node(function.id)

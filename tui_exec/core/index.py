@@ -9,6 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 
 from .bytecode import CodeObject, Instruction
@@ -116,6 +117,9 @@ class SpanIndex:
             [i for i, start in enumerate(ins_starts) if start >= 0], ins_starts, ins_ends
         )
         self._names: dict[str, list[int]] | None = None
+        # The Explain pane asks on every move, often for the same class or module again
+        # (4 ms for a class of 10k instructions); a few recent answers are kept.
+        self._instructions_inside_node = lru_cache(maxsize=32)(self._instructions_inside)
 
     # -- conversions -------------------------------------------------------------------------
 
@@ -347,16 +351,21 @@ class SpanIndex:
             note=note,
         )
 
-    def instructions_for_node(self, node_id: int) -> list[int]:
+    def instructions_for_node(self, node_id: int) -> tuple[int, ...]:
         """The instructions inside a node's span (its own and its children's), in order:
         what it compiled to, without the tokens :meth:`for_node` also gathers."""
         anchor: int | None = node_id
         while anchor is not None and self._node_starts[anchor] < 0:
             anchor = self._nodes[anchor].parent
         if anchor is None:
-            return []
-        return sorted(
-            self._instruction_index.inside(self._node_starts[anchor], self._node_ends[anchor])
+            return ()
+        return self._instructions_inside_node(anchor)
+
+    def _instructions_inside(self, node_id: int) -> tuple[int, ...]:
+        return tuple(
+            sorted(
+                self._instruction_index.inside(self._node_starts[node_id], self._node_ends[node_id])
+            )
         )
 
     def for_instruction(self, instruction_id: int) -> Links:
