@@ -31,7 +31,9 @@ class Terminal:
         command = list(argv)
         if command[0] == "tui-exec":
             command = [sys.executable, "-m", "tui_exec", *command[1:]]
-        self.command = (env + " " if env else "") + shlex.join(command)
+        # The app sizes itself from the terminal, unless COLUMNS and LINES say otherwise: under
+        # pytest the window's shell had them at 80x24 whatever the size asked for.
+        self.command = "env -u COLUMNS -u LINES " + (env + " " if env else "") + shlex.join(command)
 
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(
@@ -57,6 +59,13 @@ class Terminal:
     def screen(self, *, escapes: bool = False) -> str:
         """What the terminal shows (with colour escapes if asked)."""
         return self._tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "t")
+
+    def scribble(self, text: str, *, row: int) -> None:
+        """Write ``text`` at the start of 1-based ``row`` behind the app's back, as another
+        program writing to the same terminal would."""
+        tty = self._tmux("display-message", "-p", "-t", "t", "#{pane_tty}").strip()
+        with open(tty, "w") as terminal:
+            terminal.write(f"\x1b[{row};1H{text}")
 
     def send(self, *keys: str) -> None:
         """Type ``keys`` in one go, as a burst arriving over SSH would."""

@@ -227,6 +227,23 @@ def test_a_keys_in_one_burst_act_on_the_pane_the_first_focuses(tmp_path: Path) -
         term.wait_until(lambda s: any(line.startswith(" LOAD_CONST @") for line in s.splitlines()))
 
 
+@pytest.mark.skipif(os.name != "posix", reason="tmux")
+def test_ctrl_l_draws_again_what_other_output_garbled() -> None:
+    """A frame writes only what changed: after another program scribbled on the terminal,
+    ctrl+l writes every cell again, and the screen is what it was."""
+    from tests.ui.terminal import Terminal
+
+    with Terminal(["tui-exec", str(DEMOS / "classic.py")], size=(100, 30)) as term:
+        clean = term.wait_for("4 Bytecode ·")
+        term.scribble("Broadcast message from root: the system goes down", row=1)
+        term.scribble("SCRIBBLE", row=30)
+        term.wait_for("SCRIBBLE")
+        term.send("Down", "Up")  # a frame or two: they leave the scribbles where they are
+        assert "Broadcast message" in term.wait_for("SCRIBBLE")
+        term.send("C-l")
+        assert term.wait_until(lambda s: "SCRIBBLE" not in s) == clean
+
+
 async def test_keys_pressed_while_the_analysis_runs_move_the_source_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -66,6 +66,14 @@ NAVIGATION_COMMANDS = (
     Command(
         "app.show_all", "a", "show_all", "Show all", "Show every pane again", "view: show all panes"
     ),
+    Command(
+        "app.redraw",
+        "ctrl+l",
+        "redraw",
+        "Redraw",
+        "Draw the whole screen again (after other output or a bad link garbled it)",
+        "view: redraw the screen",
+    ),
     *FOCUS_COMMANDS,
 )
 
@@ -128,6 +136,12 @@ class Navigation(Explorer):
             panel.remove_class("-hidden")
         if self.screen.maximized is not None:
             self.screen.minimize()
+
+    def action_redraw(self) -> None:
+        """Write every cell of the screen again: the terminal may no longer show what the app
+        last drew (a message from the system, a hiccup over SSH), and a frame only writes
+        what changed."""
+        self.screen.refresh()
 
     def action_help(self) -> None:
         """Show every key, what each pane shows, and the terms used."""
