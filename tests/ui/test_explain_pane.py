@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from rich.console import Console
+from rich.text import Text
 
 from tests.ui.helpers import app_for, ready
 from tui_exec.ui.app import TuiExecApp
@@ -131,3 +133,69 @@ async def test_its_scrollbar_never_comes_or_goes(monkeypatch: object) -> None:
                 fits.add(pane.virtual_size.height <= pane.scrollable_content_region.height)
         assert fits == {True, False}  # both kinds of words were shown
         assert len(widths) == 1 and layouts == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="tmux")
+def test_a_terminal_shows_the_words_a_full_repaint_shows() -> None:
+    """After moves that change some of the pane's rows and not others, a terminal shows what
+    a full repaint (ctrl+l) shows, row for row: no row is left from an earlier selection."""
+    from pathlib import Path
+
+    from tests.ui.terminal import Terminal
+
+    demo = Path(__file__).parent.parent.parent / "demo_scripts" / "fibonacci.py"
+    with Terminal(["tui-exec", str(demo)], size=(160, 50)) as term:
+        term.wait_for("4 Bytecode ·")
+        term.send("8", "1")
+        term.wait_for("8 Explain")
+        # Down a line, then along `numbers.append(a)` and `a, b = b, a + b`: the token's
+        # words change while its node's stay, and explanations grow and shrink.
+        for keys, where in (
+            (["Down"] * 9, " 10:0 "),
+            (["Right"] * 9, " 10:9 "),
+            (["Down", "Down"], " 12:9 "),
+            (["Up"], " 11:9 "),
+        ):
+            term.send(*keys)
+            moved = term.wait_until(
+                lambda s, where=where: any(line.startswith(where) for line in s.splitlines())
+            )
+        # The footer is the last row a full repaint writes: once the scribble on it is gone,
+        # every row above it has been written again.
+        term.scribble("SCRIBBLE", row=50)
+        term.wait_for("SCRIBBLE")
+        term.send("C-l")
+        repainted = term.wait_until(lambda s: "SCRIBBLE" not in s)
+        assert moved.splitlines() == repainted.splitlines()
+
+
+def test_its_own_layout_of_the_words_is_rich_s() -> None:
+    """The pane wraps its paragraphs itself (rich's layout of a group was half a move's
+    time): row for row, segment for segment, what rich makes of the same group."""
+    from rich.console import Group
+    from rich.segment import Segment
+    from rich.style import Style
+
+    from tui_exec.ui.panes.explain import _rows
+
+    console = Console(width=200, file=open(os.devnull, "w"), color_system="truecolor")  # noqa: SIM115
+    base = Style(color="white", bgcolor="black")
+    paragraphs = [
+        Text(""),
+        Text("plain"),
+        Text("italic, no spans of its own", "italic"),
+        Text.assemble(("value stack before: ", "bold"), "NULL | print | x | y ← top"),
+        Text.assemble(("here: ", "bold"), "argument 1 → co_consts[1] = 'a long string' " * 4),
+        Text("x" * 95, "underline"),  # one word longer than the width: folded
+        Text("two\nlines and\ta tab"),
+        Text("大きな値 " * 12 + "🐍 wide characters"),
+        Text.assemble(("co_consts: ", "bold"), ("1: 'second'", "reverse bold"), "  2: None"),
+    ]
+
+    def drawn(rows: list[list[Segment]]) -> list[list[Segment]]:
+        return [[segment for segment in row if segment.text] for row in rows]  # '' draws nothing
+
+    for width in (1, 7, 24, 40, 80):
+        options = console.options.update(width=width, height=None)
+        expected = console.render_lines(Group(*paragraphs), options, style=base, pad=False)
+        assert drawn(list(_rows(console, paragraphs, width, base))) == drawn(expected), width

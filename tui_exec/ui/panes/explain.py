@@ -9,10 +9,12 @@ and true for the running Python.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from types import CodeType
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
@@ -56,8 +58,7 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
         super().__init__(id=id)
         self._analysis: Analysis | None = None
         self._codes: list[CodeType] = []
-        self.content: RenderableType = Text("")
-        """What the pane shows now."""
+        self._paragraphs: list[Text] = []
         self._lines: list[Strip] = []
         """``content`` laid out at the pane's width."""
         self._blank = Strip.blank(0)
@@ -65,17 +66,23 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
         self._shown: Selection | None = None
         self._specialized: dict[int, dict[int, str]] | None = None
 
+    @property
+    def content(self) -> Group:
+        """What the pane shows now, one text per paragraph."""
+        return Group(*self._paragraphs)
+
     def show_analysis(self, analysis: Analysis, layout: None = None) -> None:
         self._analysis = analysis
         module = analysis.module_code
         self._codes = [code for code, _ in walk_code(module)] if module is not None else []
-        self._show(Text("Move in any pane: this one says what is selected.", "italic"))
+        self._show([Text("Move in any pane: this one says what is selected.", "italic")])
 
-    def _show(self, content: RenderableType) -> None:
-        """Show ``content`` from its top."""
-        self.content = content
+    def _show(self, paragraphs: list[Text]) -> None:
+        """Show ``paragraphs`` from their top."""
+        self._paragraphs = paragraphs
         self._lay_out()
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        if self.scroll_offset:
+            self.scroll_to(0, 0, animate=False, immediate=True)
 
     def _lay_out(self) -> None:
         """Lay ``content`` out into lines at the pane's width (none while it has no size)."""
@@ -83,18 +90,18 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
         if width <= 0:
             self._lines = []
             return
-        console = self.app.console
-        options = console.options.update(width=width, height=None)
         style = self.rich_style  # computed from the CSS each time it is asked for
-        rows = console.render_lines(self.content, options, style=style, pad=False)
         # Cut and padded to the width once here: render_line runs for every row of every frame.
-        self._lines = [Strip(Segment.simplify(row)).crop_extend(0, width, style) for row in rows]
+        self._lines = [
+            Strip(Segment.simplify(row)).crop_extend(0, width, style)
+            for row in _rows(self.app.console, self._paragraphs, width, style)
+        ]
         self._blank = Strip.blank(width, style)
         size = Size(width, len(self._lines))
         if size != self.virtual_size:
             # Not through the reactive: it re-lays the whole screen out (a far jump's p95
-            # went from 35 to 60 ms). Only this pane's scrollbar changes, and the gutter
-            # it sits in is kept (app.tcss), so the width the lines were laid out for holds.
+            # went from 35 to 60 ms). Only this pane's scrollbar changes, and it is always
+            # shown (app.tcss), so the width the lines were laid out for holds.
             self.set_reactive(ScrollView.virtual_size, size)
             self._scroll_update(size)
         self.refresh()
@@ -123,7 +130,7 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             return
         self._pending = None
         links = selection.links
-        parts: list[RenderableType] = []
+        parts: list[Text] = []
         if selection.origin in ("instruction", "step") and links.instructions:
             parts += self._instruction(analysis, links.instructions[0])
         elif selection.origin == "code" and isinstance(selection.item, int):
@@ -136,7 +143,7 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
                 parts += [Text(""), *self._node(analysis, links.nodes[0])]
         if not parts:
             parts.append(Text("Nothing here to explain.", "italic"))
-        self._show(Group(*parts))
+        self._show(parts)
 
     def on_show(self) -> None:
         if self._pending is not None:
@@ -144,7 +151,7 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
 
     # -- what each kind of item says ------------------------------------------------------------
 
-    def _token(self, analysis: Analysis, token_id: int) -> list[RenderableType]:
+    def _token(self, analysis: Analysis, token_id: int) -> list[Text]:
         token = analysis.tokens[token_id]
         category = token_category(token.type, token.exact_type, token.string)
         exact = f" ({token.exact_type})" if token.exact_type != token.type else ""
@@ -153,12 +160,10 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             Text(f"{_article(category)} {category}: type {token.type}{exact}"),
         ]
 
-    def _node(self, analysis: Analysis, node_id: int) -> list[RenderableType]:
+    def _node(self, analysis: Analysis, node_id: int) -> list[Text]:
         node = analysis.nodes[node_id]
         where = f" at {node.span}" if node.span is not None else " (no position of its own)"
-        lines: list[RenderableType] = [
-            Text.assemble(("AST node ", "bold"), (node.type, "bold"), where)
-        ]
+        lines: list[Text] = [Text.assemble(("AST node ", "bold"), (node.type, "bold"), where)]
         meaning = node_explanation(node.type)
         if meaning:
             lines.append(Text(meaning))
@@ -182,13 +187,13 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             lines.append(Text(f"compiled to: {names}{more}"))
         return lines
 
-    def _instruction(self, analysis: Analysis, instruction_id: int) -> list[RenderableType]:
+    def _instruction(self, analysis: Analysis, instruction_id: int) -> list[Text]:
         ins = analysis.instructions[instruction_id]
         code = analysis.code_objects[ins.code]
         name = ins.opname
         if self._specialized is not None:
             name = self._specialized.get(ins.code, {}).get(ins.offset, name)
-        lines: list[RenderableType] = [
+        lines: list[Text] = [
             Text.assemble(
                 ("Instruction ", "bold"),
                 (name, "bold"),
@@ -243,9 +248,9 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             lines.append(Text.assemble(("note: ", "bold"), explained.version_note))
         return lines
 
-    def _code(self, analysis: Analysis, code_id: int) -> list[RenderableType]:
+    def _code(self, analysis: Analysis, code_id: int) -> list[Text]:
         record = analysis.code_objects[code_id]
-        lines: list[RenderableType] = [
+        lines: list[Text] = [
             Text.assemble(
                 ("Code object ", "bold"), (record.qualname, "bold"), f", line {record.firstlineno}"
             )
@@ -273,6 +278,23 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
                     lines.append(Text.assemble((f"{title}: ", "bold"), shown + more))
         lines.append(Text(f"{len(record.instruction_ids)} instructions"))
         return lines
+
+
+def _rows(
+    console: Console, paragraphs: list[Text], width: int, style: Style
+) -> Iterator[list[Segment]]:
+    """The rows of segments ``paragraphs`` make at ``width`` on ``style``, as rich would lay
+    them out as a group; wrapped one by one, the ones that fit (most) as they are: rich's
+    own layout of the group took half of a move's time in this pane."""
+    for paragraph in paragraphs:
+        plain = paragraph.plain
+        fits = paragraph.cell_len <= width and "\n" not in plain and "\t" not in plain
+        for line in [paragraph] if fits else paragraph.wrap(console, width):
+            if line.spans:
+                segments = list(line.render(console))
+            else:  # rendered without spans, a text drops its own style
+                segments = [Segment(line.plain, console.get_style(line.style))]
+            yield list(Segment.apply_style(segments, style))
 
 
 def _tables(code: CodeType, entries: tuple[TableEntry, ...]) -> list[Text]:
