@@ -66,6 +66,16 @@ def test_except_handler_gets_the_exception() -> None:
     assert texts(analysis, "CHECK_EXC_MATCH") == ["previous exception", "exception", "E"]
 
 
+def test_the_cleanup_handler_keeps_the_previous_exception() -> None:
+    """An error inside ``except`` reaches the handler that restores the exception that was
+    being handled before: what it keeps below lasti is that one, not the new one."""
+    analysis = analyze("try:\n    f()\nexcept E as e:\n    g(e)\n")
+    cleanup = [i for i in analysis.instructions if i.opname == "POP_EXCEPT"][-1]
+    stack = stack_before(analysis, cleanup.id - 1)  # the COPY 3 that opens the handler
+    assert stack is not None
+    assert [entry.text for entry in stack] == ["previous exception", "lasti", "exception"]
+
+
 def test_with_block_exit() -> None:
     analysis = analyze("with m as w:\n    pass\n")
     assert texts(analysis, "STORE_NAME") == ["with-block exit", "result of entering m"]

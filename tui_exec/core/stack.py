@@ -477,7 +477,10 @@ class _Walker:
             ins = rows[i]
             before = stacks[i]
             assert before is not None
-            for entry in handlers:
+            # PUSH_EXC_INFO opens its handler's protected range but cannot raise: an edge
+            # from it would bring the stack from before it (the new exception where the
+            # handler keeps the previous one) to the cleanup handler.
+            for entry in handlers if ins.opname != "PUSH_EXC_INFO" else ():
                 if entry.start <= ins.offset < entry.end:
                     base = before[: entry.depth]
                     extra = (StackEntry("lasti", None),) if entry.lasti else ()
