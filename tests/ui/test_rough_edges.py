@@ -497,3 +497,26 @@ async def test_rows_draw_neighbours_of_one_style_as_one_segment() -> None:
                 inner = segments[1:-1] if pane is app.source_pane else segments[:-1]
                 styles = [segment.style for segment in inner]
                 assert all(a != b for a, b in pairwise(styles)), (pane, y)
+
+
+async def test_a_pane_asked_to_scroll_while_it_has_no_rows_scrolls_once_it_has() -> None:
+    """A pane shows a message instead of its rows while the analysis runs. A scroll asked for
+    then must wait for the rows: done on a view of none it put the row at the top, hiding
+    the ones above it (typing.py once opened with the AST scrolled 2 rows)."""
+    app = app_for("".join(f"x{i} = {i}\n" for i in range(300)))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        panel, pane = _panel(app, "tokens"), app.tokens_pane
+        panel.show_message("Analysing…")
+        await pilot.pause()
+        assert pane.scrollable_content_region.height == 0
+        pane.move_cursor(600, user=False)
+        for _ in range(3):  # frames go by and the pane still has no rows
+            await pilot.pause()
+        assert pane.scroll_offset.y == 0
+        panel.show_message(None)
+        await pilot.pause()
+        await pilot.pause()
+        height = pane.scrollable_content_region.height
+        assert height > 0
+        assert abs(pane.scroll_offset.y + height // 2 - 600) <= 1  # centred, as a sync does

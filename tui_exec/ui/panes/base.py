@@ -156,6 +156,8 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
         self._generation = 0
         self._max_width = 0
         self._pending_rows: set[int] = set()
+        self._unscrolled: tuple[int, bool] | None = None
+        """A scroll asked for while the pane had no rows: (row, recenter)."""
         self._styles: dict[tuple[str, bool], Style] = {}
         self._laid_out: tuple[Size, Size, Size] | None = None
 
@@ -319,7 +321,7 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
                 self.refresh_rows(previous, previous)
                 self.refresh_rows(row, row)
 
-    def scroll_to_row(self, row: int, *, recenter: bool = False, _retried: bool = False) -> None:
+    def scroll_to_row(self, row: int, *, recenter: bool = False) -> None:
         """Bring ``row`` into view; far jumps centre it so its neighbours show too.
 
         ``recenter`` centres it whenever it is out of view (for syncs): the match shows with
@@ -328,11 +330,13 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
         """
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height
-        if height <= 0 and not _retried:
+        if height <= 0:
             # Not laid out yet (the pane was just shown): a view of no rows would centre
-            # the row at its top and hide the rows above it. Try again once laid out.
-            self.call_after_refresh(self.scroll_to_row, row, recenter=recenter, _retried=True)
+            # the row at its top and hide the rows above it. The resize that gives the pane
+            # its rows scrolls (waiting one refresh was not always enough for the layout).
+            self._unscrolled = (row, recenter)
             return
+        self._unscrolled = None
         far = row < top - height or row > top + 2 * height
         out_of_view = not top <= row < top + height
         self.scroll_to_region(
@@ -386,8 +390,10 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
 
     def on_resize(self, event: Resize) -> None:
         # A stacked pane shrinks to one row when it loses focus: keep that row the cursor's,
-        # which is the item matching the selection, not whatever was at the top.
-        self.call_after_refresh(self.scroll_to_row, self.cursor_row)
+        # which is the item matching the selection, not whatever was at the top. A pane
+        # that had no rows when asked to scroll does it now.
+        row, recenter = self._unscrolled or (self.cursor_row, False)
+        self.call_after_refresh(self.scroll_to_row, row, recenter=recenter)
 
     # Textual's own handlers (Widget._on_focus/_on_blur) repaint the whole pane when it gains
     # or loses the focus. Here only the cursor row looks different, so these do what those do
