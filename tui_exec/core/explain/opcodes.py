@@ -297,8 +297,8 @@ _op(
 _op(
     "LOAD_NAME",
     _ALL,
-    "Looks a name up in the current namespace, then the globals, then the builtins, and pushes"
-    " its value. Module and class bodies use it.",
+    "Pushes the value of a name, looked for in three places in turn: the local namespace of"
+    " the module or class body being run, the module's globals, the builtins.",
     "pops: nothing · pushes: the value",
     _NAME,
     pops=0,
