@@ -5,6 +5,7 @@ from __future__ import annotations
 import dis
 
 from rich.segment import Segment
+from textual.pilot import Pilot
 
 from tests.ui.helpers import app_for, ready
 from tui_exec.ui.app import TuiExecApp
@@ -30,6 +31,18 @@ def plain(pane: BytecodePane, row: int) -> str:
 
 def segments(pane: BytecodePane, row: int) -> list[Segment]:
     return list(pane.row_text(row).render(pane.app.console))
+
+
+async def on_the_back_edge(pilot: Pilot[None], app: TuiExecApp) -> tuple[BytecodePane, int, int]:
+    """Focus the bytecode of LOOP with its cursor on the loop's JUMP_BACKWARD: the pane, the
+    loop head's row (FOR_ITER) and the back edge's row."""
+    await ready(pilot)
+    pane = app.bytecode_pane
+    head, back = row_of(app, "FOR_ITER", 1), row_of(app, "JUMP_BACKWARD", 1)
+    await pilot.press("4")
+    pane.move_cursor(back, user=True)
+    await pilot.pause()
+    return pane, head, back
 
 
 async def test_a_loop_draws_its_back_edge_and_exit_as_arrows() -> None:
@@ -59,12 +72,7 @@ async def test_a_loop_draws_its_back_edge_and_exit_as_arrows() -> None:
 async def test_the_arrow_of_the_jump_at_the_cursor_is_bold() -> None:
     app = app_for(LOOP)
     async with app.run_test(size=(200, 50)) as pilot:
-        await ready(pilot)
-        pane = app.bytecode_pane
-        head, back = row_of(app, "FOR_ITER", 1), row_of(app, "JUMP_BACKWARD", 1)
-        await pilot.press("4")
-        pane.move_cursor(back, user=True)
-        await pilot.pause()
+        pane, head, back = await on_the_back_edge(pilot, app)
 
         def bold(row: int) -> str:
             """The arrow characters drawn bold on ``row``."""
@@ -84,12 +92,7 @@ async def test_the_arrow_of_the_jump_at_the_cursor_is_bold() -> None:
 async def test_j_follows_a_jump_and_shift_j_comes_back() -> None:
     app = app_for(LOOP)
     async with app.run_test(size=(200, 50)) as pilot:
-        await ready(pilot)
-        pane = app.bytecode_pane
-        head, back = row_of(app, "FOR_ITER", 1), row_of(app, "JUMP_BACKWARD", 1)
-        await pilot.press("4")
-        pane.move_cursor(back, user=True)
-        await pilot.pause()
+        pane, head, back = await on_the_back_edge(pilot, app)
         await pilot.press("j")
         assert pane.cursor_row == head
         assert app.selection is not None and app.selection.item == pane.instruction_at(head)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,22 @@ def _demo(name: str) -> TuiExecApp:
 
 def _panel(app: TuiExecApp, name: str) -> StagePanel:
     return app.query_one(f"#{name}", StagePanel)
+
+
+def _hold_the_analysis(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make the analysis wait until the event returned is set: the test must set it (in a
+    ``finally``, so that a failure does not leave the worker waiting)."""
+    import tui_exec.ui.explorer as explorer
+
+    release = threading.Event()
+    real_analyze = explorer.analyze
+
+    def slow_analyze(*args: object, **kwargs: object) -> object:
+        release.wait(timeout=30)
+        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explorer, "analyze", slow_analyze)
+    return release
 
 
 async def test_b_run_and_output_keys_before_a_run_keep_the_focus() -> None:
@@ -248,18 +265,7 @@ async def test_keys_pressed_while_the_analysis_runs_move_the_source_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The first frame has the text; a key pressed then is answered, never dropped."""
-    import threading
-
-    import tui_exec.ui.explorer as explorer
-
-    release = threading.Event()
-    real_analyze = explorer.analyze
-
-    def slow_analyze(*args: object, **kwargs: object) -> object:
-        release.wait(timeout=30)
-        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(explorer, "analyze", slow_analyze)
+    release = _hold_the_analysis(monkeypatch)
     app = _demo("fibonacci.py")
     async with app.run_test(size=(160, 50)) as pilot:
         try:
@@ -304,19 +310,9 @@ async def test_the_analysis_progress_does_not_hide_where_an_early_key_moved(
 ) -> None:
     """Once the user moved, each analysis step is told after the cursor's position, never
     instead of it (a key pressed early looked unanswered until the analysis came)."""
-    import threading
-
-    import tui_exec.ui.explorer as explorer
     from tui_exec.ui.messages import AnalysisProgress
 
-    release = threading.Event()
-    real_analyze = explorer.analyze
-
-    def slow_analyze(*args: object, **kwargs: object) -> object:
-        release.wait(timeout=30)
-        return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(explorer, "analyze", slow_analyze)
+    release = _hold_the_analysis(monkeypatch)
     app = _demo("fibonacci.py")
     async with app.run_test(size=(160, 50)) as pilot:
         try:
