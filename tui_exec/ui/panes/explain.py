@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -104,7 +104,8 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             # shown (app.tcss), so the width the lines were laid out for holds.
             self.set_reactive(ScrollView.virtual_size, size)
             self._scroll_update(size)
-        self.refresh()
+        region = self.scrollable_content_region
+        self.refresh(Region(0, 0, region.width, region.height))  # the words, not the scrollbar
 
     def on_resize(self, event: events.Resize) -> None:
         self._lay_out()
