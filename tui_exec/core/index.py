@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import itemgetter
 
 from .bytecode import CodeObject, Instruction
@@ -61,6 +61,9 @@ def _offsets(at: list[int], spans: list[Span | None]) -> tuple[array[int], array
     ends = array("q", [at[s[2]] + s[3] if s is not None else -1 for s in spans])
     return starts, ends
 
+
+_COMPILED_TO_KEPT = 32
+"""Nodes whose instructions :meth:`SpanIndex.instructions_for_node` keeps."""
 
 # Targets that hold other targets: `a, (b, *c) = ...`.
 _UNPACKING = frozenset({"Tuple", "List", "Starred"})
@@ -118,8 +121,10 @@ class SpanIndex:
         )
         self._names: dict[str, list[int]] | None = None
         # The Explain pane asks on every move, often for the same class or module again
-        # (4 ms for a class of 10k instructions); a few recent answers are kept.
-        self._instructions_inside_node = lru_cache(maxsize=32)(self._instructions_inside)
+        # (4 ms for a class of 10k instructions); a few recent answers are kept. A plain
+        # dict, not functools.lru_cache on a method: that would make the index part of a
+        # reference cycle, which gc.freeze() (done on every new analysis) keeps forever.
+        self._compiled_to: OrderedDict[int, tuple[int, ...]] = OrderedDict()
 
     # -- conversions -------------------------------------------------------------------------
 
@@ -359,14 +364,18 @@ class SpanIndex:
             anchor = self._nodes[anchor].parent
         if anchor is None:
             return ()
-        return self._instructions_inside_node(anchor)
-
-    def _instructions_inside(self, node_id: int) -> tuple[int, ...]:
-        return tuple(
-            sorted(
-                self._instruction_index.inside(self._node_starts[node_id], self._node_ends[node_id])
+        cache = self._compiled_to
+        found = cache.get(anchor)
+        if found is None:
+            inside = self._instruction_index.inside(
+                self._node_starts[anchor], self._node_ends[anchor]
             )
-        )
+            found = cache[anchor] = tuple(sorted(inside))
+            if len(cache) > _COMPILED_TO_KEPT:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(anchor)
+        return found
 
     def for_instruction(self, instruction_id: int) -> Links:
         """Links for an instruction: its node(s), its span, the tokens inside it."""
