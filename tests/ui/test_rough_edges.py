@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -251,12 +252,24 @@ def test_ctrl_l_draws_again_what_other_output_garbled() -> None:
     from tests.ui.terminal import Terminal
 
     with Terminal(["tui-exec", str(DEMOS / "classic.py")], size=(100, 30)) as term:
-        clean = term.wait_for("4 Bytecode ·")
+
+        def at(line: int) -> Callable[[str], bool]:
+            """Whether the status line says the cursor is on ``line``, column 0."""
+            return lambda screen: any(row.startswith(f" {line}:0 ") for row in screen.splitlines())
+
+        term.wait_for("4 Bytecode ·")
+        term.send("Down")
+        term.wait_until(at(2))
+        term.send("Up")
+        clean = term.wait_until(at(1))
         term.scribble("Broadcast message from root: the system goes down", row=1)
         term.scribble("SCRIBBLE", row=30)
         term.wait_for("SCRIBBLE")
-        term.send("Down", "Up")  # a frame or two: they leave the scribbles where they are
-        assert "Broadcast message" in term.wait_for("SCRIBBLE")
+        term.send("Down")  # a frame: it writes what changed and leaves the scribbles
+        moved = term.wait_until(at(2))
+        assert "Broadcast message" in moved and "SCRIBBLE" in moved
+        term.send("Up")
+        term.wait_until(at(1))
         term.send("C-l")
         assert term.wait_until(lambda s: "SCRIBBLE" not in s) == clean
 

@@ -206,6 +206,7 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
     def reset_rows(self, max_width: int) -> None:
         """Call after the rows changed (a new analysis)."""
         self._primary = self._secondary = frozenset()
+        self._unscrolled = None  # a row of the old rows
         self._max_width = max_width
         self.rows_changed()
         self.set_reactive(LinePane.cursor_row, min(self.cursor_row, max(self.row_count - 1, 0)))
@@ -392,8 +393,12 @@ class LinePane(ScrollView, StageView[Any], can_focus=True):
         # A stacked pane shrinks to one row when it loses focus: keep that row the cursor's,
         # which is the item matching the selection, not whatever was at the top. A pane
         # that had no rows when asked to scroll does it now.
+        self.call_after_refresh(self._scroll_once_resized)
+
+    def _scroll_once_resized(self) -> None:
+        # Read now, not at the resize: a sync in between scrolled and cleared the request.
         row, recenter = self._unscrolled or (self.cursor_row, False)
-        self.call_after_refresh(self.scroll_to_row, row, recenter=recenter)
+        self.scroll_to_row(row, recenter=recenter)
 
     # Textual's own handlers (Widget._on_focus/_on_blur) repaint the whole pane when it gains
     # or loses the focus. Here only the cursor row looks different, so these do what those do

@@ -286,7 +286,9 @@ def _rows(
 ) -> Iterator[list[Segment]]:
     """The rows of segments ``paragraphs`` make at ``width`` on ``style``, as rich would lay
     them out as a group; wrapped one by one, the ones that fit (most) as they are: rich's
-    own layout of the group took half of a move's time in this pane."""
+    own layout of the group took half of a move's time in this pane. The paragraphs are
+    this pane's: left-justified, default tabs, each ending its line (a ``justify``,
+    ``tab_size`` or ``end`` of their own would be ignored here)."""
     for paragraph in paragraphs:
         plain = paragraph.plain
         fits = paragraph.cell_len <= width and "\n" not in plain and "\t" not in plain
