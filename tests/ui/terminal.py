@@ -85,3 +85,10 @@ class Terminal:
     def wait_for(self, text: str) -> str:
         """The screen, once it shows ``text``."""
         return self.wait_until(lambda screen: text in screen)
+
+    def wait_for_row(self, prefix: str) -> str:
+        """The screen, once one of its rows starts with ``prefix`` (the status line's
+        `` 12:4 ``, a pane's one row at 80x24)."""
+        return self.wait_until(
+            lambda screen: any(row.startswith(prefix) for row in screen.splitlines())
+        )

@@ -102,7 +102,7 @@ async def test_an_argument_marks_the_table_entry_it_reads() -> None:
         assert marked(app) == ["1: 'b'"]
 
 
-async def test_its_scrollbar_never_comes_or_goes(monkeypatch: object) -> None:
+async def test_its_scrollbar_never_comes_or_goes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Words that fit and words that need scrolling keep one width and one layout: a scrollbar
     shown or hidden re-lays the whole screen out (it did on a third of the moves)."""
     from textual.screen import Screen
@@ -122,7 +122,7 @@ async def test_its_scrollbar_never_comes_or_goes(monkeypatch: object) -> None:
             layouts += 1
             original(self, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)  # type: ignore[attr-defined]
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
         widths, fits = set(), set()
         for _ in range(3):
             for select in (("source", (1, 0)), ("code", 0)):  # one line of words; many
@@ -157,9 +157,7 @@ def test_a_terminal_shows_the_words_a_full_repaint_shows() -> None:
             (["Up"], " 11:9 "),
         ):
             term.send(*keys)
-            moved = term.wait_until(
-                lambda s, where=where: any(line.startswith(where) for line in s.splitlines())
-            )
+            moved = term.wait_for_row(where)
         # The footer is the last row a full repaint writes: once the scribble on it is gone,
         # every row above it has been written again.
         term.scribble("SCRIBBLE", row=50)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -242,7 +241,7 @@ def test_a_keys_in_one_burst_act_on_the_pane_the_first_focuses(tmp_path: Path) -
         screen = term.wait_until(lambda s: "1 Source" in s and "2 Tokens" not in s)
         assert "3 AST" in screen and "4 Bytecode" in screen
         term.send("4", "Down", "Down")  # the bytecode cursor moves, not the source's
-        term.wait_until(lambda s: any(line.startswith(" LOAD_CONST @") for line in s.splitlines()))
+        term.wait_for_row(" LOAD_CONST @")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="tmux")
@@ -252,24 +251,19 @@ def test_ctrl_l_draws_again_what_other_output_garbled() -> None:
     from tests.ui.terminal import Terminal
 
     with Terminal(["tui-exec", str(DEMOS / "classic.py")], size=(100, 30)) as term:
-
-        def at(line: int) -> Callable[[str], bool]:
-            """Whether the status line says the cursor is on ``line``, column 0."""
-            return lambda screen: any(row.startswith(f" {line}:0 ") for row in screen.splitlines())
-
         term.wait_for("4 Bytecode ·")
         term.send("Down")
-        term.wait_until(at(2))
+        term.wait_for_row(" 2:0 ")
         term.send("Up")
-        clean = term.wait_until(at(1))
+        clean = term.wait_for_row(" 1:0 ")
         term.scribble("Broadcast message from root: the system goes down", row=1)
         term.scribble("SCRIBBLE", row=30)
         term.wait_for("SCRIBBLE")
         term.send("Down")  # a frame: it writes what changed and leaves the scribbles
-        moved = term.wait_until(at(2))
+        moved = term.wait_for_row(" 2:0 ")
         assert "Broadcast message" in moved and "SCRIBBLE" in moved
         term.send("Up")
-        term.wait_until(at(1))
+        term.wait_for_row(" 1:0 ")
         term.send("C-l")
         assert term.wait_until(lambda s: "SCRIBBLE" not in s) == clean
 
