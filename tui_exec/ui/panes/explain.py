@@ -86,7 +86,8 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
 
     def _lay_out(self) -> None:
         """Lay ``content`` out into lines at the pane's width (none while it has no size)."""
-        width = self.scrollable_content_region.width
+        region = self.scrollable_content_region
+        width = region.width
         if width <= 0:
             self._lines = []
             return
@@ -104,8 +105,7 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             # shown (app.tcss), so the width the lines were laid out for holds.
             self.set_reactive(ScrollView.virtual_size, size)
             self._scroll_update(size)
-        region = self.scrollable_content_region
-        self.refresh(Region(0, 0, region.width, region.height))  # the words, not the scrollbar
+        self.refresh(Region(0, 0, width, region.height))  # the words, not the scrollbar
 
     def on_resize(self, event: events.Resize) -> None:
         self._lay_out()
