@@ -143,3 +143,7 @@ NO_FALL_THROUGH = frozenset(
 )
 """Opcodes after which the next instruction is reached only by a jump or a handler, listed
 by hand from the dis documentation of 3.11-3.13 (the pseudo JUMPs never reach code objects)."""
+
+NEVER_JUMPS = frozenset({"END_ASYNC_FOR", "INSTRUMENTED_END_ASYNC_FOR"})
+"""3.14+: END_ASYNC_FOR's argument names the END_SEND its loop came from (dis: "from L6"),
+for sys.monitoring's branch events; it never jumps there (bytecodes.c ignores its oparg)."""

@@ -9,7 +9,7 @@ from types import CodeType
 
 import pytest
 
-from tests.core.reference import NO_FALL_THROUGH
+from tests.core.reference import NEVER_JUMPS, NO_FALL_THROUGH
 from tests.core.stdlib_files import stdlib_files
 from tui_exec.core import Analysis, analyze
 from tui_exec.core.bytecode import walk_code
@@ -30,7 +30,7 @@ def f(xs):
 
 def dis_target(ins: dis.Instruction) -> int | None:
     """The byte offset dis says a jump goes to."""
-    if ins.opcode not in JUMPS:
+    if ins.opcode not in JUMPS or ins.opname in NEVER_JUMPS:
         return None
     return ins.jump_target if V >= (3, 13) else ins.argval  # type: ignore[attr-defined]
 

@@ -12,6 +12,8 @@ import sys
 from types import CodeType
 from typing import Literal, NamedTuple
 
+from .bytecode import SUPERINSTRUCTIONS
+
 Table = Literal["co_consts", "co_names", "co_varnames", "co_cellvars", "co_freevars"]
 
 _V = sys.version_info[:2]
@@ -24,10 +26,8 @@ _FREE = frozenset(dis.opname[op] for op in dis.hasfree)
 _NAME_SHIFT = {"LOAD_GLOBAL": 1}
 if _V >= (3, 12):
     _NAME_SHIFT |= {"LOAD_ATTR": 1, "LOAD_SUPER_ATTR": 2}
-
-# 3.13's superinstructions on two locals: the high four bits name the first, the low four
-# the second.
-_TWO_LOCALS = frozenset({"LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST"})
+if _V >= (3, 15):
+    _NAME_SHIFT |= {"IMPORT_NAME": 2}  # the low bits say `lazy import` (1) or eager (2)
 
 
 class TableEntry(NamedTuple):
@@ -46,7 +46,8 @@ def table_entries(code: CodeType, opname: str, arg: int | None) -> tuple[TableEn
         return (TableEntry("co_consts", arg),)
     if opname in _NAME:
         return (TableEntry("co_names", arg >> _NAME_SHIFT.get(opname, 0)),)
-    if opname in _TWO_LOCALS:
+    if opname in SUPERINSTRUCTIONS:
+        # Two locals: the high four bits name the first, the low four the second.
         return (_local(code, arg >> 4), _local(code, arg & 15))
     if opname in _LOCAL or opname in _FREE:
         return (_local(code, arg),)

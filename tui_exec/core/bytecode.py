@@ -12,10 +12,20 @@ from .source import Source
 from .span import Span
 
 _JUMP_OPCODES = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
-# 3.13 folds two loads/stores into one instruction that carries only the first operand's span.
+NOT_A_JUMP = frozenset({"END_ASYNC_FOR", "INSTRUMENTED_END_ASYNC_FOR"})
+"""Opcodes whose argument dis reads as a jump but that never go there: 3.14's END_ASYNC_FOR
+points back at the END_SEND its loop came from ("from L6"), for sys.monitoring's branch events."""
+
+_LOCAL_OPNAMES = frozenset(dis.opname[op] for op in dis.haslocal)
 SUPERINSTRUCTIONS = frozenset(
-    {"LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST"}
+    f"{first}_{second}"
+    for first in _LOCAL_OPNAMES
+    for second in _LOCAL_OPNAMES
+    if f"{first}_{second}" in _LOCAL_OPNAMES
 )
+"""3.13+ fold two loads/stores of locals into one instruction, named by its two parts
+(``LOAD_FAST_LOAD_FAST``, 3.14's ``LOAD_FAST_BORROW_LOAD_FAST_BORROW``), whose argument packs
+both slots and whose position is the first operand's."""
 
 
 class Instruction(NamedTuple):

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from .bytecode import NOT_A_JUMP
 from .stack import NO_FALL_THROUGH, ExceptionEntry, exception_table_for
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def code_flow(analysis: Analysis, code_id: int, lanes: int = 4) -> Flow:
     targets: list[int | None] = [None] * len(rows)
     starts = {0} if rows else set()
     for i, ins in enumerate(rows):
-        if ins.jump_target is not None:
+        if ins.jump_target is not None and ins.opname not in NOT_A_JUMP:
             target = at_offset.get(ins.jump_target)
             if target is not None:
                 targets[i] = first + target

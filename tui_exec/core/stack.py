@@ -21,6 +21,7 @@ from collections.abc import Callable
 from types import CodeType
 from typing import TYPE_CHECKING, NamedTuple
 
+from .bytecode import NOT_A_JUMP
 from .span import Span
 
 if TYPE_CHECKING:
@@ -52,9 +53,10 @@ _V = sys.version_info[:2]
 _Count = int | Callable[[int], int]
 
 # Pops and pushes of each opcode for the running version, from CPython's bytecodes.c /
-# ceval.c of 3.11, 3.12 and 3.13. Fall-through edge; a jump edge pushes
-# ``pops + stack_effect(jump=True)``. tests/core/test_stack.py checks pushes - pops against
-# dis.stack_effect for every opcode and argument in the stdlib.
+# ceval.c of 3.11 to 3.15 (CPython exposes only their difference, dis.stack_effect). Fall-through
+# edge; a jump edge pushes ``pops + stack_effect(jump=True)``. tests/core/test_stack.py checks
+# pushes - pops against dis.stack_effect for every opcode and argument in the stdlib. An opcode
+# missing here (one newer than this table) falls back to its net effect: see pops_pushes.
 _TABLE: dict[str, tuple[_Count, _Count]] = {
     "POP_TOP": (1, 0),
     "PUSH_NULL": (0, 1),
@@ -89,7 +91,8 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
     "COMPARE_OP": (2, 1),
     "IS_OP": (2, 1),
     "CONTAINS_OP": (2, 1),
-    "GET_ITER": (1, 1),
+    # 3.15 keeps two entries for a loop: the iterable or its iterator, and an index or NULL.
+    "GET_ITER": (1, 2) if _V >= (3, 15) else (1, 1),
     "GET_YIELD_FROM_ITER": (1, 1),
     "GET_AWAITABLE": (1, 1),
     "GET_AITER": (1, 1),
@@ -104,7 +107,8 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
     "PREP_RERAISE_STAR": (2, 1),
     "PUSH_EXC_INFO": (1, 2),
     "POP_EXCEPT": (1, 0),
-    "WITH_EXCEPT_START": (4, 5),
+    # 3.14 keeps __exit__ and its self apart (LOAD_SPECIAL): one input more.
+    "WITH_EXCEPT_START": (5, 6) if _V >= (3, 14) else (4, 5),
     "BEFORE_WITH": (1, 2),
     "BEFORE_ASYNC_WITH": (1, 2),
     "LOAD_BUILD_CLASS": (0, 1),
@@ -115,6 +119,18 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
     "IMPORT_NAME": (2, 1),
     "IMPORT_FROM": (1, 2),
     "LOAD_CONST": (0, 1),
+    "LOAD_SMALL_INT": (0, 1),
+    "LOAD_COMMON_CONSTANT": (0, 1),
+    "LOAD_FAST_BORROW": (0, 1),
+    "LOAD_FAST_BORROW_LOAD_FAST_BORROW": (0, 2),
+    "LOAD_SPECIAL": (1, 2),
+    "NOT_TAKEN": (0, 0),
+    "POP_ITER": (2, 0) if _V >= (3, 15) else (1, 0),
+    "BUILD_TEMPLATE": (2, 1),
+    "BUILD_INTERPOLATION": (lambda a: 2 + (a & 1), 1),
+    "ANNOTATIONS_PLACEHOLDER": (0, 0),
+    "JUMP_IF_FALSE": (1, 1),
+    "JUMP_IF_TRUE": (1, 1),
     "LOAD_NAME": (0, 1),
     "LOAD_FAST": (0, 1),
     "LOAD_FAST_CHECK": (0, 1),
@@ -167,22 +183,25 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
     "SET_FUNCTION_ATTRIBUTE": (2, 1),
     "CALL": (lambda a: a + 2, 1),
     "CALL_KW": (lambda a: a + 3, 1),
-    "CALL_FUNCTION_EX": (lambda a: 3 + (a & 1), 1),
+    # 3.14 always has the keyword-arguments entry (NULL when there are none); no argument.
+    "CALL_FUNCTION_EX": (4, 1) if _V >= (3, 14) else (lambda a: 3 + (a & 1), 1),
     "CALL_INTRINSIC_1": (1, 1),
     "CALL_INTRINSIC_2": (2, 1),
     "EXIT_INIT_CHECK": (1, 0),
     "RAISE_VARARGS": (lambda a: a, 0),
     "RERAISE": (lambda a: 1 + (a != 0), lambda a: int(a != 0)),
-    "RETURN_VALUE": (1, 0),
+    # 3.14 counts the value as pushed (in the caller's frame); this frame's stack ends empty.
+    "RETURN_VALUE": (1, 1) if _V >= (3, 14) else (1, 0),
     "RETURN_CONST": (0, 0),
     "YIELD_VALUE": (1, 1),
     "ASYNC_GEN_WRAP": (1, 1),
-    "SEND": (2, 2),
-    "END_SEND": (2, 1),
-    "CLEANUP_THROW": (3, 2),
+    # 3.15: the receiver of a ``yield from``/``await`` has an index-or-NULL entry above it too.
+    "SEND": (3, 3) if _V >= (3, 15) else (2, 2),
+    "END_SEND": (3, 1) if _V >= (3, 15) else (2, 1),
+    "CLEANUP_THROW": (4, 3) if _V >= (3, 15) else (3, 2),
     "END_ASYNC_FOR": (2, 0),
     "END_FOR": (2, 0) if _V == (3, 12) else (1, 0),
-    "FOR_ITER": (1, 2),
+    "FOR_ITER": (2, 3) if _V >= (3, 15) else (1, 2),
     "POP_JUMP_IF_FALSE": (1, 0),
     "POP_JUMP_IF_TRUE": (1, 0),
     "POP_JUMP_IF_NONE": (1, 0),
@@ -204,7 +223,7 @@ _TABLE: dict[str, tuple[_Count, _Count]] = {
 
 # Inputs an opcode leaves in place under its results (bottom of its pops, pushed back as is).
 _KEEPS = {
-    "FOR_ITER": 1,  # mutation: equivalent (2 is cut to its 1 input)
+    "FOR_ITER": 2 if _V >= (3, 15) else 1,
     "GET_LEN": 1,  # mutation: equivalent (2 is cut to its 1 input)
     "MATCH_MAPPING": 1,  # mutation: equivalent (2 is cut to its 1 input)
     "MATCH_SEQUENCE": 1,  # mutation: equivalent (2 is cut to its 1 input)
@@ -213,8 +232,8 @@ _KEEPS = {
     "CHECK_EG_MATCH": 1,
     "IMPORT_FROM": 1,  # mutation: equivalent (2 is cut to its 1 input)
     "GET_ANEXT": 1,  # mutation: equivalent (2 is cut to its 1 input)
-    "WITH_EXCEPT_START": 4,
-    "SEND": 1,
+    "WITH_EXCEPT_START": 5 if _V >= (3, 14) else 4,
+    "SEND": 2 if _V >= (3, 15) else 1,
     "CLEANUP_THROW": 0,
     "STORE_FAST_LOAD_FAST": 0,
 }
@@ -233,6 +252,17 @@ NO_FALL_THROUGH = frozenset(
     }
 )
 
+
+# What leaves the frame: its stack is gone after it (3.14 counts a returned value as pushed,
+# in the caller's frame).
+_LEAVES_FRAME = frozenset({"RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE"})
+
+# Loads of a constant: the literal it came from, or, when no expression wrote it, its value.
+_CONSTANT_LOADS = frozenset({"LOAD_CONST", "LOAD_SMALL_INT", "LOAD_COMMON_CONSTANT"})
+# Superinstructions that push two locals (3.13+; 3.14's borrowing form).
+_TWO_LOADS = frozenset({"LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW"})
+
+_ENTER = ("__enter__", "__aenter__")
 
 _MOVED_START = frozenset(
     {"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR", "CALL", "CALL_KW", "CALL_FUNCTION_EX"}
@@ -256,13 +286,36 @@ def _constant_label(argrepr: str) -> str:
 def pops_pushes(opname: str, arg: int | None) -> tuple[int, int]:
     """How many entries ``opname`` pops and pushes on its fall-through edge (running version).
 
-    Instrumented opcodes count as their base opcode. Unknown opcodes raise KeyError.
+    Instrumented opcodes count as their base opcode. An opcode this table does not know (one
+    added after it was written) counts its net effect as pops or as pushes: the depths stay
+    right, and what it pushes is labelled by the instruction itself.
     """
-    if opname.startswith("INSTRUMENTED_"):
-        opname = opname[len("INSTRUMENTED_") :]
-    pops, pushes = _TABLE[opname]
+    counts = _TABLE.get(opname.removeprefix("INSTRUMENTED_"))
+    if counts is None:
+        return net_pops_pushes(opname, arg)
+    pops, pushes = counts
     a = arg or 0
     return (pops(a) if callable(pops) else pops, pushes(a) if callable(pushes) else pushes)
+
+
+def knows(opname: str) -> bool:
+    """Whether the table says how many entries ``opname`` pops and pushes (not only the net)."""
+    return opname.removeprefix("INSTRUMENTED_") in _TABLE
+
+
+def net_pops_pushes(opname: str, arg: int | None) -> tuple[int, int]:
+    """``dis.stack_effect`` as (pops, pushes) when only the net is known; (0, 0) for a name
+    the running interpreter does not have or whose effect it cannot tell."""
+    opcode = dis.opmap.get(opname)
+    if opcode is None:
+        return (0, 0)
+    try:
+        effect = dis.stack_effect(
+            opcode, (arg or 0) if opcode >= dis.HAVE_ARGUMENT else None, jump=False
+        )
+    except ValueError:
+        return (0, 0)
+    return (max(0, -effect), max(0, effect))
 
 
 def exception_table(code: CodeType) -> tuple[ExceptionEntry, ...]:
@@ -343,6 +396,8 @@ def stack_after(analysis: Analysis, instruction_id: int) -> _Stack | None:
     before = stack_before(analysis, instruction_id)
     if before is None:
         return None
+    if ins.opname.removeprefix("INSTRUMENTED_") in _LEAVES_FRAME:
+        return ()
     walker = _Walker(analysis, ins.code)
     return walker.step(
         ins, before, jump=ins.opname in NO_FALL_THROUGH and ins.jump_target is not None
@@ -420,8 +475,12 @@ class _Walker:
             pushes = pops + effect
         cut = len(before) - pops
         below, popped = before[:cut], before[cut:]
-        # SEND's jump (3.11) replaces the receiver with the value the ``yield from`` returns.
-        keep = 0 if jump and name == "SEND" else min(_KEEPS.get(name, 0), pushes, len(popped))
+        if jump and name == "SEND":
+            # The ``yield from`` is over: 3.11 replaces the receiver with the value it returns,
+            # 3.12+ leave the receiver (and 3.15 its index) under that value for END_SEND.
+            keep = 0 if _V < (3, 12) else len(popped) - 1
+        else:
+            keep = min(_KEEPS.get(name, 0), pushes, len(popped))
         made = self.made(ins, name, popped, pushes - keep, jump)
         return (*below, *popped[:keep], *made)
 
@@ -430,27 +489,47 @@ class _Walker:
             return ()
         if name == "PUSH_NULL":
             return (StackEntry("NULL", None),)
-        if name == "LOAD_CONST":
+        if name in _CONSTANT_LOADS:
             node = self.node_of(ins)
             if node is None or node.type not in _CONSTANT_SOURCES:
                 # No expression wrote this constant: the compiler added it (an implicit
                 # `return None`, an import's level, a function's defaults, its code).
-                return (StackEntry(_constant_label(ins.argrepr), None),)
+                # LOAD_SMALL_INT's argument is the value itself (dis shows no argrepr).
+                value = str(ins.arg) if name == "LOAD_SMALL_INT" else ins.argrepr
+                return (StackEntry(_constant_label(value), None),)
         if name in ("LOAD_GLOBAL", "LOAD_ATTR", "LOAD_SUPER_ATTR") and n == 2:
             null = StackEntry("NULL", None)
             own = self.label(ins)
             return (own, null) if _V >= (3, 13) and name == "LOAD_GLOBAL" else (null, own)
-        if name in ("LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST"):
+        if name in _TWO_LOADS or name == "STORE_FAST_LOAD_FAST":
             # 3.13 superinstructions carry the first operand's span; the index finds the second.
             second = self.second_operand(ins)
             return second if name == "STORE_FAST_LOAD_FAST" else (self.label(ins), *second)
         if name in ("GET_ITER", "GET_AITER", "GET_YIELD_FROM_ITER"):
             inner = popped[-1].text if popped else "…"
-            return (StackEntry(f"iterator of {inner}", popped[-1].span if popped else ins.span),)
+            span = popped[-1].span if popped else ins.span
+            iterator = StackEntry(f"iterator of {inner}", span)
+            # 3.15: a list or tuple is walked in place by an index; other iterables get an
+            # iterator and NULL there.
+            return (iterator, StackEntry("index or NULL", span))[:n]
+        if name == "LOAD_SPECIAL":
+            return self.special_method(ins, popped)[:n]
+        if name in ("BUILD_LIST", "CALL_INTRINSIC_1") and (call := self.inlined_call(ins)):
+            # 3.14 runs `tuple(x for x in y)` in place when `tuple` is the builtin: a list is
+            # filled, then made the tuple the call returns.
+            assert call.span is not None
+            text = self.source_text(call.span)
+            if name == "BUILD_LIST":
+                return (StackEntry(f"list for {text}", call.span),)
+            return (StackEntry(text, call.span),)
         if name == "FOR_ITER":
             return tuple(StackEntry("next item", ins.span) for _ in range(n))
         if name == "PUSH_EXC_INFO":
             return (StackEntry("previous exception", None), popped[-1])
+        if name == "CALL" and len(popped) == 2 and popped[0].text.endswith(_ENTER):
+            # 3.14: the call of the __enter__ that LOAD_SPECIAL found.
+            manager = popped[0].text.rpartition(".")[0]
+            return (self.label(ins, f"result of entering {manager}"),)
         if name in ("BEFORE_WITH", "BEFORE_ASYNC_WITH"):
             return (
                 StackEntry("with-block exit", popped[-1].span),
@@ -464,6 +543,25 @@ class _Walker:
             return tuple(self.label(ins, "exception matches?") for _ in range(n))
         own = self.label(ins)
         return tuple(own for _ in range(n))
+
+    def inlined_call(self, ins: Instruction) -> Node | None:
+        """The call an instruction positioned on the called name belongs to (3.14's inlined
+        ``tuple()``, ``all()`` and ``any()`` of a generator expression)."""
+        node = self.node_of(ins)
+        if node is None or node.type != "Name" or node.field != "func" or node.parent is None:
+            return None
+        call = self.analysis.nodes[node.parent]
+        return call if call.type == "Call" and call.span is not None else None
+
+    def special_method(self, ins: Instruction, popped: _Stack) -> _Stack:
+        """3.14's LOAD_SPECIAL: a with-statement's ``__enter__``/``__exit__`` (or their async
+        forms) found on the context manager, and the manager again as their ``self``."""
+        owner = popped[-1] if popped else StackEntry("…", ins.span)
+        if ins.argrepr.endswith(_ENTER):
+            method = StackEntry(f"{owner.text}.{ins.argrepr}", owner.span)
+        else:
+            method = StackEntry("with-block exit", owner.span)
+        return (method, owner)
 
     def run(self) -> tuple[_Stack | None, ...]:
         rows = self.rows
@@ -491,7 +589,7 @@ class _Walker:
                         (*base, *extra, StackEntry("exception", None)),
                     )
             name = ins.opname
-            if ins.jump_target is not None and ins.jump_target in self.at_offset:
+            if ins.jump_target in self.at_offset and name not in NOT_A_JUMP:
                 self.flow(
                     stacks, todo, self.at_offset[ins.jump_target], self.step(ins, before, jump=True)
                 )
