@@ -18,8 +18,10 @@ MAGIC = importlib.util.MAGIC_NUMBER
 """The running interpreter's magic: the only one whose code objects may be loaded."""
 
 # Magic numbers by the version that writes them, from the list CPython keeps in
-# importlib/_bootstrap_external.py (3.13's copy). A release uses the last number of its range;
-# the others were written by its alphas and betas. 3.14 starts at 3600.
+# importlib/_bootstrap_external.py (to 3.13) and Include/internal/pycore_magic_number.h (3.14,
+# 3.15). A release uses the last number of its range; the others were written by its alphas and
+# betas. From 3.14 each version has a block of 50 (3.14: 3600-3649, 3.15: 3650-3699), so a
+# later bug-fix release that changes its bytecode stays in its block; 3.16 starts at 3700.
 _MAGIC_RANGES = (
     (20121, 20121, "1.5"),
     (50428, 50428, "1.6"),
@@ -45,8 +47,10 @@ _MAGIC_RANGES = (
     (3450, 3495, "3.11"),
     (3500, 3531, "3.12"),
     (3550, 3571, "3.13"),
+    (3600, 3649, "3.14"),
+    (3650, 3699, "3.15"),
 )
-_NEWER = 3600
+_NEWER, _NEWER_NAME = 3700, "3.16 or later"
 
 
 class PycError(ValueError):
@@ -59,7 +63,7 @@ def is_python_magic(magic: bytes) -> bool:
 
 
 def magic_version(magic: bytes) -> str | None:
-    """Which Python writes ``magic`` ('3.12', '3.14 or later'); None if no release does."""
+    """Which Python writes ``magic`` ('3.12', '3.16 or later'); None if no release does."""
     if not is_python_magic(magic):
         return None
     number = int.from_bytes(magic[:2], "little")
@@ -67,7 +71,7 @@ def magic_version(magic: bytes) -> str | None:
         if first <= number <= last:
             return version
     if _NEWER <= number < 20000:
-        return "3.14 or later"
+        return _NEWER_NAME
     return None  # mutation: equivalent (falling off the end returns None too)
 
 
@@ -142,17 +146,20 @@ def build_pyc(source: str | bytes, path: str, mtime: int, source_size: int) -> b
 
     The code is compiled here and marshalled at once: marshal marks an object for sharing
     (FLAG_REF) only when something else also holds a reference to it (interned strings always),
-    so dumping a code object that an analysis has already walked gives other flag bits.
+    so dumping a code object that an analysis has already walked gives other flag bits. The
+    import system marshals the module's code object while its caller holds it too, so it is
+    marked; it is held twice here as well, whatever the interpreter borrows (3.14 and 3.15 pass
+    some locals to a call without a reference of their own: 3.15's py_compile leaves it unmarked).
     Raises SyntaxError and kin when ``source`` does not compile.
     """
-    code = compile(source, path, "exec", dont_inherit=True)
+    held = [compile(source, path, "exec", dont_inherit=True)]
     header = (
         MAGIC
         + (0).to_bytes(4, "little")
         + (mtime & 0xFFFFFFFF).to_bytes(4, "little")
         + (source_size & 0xFFFFFFFF).to_bytes(4, "little")
     )
-    return header + marshal.dumps(code)
+    return header + marshal.dumps(held[0])
 
 
 def pyc_for_file(path: str) -> bytes:
