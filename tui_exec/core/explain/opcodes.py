@@ -1,16 +1,30 @@
-"""Plain-language explanations of every CPython 3.11-3.13 opcode, true per version."""
+"""Plain-language explanations of every CPython 3.11-3.15 opcode, true per version.
+
+A name the tables lack (a newer Python's) is still answered, from what the running interpreter
+tells about it (its argument kind, stack effect, generic form, cache), and says so.
+"""
 
 from __future__ import annotations
 
+import dis
+import opcode
 import sys
 from dataclasses import dataclass, replace
 from typing import Final, TypedDict
 
 Version = tuple[int, int]
 
-_ALL: Final = (11, 12, 13)
+_FIRST: Final = 11
+_LATEST: Final = 15
+"""The newest minor version the texts were written for."""
+_ALL: Final = (11, 12, 13, 14, 15)
 _PRE13: Final = (11, 12)
-_POST11: Final = (12, 13)
+_UPTO13: Final = (11, 12, 13)
+_UPTO14: Final = (11, 12, 13, 14)
+_POST11: Final = (12, 13, 14, 15)
+_12_13: Final = (12, 13)
+_POST12: Final = (13, 14, 15)
+_POST13: Final = (14, 15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +98,27 @@ def _op(
     v11: _Changes | None = None,
     v12: _Changes | None = None,
     v13: _Changes | None = None,
+    v14: _Changes | None = None,
+    v15: _Changes | None = None,
+    from13: _Changes | None = None,
+    from14: _Changes | None = None,
 ) -> None:
-    """Declare one opcode: its text for every version it exists in, and what changes per version."""
+    """Declare one opcode: its text for every version it exists in, and what changes per version.
+
+    ``vN`` changes apply to 3.N only; ``fromN`` to 3.N and every later version, under the ``vN``
+    of each (so one change need not be written out once per version).
+    """
     _GENERIC[name] = _Text(versions, summary, stack, argument, pops, pushes, note)
-    for minor, changes in ((11, v11), (12, v12), (13, v13)):
+    for minor, changes in ((11, v11), (12, v12), (13, v13), (14, v14), (15, v15)):
+        merged: _Changes = {}
+        if from13 and minor >= 13:
+            merged.update(from13)
+        if from14 and minor >= 14:
+            merged.update(from14)
         if changes:
-            _OVERRIDES[(name, minor)] = changes
+            merged.update(changes)
+        if merged:
+            _OVERRIDES[(name, minor)] = merged
 
 
 _NAME = "index into co_names: the name to use"
@@ -158,6 +187,20 @@ _op(
             " so the call knows there is no 'self'."
         )
     },
+    v14={
+        "summary": (
+            "Puts an empty marker (NULL) on the stack: just above a function about to be called"
+            " when there is no 'self', or where CALL_FUNCTION_EX expects a keyword dict and there"
+            " is none."
+        )
+    },
+    v15={
+        "summary": (
+            "Puts an empty marker (NULL) on the stack: just above a function about to be called"
+            " when there is no 'self', where CALL_FUNCTION_EX expects a keyword dict and there is"
+            " none, or as the second of the two entries an awaited or iterated object takes."
+        )
+    },
 )
 _op(
     "COPY",
@@ -181,6 +224,13 @@ _op(
     "index into co_consts: which constant",
     pops=0,
     pushes=1,
+    v14={"note": "3.14: small integers are loaded with LOAD_SMALL_INT, not LOAD_CONST"},
+    v15={
+        "note": (
+            "3.14: small integers are loaded with LOAD_SMALL_INT; 3.15: None, True, False, '' and"
+            " -1 with LOAD_COMMON_CONSTANT"
+        )
+    },
 )
 _op(
     "LOAD_FAST",
@@ -202,10 +252,16 @@ _op(
             "compiler uses it only where the variable surely has a value."
         )
     },
-    v13={
+    from13={
         "summary": (
             "Puts the value of the local variable named by the argument on top of the stack. The "
             "compiler uses it only where the variable surely has a value."
+        )
+    },
+    from14={
+        "note": (
+            "3.14: where the value is needed just briefly, the compiler picks LOAD_FAST_BORROW"
+            " instead"
         )
     },
 )
@@ -233,7 +289,7 @@ _op(
 )
 _op(
     "LOAD_FAST_LOAD_FAST",
-    (13,),
+    _POST12,
     "Two LOAD_FASTs in one step: pushes the values of two local variables.",
     "pops: nothing · pushes: first variable, second variable",
     "two indexes into co_varnames packed together: high 4 bits the first, low 4 bits the second",
@@ -261,7 +317,7 @@ _op(
 )
 _op(
     "STORE_FAST_LOAD_FAST",
-    (13,),
+    _POST12,
     (
         "A STORE_FAST and a LOAD_FAST in one step: stores the top value in one local, then pushes "
         "another local."
@@ -274,7 +330,7 @@ _op(
 )
 _op(
     "STORE_FAST_STORE_FAST",
-    (13,),
+    _POST12,
     (
         "Two STORE_FASTs in one step: the top value goes to the first local, the one below to the "
         "second."
@@ -344,7 +400,7 @@ _op(
             "pops: nothing · pushes: NULL first if the argument's low bit is set, then the value"
         )
     },
-    v13={
+    from13={
         "stack": (
             "pops: nothing · pushes: the value, then NULL above it if the argument's low bit is set"
         )
@@ -400,7 +456,7 @@ _op(
     _CELL,
     pops=0,
     pushes=1,
-    v13={"note": "from 3.13 a pseudo-instruction: the compiler turns it into LOAD_FAST"},
+    from13={"note": "from 3.13 a pseudo-instruction: the compiler turns it into LOAD_FAST"},
 )
 _op(
     "LOAD_DEREF",
@@ -501,7 +557,7 @@ _op(
         "pops": None,
         "pushes": None,
     },
-    v13={
+    from13={
         "summary": (
             "Replaces the object on top of the stack with one of its attributes: `obj.name`. With "
             "the low bit set it looks a method up for a call."
@@ -520,7 +576,7 @@ _op(
 )
 _op(
     "LOAD_METHOD",
-    _ALL,
+    _UPTO13,
     (
         "Looks a method up on the object on top of the stack, ready for a call, without building a"
         " bound method."
@@ -577,7 +633,7 @@ _op(
 for _pseudo in ("LOAD_SUPER_METHOD", "LOAD_ZERO_SUPER_METHOD", "LOAD_ZERO_SUPER_ATTR"):
     _op(
         _pseudo,
-        _POST11,
+        _12_13,
         "A compiler-only form of `super().name`"
         + (" for a method call" if "METHOD" in _pseudo else "")
         + (" written as plain super()" if "ZERO" in _pseudo else " with explicit arguments")
@@ -605,6 +661,17 @@ _op(
     ),
     pops=2,
     pushes=1,
+    from14={
+        "summary": (
+            "Applies a two-operand operator such as + or * (or an augmented one such as +=) to the"
+            " two top values. From 3.14 it also does subscripts, `container[key]`."
+        ),
+        "argument": (
+            "which operator: 0 +, 1 &, 2 //, 3 <<, 4 @, 5 *, 6 %, 7 |, 8 **, 9 >>, 10 -, 11 /, 12"
+            " ^; 13 to 25 are the same in augmented form (13 is +=); 26 [], a subscript"
+        ),
+        "note": "3.14: `a[i]` is BINARY_OP with the subscript operator 26, not BINARY_SUBSCR",
+    },
 )
 for _name, _sym in (("UNARY_NEGATIVE", "-x"), ("UNARY_INVERT", "~x"), ("UNARY_POSITIVE", "+x")):
     _op(
@@ -623,7 +690,7 @@ _op(
     "pops: x · pushes: not x",
     pops=1,
     pushes=1,
-    v13={
+    from13={
         "summary": (
             "Flips the boolean on top of the stack: True becomes False. It expects a real bool, "
             "made by TO_BOOL."
@@ -632,7 +699,7 @@ _op(
 )
 _op(
     "TO_BOOL",
-    (13,),
+    _POST12,
     "Turns the top value into True or False, the way `if` would judge it.",
     "pops: x · pushes: bool(x)",
     pops=1,
@@ -653,7 +720,7 @@ _op(
             ">=); the low 4 bits help the specializer"
         )
     },
-    v13={
+    from13={
         "argument": (
             "the operator is arg >> 5, an index into dis.cmp_op (0 <, 1 <=, 2 ==, 3 !=, 4 >, 5 "
             ">=); bit 16 asks for the result as a real bool"
@@ -680,11 +747,12 @@ _op(
 )
 _op(
     "BINARY_SUBSCR",
-    _ALL,
+    _UPTO13,
     "Indexes a container: `container[key]`.",
     "pops: key, container · pushes: container[key]",
     pops=2,
     pushes=1,
+    note="3.14 does subscripts with BINARY_OP and its operator 26 `[]`",
 )
 _op(
     "STORE_SUBSCR",
@@ -749,7 +817,7 @@ _op(
             "names come from the KW_NAMES before it."
         )
     },
-    v13={
+    from13={
         "stack": (
             "pops: the arguments, then the NULL and the function under it (or self and the"
             " method under it) · pushes: the result"
@@ -783,7 +851,7 @@ _op(
 )
 _op(
     "CALL_KW",
-    (13,),
+    _POST12,
     "Calls a function with keyword arguments; the tuple of keyword names is on top of the stack.",
     (
         "pops: the names tuple, the arguments, then NULL and the function (or self and the"
@@ -807,6 +875,19 @@ _op(
             " it · pushes: the result"
         )
     },
+    from14={
+        "stack": (
+            "pops: the kwargs dict (or NULL when there are no keyword arguments), the args tuple,"
+            " the NULL, the function under it · pushes: the result"
+        ),
+        "argument": None,
+        "pops": 4,
+        "pushes": 1,
+        "note": (
+            "3.14: it takes no argument; a kwargs entry is always on the stack, NULL when there"
+            " is none"
+        ),
+    },
 )
 _op(
     "CALL_INTRINSIC_1",
@@ -816,7 +897,8 @@ _op(
         " *`, list to tuple...)."
     ),
     "pops: value · pushes: the result",
-    "which helper: an index into dis._intrinsic1_descs",
+    "which helper: an index into dis._intrinsic_1_descs (3 turns StopIteration into an error,"
+    " 5 is `+x`, 6 list to tuple...)",
     pops=1,
     pushes=1,
 )
@@ -828,7 +910,8 @@ _op(
         "`except*`, type parameters...)."
     ),
     "pops: two values · pushes: the result",
-    "which helper: an index into dis._intrinsic2_descs",
+    "which helper: an index into dis._intrinsic_2_descs (1 finishes `except*`, the others set"
+    " up type parameters)",
     pops=2,
     pushes=1,
 )
@@ -841,7 +924,7 @@ _op(
     ),
     "pops: code object and the flagged extras · pushes: the function",
     "flags: 1 defaults tuple, 2 keyword defaults dict, 4 annotations, 8 closure tuple",
-    v13={
+    from13={
         "summary": (
             "Builds a function object from the code object on top of the stack. Defaults and the "
             "closure are attached afterwards by SET_FUNCTION_ATTRIBUTE."
@@ -855,7 +938,7 @@ _op(
 )
 _op(
     "SET_FUNCTION_ATTRIBUTE",
-    (13,),
+    _POST12,
     (
         "Attaches one extra (defaults, keyword defaults, annotations or closure) to the new "
         "function on top of the stack."
@@ -864,6 +947,17 @@ _op(
     "which extra: 1 defaults, 2 keyword defaults, 4 annotations, 8 closure",
     pops=2,
     pushes=1,
+    from14={
+        "summary": (
+            "Attaches one extra (defaults, keyword defaults, annotations, closure, or the function"
+            " that computes annotations when asked) to the new function on top of the stack."
+        ),
+        "argument": (
+            "which extra: 1 defaults, 2 keyword defaults, 4 annotations, 8 closure, 16 the"
+            " __annotate__ function"
+        ),
+        "note": "3.14: annotations are usually computed later, by an __annotate__ function (16)",
+    },
 )
 _op(
     "RETURN_VALUE",
@@ -872,10 +966,18 @@ _op(
     "pops: the return value · pushes: nothing",
     pops=1,
     pushes=0,
+    from14={
+        "stack": (
+            "pops: the return value · pushes: the same value, onto the caller's stack (this"
+            " frame is gone)"
+        ),
+        "pushes": 1,
+        "note": "3.14: returning a constant is LOAD_CONST (or a kin) + RETURN_VALUE again",
+    },
 )
 _op(
     "RETURN_CONST",
-    _POST11,
+    _12_13,
     "Ends the function and hands a constant (often None) back to the caller.",
     "pops: nothing · pushes: nothing",
     "index into co_consts: the value to return",
@@ -885,7 +987,7 @@ _op(
 )
 _op(
     "EXIT_INIT_CHECK",
-    (13,),
+    _POST12,
     "Checks that a class's __init__ returned None, and raises TypeError if not.",
     "pops: what __init__ returned · pushes: nothing",
     pops=1,
@@ -901,11 +1003,12 @@ _op(
 )
 _op(
     "LOAD_ASSERTION_ERROR",
-    _ALL,
+    _UPTO13,
     "Pushes the AssertionError class, for a failing `assert`.",
     "pops: nothing · pushes: AssertionError",
     pops=0,
     pushes=1,
+    note="3.14 uses LOAD_COMMON_CONSTANT instead",
 )
 _op(
     "SETUP_ANNOTATIONS",
@@ -914,6 +1017,12 @@ _op(
     "unchanged",
     pops=0,
     pushes=0,
+    from14={
+        "note": (
+            "3.14: annotations are usually computed later by an __annotate__ function; this"
+            " appears under `from __future__ import annotations`"
+        )
+    },
 )
 _op(
     "IMPORT_NAME",
@@ -923,6 +1032,17 @@ _op(
     "index into co_names: the module's name",
     pops=2,
     pushes=1,
+    v15={
+        "summary": (
+            "Runs an import: finds and loads the module and pushes it. For `lazy import` it pushes"
+            " a stand-in instead, and the module is loaded when the name is first used."
+        ),
+        "argument": (
+            "index into co_names shifted left by two (name = co_names[arg >> 2]); bit 0 marks a"
+            " lazy import, bit 1 one that must not be lazy (e.g. inside try or a function)"
+        ),
+        "note": "3.15: `lazy import` sets bit 0 of the argument",
+    },
 )
 _op(
     "IMPORT_FROM",
@@ -965,7 +1085,7 @@ _op(
     "where: 0 start of the function, 1 after a yield, 2 after a yield from, 3 after an await",
     pops=0,
     pushes=0,
-    v13={
+    from13={
         "argument": (
             "where (low 2 bits): 0 start, 1 after a yield, 2 after a yield from, 3 after an await;"
             " 4 is added when exactly one exception handler covers this point"
@@ -983,7 +1103,7 @@ _op(
 )
 _op(
     "ENTER_EXECUTOR",
-    (13,),
+    _POST12,
     (
         "Hands a hot loop over to an optimized version of itself (the experimental tier-2 "
         "optimizer). Not made by the compiler."
@@ -1044,7 +1164,7 @@ for _cond, _test in (
         f"Takes the top value off the stack and jumps if it {_test}; otherwise carries on.",
         "pops: value · pushes: nothing",
         _FWD,
-        v13={
+        from13={
             "summary": (
                 f"Takes the top value off the stack and jumps if it {_test}; otherwise carries on."
             )
@@ -1083,6 +1203,25 @@ _op(
     "pops: iterable · pushes: iterator",
     pops=1,
     pushes=1,
+    v15={
+        "summary": (
+            "Gets the top value ready to be stepped through, as `iter(x)` would, before a `for`"
+            " loop or a `yield from`. A list or tuple is kept as it is and walked by position,"
+            " without making an iterator object."
+        ),
+        "stack": (
+            "pops: iterable · pushes: two entries, the iterator (or the list or tuple itself),"
+            " then an index (or NULL for a real iterator) above it"
+        ),
+        "argument": (
+            "0 for a loop; not 0 for `yield from`, which keeps a generator or coroutine as it is"
+        ),
+        "pushes": 2,
+        "note": (
+            "3.15: a for loop keeps two stack entries for its iterator; GET_ITER with an argument"
+            " replaces GET_YIELD_FROM_ITER"
+        ),
+    },
 )
 _op(
     "FOR_ITER",
@@ -1105,6 +1244,27 @@ _op(
             "removes the iterator and jumps past the END_FOR and POP_TOP that close the loop."
         )
     },
+    v14={
+        "summary": (
+            "Asks the iterator on the stack for its next item and pushes it. When it is used up, "
+            "jumps past the END_FOR that closes the loop, to the POP_ITER that removes the "
+            "iterator."
+        ),
+        "stack": "pops: nothing (the iterator stays) · pushes: the next item; at the end, nothing",
+        "note": "3.14: the iterator is removed by POP_ITER, not by FOR_ITER",
+    },
+    v15={
+        "summary": (
+            "Asks the iterator on the stack (or a list or tuple and the index beside it) for the "
+            "next item and pushes it. When it is used up, jumps past the END_FOR that closes the "
+            "loop, to the POP_ITER that removes the iterator's two entries."
+        ),
+        "stack": (
+            "pops: nothing (the iterator's two entries stay) · pushes: the next item; at the end,"
+            " nothing"
+        ),
+        "note": "3.15: a for loop keeps two stack entries for its iterator",
+    },
 )
 _op(
     "END_FOR",
@@ -1120,6 +1280,16 @@ _op(
         ),
         "stack": "pops: value · pushes: nothing",
         "pops": 1,
+    },
+    from14={
+        "summary": (
+            "Marks the end of a `for` loop. FOR_ITER jumps over it when the loop is done; it "
+            "stands for the item that FOR_ITER did not push, and the POP_ITER after it removes "
+            "the iterator."
+        ),
+        "stack": "pops: value · pushes: nothing",
+        "pops": 1,
+        "note": "3.14: POP_ITER, not POP_TOP, removes the iterator after it",
     },
 )
 _op(
@@ -1245,15 +1415,16 @@ _op(
 )
 _op(
     "BEFORE_WITH",
-    _ALL,
+    _UPTO13,
     "Starts a `with` block: calls __enter__ and keeps __exit__ on the stack for later.",
     "pops: context manager · pushes: __exit__, the __enter__ result",
     pops=1,
     pushes=2,
+    note="3.14 looks __enter__ and __exit__ up with LOAD_SPECIAL and calls them with CALL",
 )
 _op(
     "BEFORE_ASYNC_WITH",
-    _ALL,
+    _UPTO13,
     (
         "Starts an `async with` block: keeps __aexit__ for later and pushes the awaitable from "
         "__aenter__."
@@ -1261,6 +1432,7 @@ _op(
     "pops: context manager · pushes: __aexit__, awaitable",
     pops=1,
     pushes=2,
+    note="3.14 looks __aenter__ and __aexit__ up with LOAD_SPECIAL and calls them with CALL",
 )
 for _pseudo, _what in (
     ("SETUP_FINALLY", "a `try` block"),
@@ -1301,10 +1473,11 @@ _op(
 )
 _op(
     "BUILD_CONST_KEY_MAP",
-    _ALL,
+    _UPTO13,
     "Makes a dict whose keys are all constants: a tuple of keys on top, the values below it.",
     "pops: keys tuple, count values · pushes: the dict",
     "count: how many entries",
+    note="3.14 builds such dicts with BUILD_MAP",
 )
 _op(
     "BUILD_STRING",
@@ -1418,7 +1591,7 @@ _op(
 )
 _op(
     "CONVERT_VALUE",
-    (13,),
+    _POST12,
     "Applies an f-string conversion to the top value: str(), repr() or ascii().",
     "pops: value · pushes: the converted string",
     "which conversion: 1 !s, 2 !r, 3 !a",
@@ -1427,7 +1600,7 @@ _op(
 )
 _op(
     "FORMAT_SIMPLE",
-    (13,),
+    _POST12,
     "Formats the top value for an f-string field with no format spec.",
     "pops: value · pushes: the string",
     pops=1,
@@ -1435,7 +1608,7 @@ _op(
 )
 _op(
     "FORMAT_WITH_SPEC",
-    (13,),
+    _POST12,
     "Formats a value for an f-string field using the format spec on top, e.g. `{x:>10}`.",
     "pops: spec, value · pushes: the string",
     pops=2,
@@ -1466,7 +1639,7 @@ _op(
     pops=1,
     pushes=1,
     v12={"argument": "how deep the exception blocks are here (helps close the generator)"},
-    v13={"argument": "1 inside a `yield from` or `await`, 0 for a plain `yield`"},
+    from13={"argument": "1 inside a `yield from` or `await`, 0 for a plain `yield`"},
 )
 _op(
     "SEND",
@@ -1477,6 +1650,7 @@ _op(
     ),
     "pops: value to send · pushes: what the inner generator yielded (or its return value)",
     _FWD,
+    v15={"note": "3.15: the inner generator takes two stack entries, as GET_ITER leaves them"},
 )
 _op(
     "END_SEND",
@@ -1485,6 +1659,15 @@ _op(
     "pops: value, receiver · pushes: value",
     pops=2,
     pushes=1,
+    v15={
+        "summary": (
+            "After `yield from`/`await` finishes: removes the inner generator's two entries,"
+            " keeping its result."
+        ),
+        "stack": "pops: value, the index or NULL, receiver · pushes: value",
+        "pops": 3,
+        "note": "3.15: the inner generator takes two stack entries, as GET_ITER leaves them",
+    },
 )
 _op(
     "CLEANUP_THROW",
@@ -1496,10 +1679,18 @@ _op(
     "pops: exception, last sent value, sub-iterator · pushes: None, the result",
     pops=3,
     pushes=2,
+    v15={
+        "stack": (
+            "pops: exception, last sent value · pushes: the result; the sub-iterator below is"
+            " replaced by None"
+        ),
+        "pops": None,
+        "pushes": None,
+    },
 )
 _op(
     "GET_YIELD_FROM_ITER",
-    _ALL,
+    _UPTO14,
     (
         "Gets an iterator for `yield from`: keeps generators and coroutines as they are, calls "
         "iter() otherwise."
@@ -1507,6 +1698,7 @@ _op(
     "pops: value · pushes: iterator",
     pops=1,
     pushes=1,
+    note="3.15 uses GET_ITER with an argument instead",
 )
 _op(
     "GET_AWAITABLE",
@@ -1546,6 +1738,13 @@ _op(
     "pops: exception, async iterator · pushes: nothing",
     pops=2,
     pushes=0,
+    from14={
+        "argument": (
+            "how far back the SEND of the loop's await is; it never jumps there, the distance"
+            " only lets sys.monitoring report where the loop left"
+        ),
+        "note": "3.14: it takes an argument",
+    },
 )
 _op(
     "ASYNC_GEN_WRAP",
@@ -1557,36 +1756,197 @@ _op(
     note="later an intrinsic call",
 )
 
+# --- new in 3.14 and 3.15 -------------------------------------------------------------------
+_op(
+    "LOAD_SMALL_INT",
+    _POST13,
+    "Pushes a small int (0 to 255) that the argument itself gives, with no look-up in co_consts.",
+    "pops: nothing · pushes: the int",
+    "the int itself",
+    pops=0,
+    pushes=1,
+)
+_op(
+    "LOAD_COMMON_CONSTANT",
+    _POST13,
+    (
+        "Pushes one of a few values the compiler needs often (AssertionError for a failing"
+        " `assert`, the builtin `all`...), so they need no place in co_consts."
+    ),
+    "pops: nothing · pushes: the value",
+    "which value: 0 AssertionError, 1 NotImplementedError, 2 tuple, 3 all, 4 any",
+    pops=0,
+    pushes=1,
+    v15={
+        "summary": (
+            "Pushes one of a few values the compiler needs often (None, True, False, the builtin"
+            " `all`...), so they need no place in co_consts."
+        ),
+        "argument": (
+            "which value: 0 AssertionError, 1 NotImplementedError, 2 tuple, 3 all, 4 any, 5 list,"
+            " 6 set, 7 None, 8 '', 9 True, 10 False, 11 -1"
+        ),
+    },
+)
+_op(
+    "LOAD_FAST_BORROW",
+    _POST13,
+    (
+        "Like LOAD_FAST, but the stack only borrows the value: no reference is counted, because"
+        " the compiler has proved the variable keeps it alive while it sits there."
+    ),
+    "pops: nothing · pushes: the variable's value",
+    _LOCAL,
+    pops=0,
+    pushes=1,
+)
+_op(
+    "LOAD_FAST_BORROW_LOAD_FAST_BORROW",
+    _POST13,
+    "Two LOAD_FAST_BORROWs in one step: pushes the values of two local variables, borrowed.",
+    "pops: nothing · pushes: first variable, second variable",
+    "two indexes into co_varnames packed together: high 4 bits the first, low 4 bits the second",
+    pops=0,
+    pushes=2,
+    note="a superinstruction: the compiler merges two LOAD_FAST_BORROWs into one",
+)
+_op(
+    "LOAD_SPECIAL",
+    _POST13,
+    (
+        "Looks a special method (__enter__, __exit__ and their async kin) up on the type of the"
+        " object on top, ready for a CALL, for a `with` or `async with` statement."
+    ),
+    ("pops: obj · pushes: the method, then obj above it (or the value found, then NULL above it)"),
+    "which method: 0 __enter__, 1 __exit__, 2 __aenter__, 3 __aexit__",
+    pops=1,
+    pushes=2,
+    note="replaces BEFORE_WITH and BEFORE_ASYNC_WITH",
+)
+_op(
+    "NOT_TAKEN",
+    _POST13,
+    (
+        "Does nothing. It sits where a conditional jump carries on without jumping, so that"
+        " sys.monitoring can tell which way a branch went."
+    ),
+    "unchanged",
+    pops=0,
+    pushes=0,
+)
+_op(
+    "POP_ITER",
+    _POST13,
+    "Removes the iterator of a finished `for` loop from the stack.",
+    "pops: iterator · pushes: nothing",
+    pops=1,
+    pushes=0,
+    v15={
+        "summary": (
+            "Removes the two entries of a finished `for` loop's iterator (the iterator, or list or"
+            " tuple, and the index or NULL above it)."
+        ),
+        "stack": "pops: index or NULL, iterator · pushes: nothing",
+        "pops": 2,
+        "note": "3.15: a for loop keeps two stack entries for its iterator",
+    },
+)
+_op(
+    "BUILD_INTERPOLATION",
+    _POST13,
+    (
+        "For a t-string: makes one Interpolation object from a {...} part's value, its source"
+        " text, its conversion and format spec."
+    ),
+    "pops: the format spec (if flagged), the source text, the value · pushes: the Interpolation",
+    (
+        "flags: bit 0 means a format spec is on the stack; arg >> 2 is the conversion (0 none,"
+        " 1 !s, 2 !r, 3 !a)"
+    ),
+)
+_op(
+    "BUILD_TEMPLATE",
+    _POST13,
+    "For a t-string: makes the Template object from its tuple of text pieces and its tuple of"
+    " Interpolations.",
+    "pops: the Interpolations tuple, the strings tuple · pushes: the Template",
+    pops=2,
+    pushes=1,
+)
+for _cond in ("FALSE", "TRUE"):
+    _op(
+        f"JUMP_IF_{_cond}",
+        _POST13,
+        (
+            f"Jumps if the top value is {_cond.lower()}, leaving it on the stack either way (for"
+            " `and` and `or`)."
+        ),
+        "unchanged",
+        "the jump target",
+        note=(
+            "a pseudo-instruction: the compiler turns it into COPY, TO_BOOL and"
+            f" POP_JUMP_IF_{_cond}"
+        ),
+    )
+_op(
+    "ANNOTATIONS_PLACEHOLDER",
+    _POST13,
+    (
+        "Keeps a place in a module or class body for the code that sets up its annotations,"
+        " which the compiler can write only once it has seen them all."
+    ),
+    "unchanged",
+    note="a pseudo-instruction: filled in or dropped before the code is finished",
+)
+_op(
+    "TRACE_RECORD",
+    (15,),
+    (
+        "Used only by the experimental JIT while it records the path a hot piece of code takes."
+        " The interpreter puts it in place while running; the compiler never makes it."
+    ),
+    "unchanged",
+    "the interpreter's own bookkeeping for the recording",
+    pops=0,
+    pushes=0,
+)
+
 # --- instrumented forms (3.12+) ------------------------------------------------------------
-for _base in (
-    "CALL",
-    "CALL_FUNCTION_EX",
-    "CALL_KW",
-    "END_FOR",
-    "END_SEND",
-    "FOR_ITER",
-    "JUMP_BACKWARD",
-    "JUMP_FORWARD",
-    "LOAD_SUPER_ATTR",
-    "POP_JUMP_IF_FALSE",
-    "POP_JUMP_IF_NONE",
-    "POP_JUMP_IF_NOT_NONE",
-    "POP_JUMP_IF_TRUE",
-    "RESUME",
-    "RETURN_CONST",
-    "RETURN_VALUE",
-    "YIELD_VALUE",
+_NO_ARG = ("END_FOR", "END_SEND", "RETURN_VALUE", "NOT_TAKEN", "POP_ITER")
+for _base, _versions in (
+    ("CALL", _POST11),
+    ("CALL_FUNCTION_EX", _POST11),
+    ("CALL_KW", _POST12),
+    ("END_ASYNC_FOR", _POST13),
+    ("END_FOR", _POST11),
+    ("END_SEND", _POST11),
+    ("FOR_ITER", _POST11),
+    ("JUMP_BACKWARD", _POST11),
+    ("JUMP_FORWARD", _POST11),
+    ("LOAD_SUPER_ATTR", _POST11),
+    ("NOT_TAKEN", _POST13),
+    ("POP_ITER", _POST13),
+    ("POP_JUMP_IF_FALSE", _POST11),
+    ("POP_JUMP_IF_NONE", _POST11),
+    ("POP_JUMP_IF_NOT_NONE", _POST11),
+    ("POP_JUMP_IF_TRUE", _POST11),
+    ("RESUME", _POST11),
+    ("RETURN_CONST", _12_13),
+    ("RETURN_VALUE", _POST11),
+    ("YIELD_VALUE", _POST11),
 ):
     _op(
         f"INSTRUMENTED_{_base}",
-        (13,) if _base == "CALL_KW" else _POST11,
+        _versions,
         (
             f"Does what {_base} does and also reports an event to the tools watching through "
             f"sys.monitoring (debuggers, profilers, coverage)."
         ),
         f"as {_base}",
-        None if _base in ("END_FOR", "END_SEND", "RETURN_VALUE") else f"as {_base}",
+        None if _base in _NO_ARG else f"as {_base}",
         note="put in place of the plain instruction only while a sys.monitoring tool is active",
+        # CALL_FUNCTION_EX lost its argument in 3.14.
+        from14={"argument": None} if _base == "CALL_FUNCTION_EX" else None,
     )
 _op(
     "INSTRUMENTED_LINE",
@@ -1621,6 +1981,8 @@ class _Special:
     summary: str
     assumes: str
     stack: str | None = None  # None: the generic opcode's stack text and counts hold
+    later: tuple[tuple[int, str], ...] = ()  # (minor, assumes) from that minor on
+    deopts: bool = True  # whether a failed guard sends it back to the generic form
 
 
 _SPECIAL: dict[str, _Special] = {}
@@ -1633,8 +1995,10 @@ def _spec(
     summary: str,
     assumes: str,
     stack: str | None = None,
+    later: tuple[tuple[int, str], ...] = (),
+    deopts: bool = True,
 ) -> None:
-    _SPECIAL[name] = _Special(versions, generic, summary, assumes, stack)
+    _SPECIAL[name] = _Special(versions, generic, summary, assumes, stack, later, deopts)
 
 
 for _g in (
@@ -1659,6 +2023,7 @@ for _g in (
             f"into the specialized form that fits the values it sees."
         ),
         "nothing: it is the starting point; it becomes a specialized form after a few runs",
+        deopts=False,
     )
 for _g in ("JUMP_BACKWARD", "RESUME", "EXTENDED_ARG"):
     _spec(
@@ -1667,6 +2032,7 @@ for _g in ("JUMP_BACKWARD", "RESUME", "EXTENDED_ARG"):
         _g,
         f"{_g} after quickening: the same work, without the warm-up counter.",
         "nothing beyond the plain instruction",
+        deopts=False,
     )
 
 _ARITH = {"ADD": "+", "SUBTRACT": "-", "MULTIPLY": "*"}
@@ -1695,28 +2061,28 @@ _spec(
 )
 _spec(
     "BINARY_SUBSCR_DICT",
-    _ALL,
+    _UPTO13,
     "BINARY_SUBSCR",
     "`d[key]` on a dict, done directly.",
     "the container is exactly dict",
 )
 _spec(
     "BINARY_SUBSCR_GETITEM",
-    _ALL,
+    _UPTO13,
     "BINARY_SUBSCR",
     "`obj[key]` calling a __getitem__ written in Python, without leaving the interpreter loop.",
     "the class's __getitem__ is the same Python function as before",
 )
 _spec(
     "BINARY_SUBSCR_LIST_INT",
-    _ALL,
+    _UPTO13,
     "BINARY_SUBSCR",
     "`lst[i]` on a list, done directly.",
     "a list indexed by a small non-negative int inside its bounds",
 )
 _spec(
     "BINARY_SUBSCR_TUPLE_INT",
-    _ALL,
+    _UPTO13,
     "BINARY_SUBSCR",
     "`t[i]` on a tuple, done directly.",
     "a tuple indexed by a small non-negative int inside its bounds",
@@ -1799,14 +2165,14 @@ for _t, _tn, _cmp in (
     )
 _spec(
     "CONTAINS_OP_DICT",
-    (13,),
+    _POST12,
     "CONTAINS_OP",
     "`key in d` for a dict, done directly.",
     "the right operand is exactly dict",
 )
 _spec(
     "CONTAINS_OP_SET",
-    (13,),
+    _POST12,
     "CONTAINS_OP",
     "`x in s` for a set or frozenset, done directly.",
     "the right operand is exactly set or frozenset",
@@ -1932,7 +2298,7 @@ _spec(
 )
 _spec(
     "LOAD_ATTR_NONDESCRIPTOR_WITH_VALUES",
-    (13,),
+    _POST12,
     "LOAD_ATTR",
     (
         "Reads a plain class attribute (not a method) through an object whose attributes are "
@@ -1942,7 +2308,7 @@ _spec(
 )
 _spec(
     "LOAD_ATTR_NONDESCRIPTOR_NO_DICT",
-    (13,),
+    _POST12,
     "LOAD_ATTR",
     "Reads a plain class attribute (not a method) through an object without a __dict__.",
     "the class is the same",
@@ -2010,43 +2376,43 @@ _spec(
 )
 _spec(
     "TO_BOOL_BOOL",
-    (13,),
+    _POST12,
     "TO_BOOL",
     "Leaves a value that is already a bool as it is.",
     "the value is a bool",
 )
 _spec(
     "TO_BOOL_INT",
-    (13,),
+    _POST12,
     "TO_BOOL",
     "Turns an int into a bool: False only for 0.",
     "the value is exactly int",
 )
 _spec(
     "TO_BOOL_LIST",
-    (13,),
+    _POST12,
     "TO_BOOL",
     "Turns a list into a bool: False only when empty.",
     "the value is exactly list",
 )
 _spec(
     "TO_BOOL_STR",
-    (13,),
+    _POST12,
     "TO_BOOL",
     "Turns a string into a bool: False only for ''.",
     "the value is exactly str",
 )
-_spec("TO_BOOL_NONE", (13,), "TO_BOOL", "Turns None into False.", "the value is None")
+_spec("TO_BOOL_NONE", _POST12, "TO_BOOL", "Turns None into False.", "the value is None")
 _spec(
     "TO_BOOL_ALWAYS_TRUE",
-    (13,),
+    _POST12,
     "TO_BOOL",
     "Gives True for an object whose class defines no __bool__ or __len__.",
     "the class is the same version as before",
 )
 _spec(
     "RESUME_CHECK",
-    (13,),
+    _POST12,
     "RESUME",
     "RESUME after warm-up: only checks that nothing (tracing, a signal) needs attention.",
     "the code has not been instrumented since",
@@ -2066,6 +2432,7 @@ for _a, _b in (
         " does less work between them.",
         f"the next instruction is {_b}; the interpreter merges them when it prepares the code",
         f"as {_a}, then as {_b}",
+        deopts=False,
     )
 
 # Calls: (3.11 name or None, 3.12 name or None, 3.13 name or None, summary, assumes)
@@ -2241,7 +2608,8 @@ _CALLS: tuple[tuple[str | None, str | None, str | None, str, str], ...] = (
 _SPEC_VERSIONS: dict[str, list[int]] = {}
 _CALL_TEXT: dict[str, tuple[str, str, str]] = {}
 for _c11, _c12, _c13, _summary, _assumes in _CALLS:
-    for _v, _n in ((11, _c11), (12, _c12), (13, _c13)):
+    # 3.14 and 3.15 kept 3.13's call specializations, names and all.
+    for _v, _n in ((11, _c11), (12, _c12), (13, _c13), (14, _c13), (15, _c13)):
         if _n is not None:
             _SPEC_VERSIONS.setdefault(_n, []).append(_v)
             _CALL_TEXT[_n] = ("PRECALL" if _n.startswith("PRECALL") else "CALL", _summary, _assumes)
@@ -2249,31 +2617,220 @@ for _n, (_generic, _summary, _assumes) in _CALL_TEXT.items():
     _spec(_n, tuple(_SPEC_VERSIONS[_n]), _generic, _summary, _assumes)
 
 
+# Specialized forms new in 3.14 and 3.15.
+_SUBSCR_STACK = "pops: key, container · pushes: container[key]"
+for _name, _summary, _assumes in (
+    ("DICT", "`d[key]` on a dict, done directly.", "the container is exactly dict"),
+    (
+        "GETITEM",
+        "`obj[key]` calling a __getitem__ written in Python, without leaving the interpreter loop.",
+        "the class's __getitem__ is the same Python function as before",
+    ),
+    (
+        "LIST_INT",
+        "`lst[i]` on a list, done directly.",
+        "a list indexed by a small non-negative int inside its bounds",
+    ),
+    (
+        "LIST_SLICE",
+        "`lst[a:b]` on a list, taking the slice directly.",
+        "the container is exactly list and the key a slice object",
+    ),
+    (
+        "TUPLE_INT",
+        "`t[i]` on a tuple, done directly.",
+        "a tuple indexed by a small non-negative int inside its bounds",
+    ),
+):
+    _spec(f"BINARY_OP_SUBSCR_{_name}", _POST13, "BINARY_OP", _summary, _assumes, _SUBSCR_STACK)
+_spec(
+    "BINARY_OP_SUBSCR_STR_INT",
+    _POST13,
+    "BINARY_OP",
+    "`s[i]` on a string, done directly.",
+    "an exact str indexed by a small int inside its bounds, where that character is ASCII",
+    _SUBSCR_STACK,
+    later=((15, "an exact str made only of ASCII characters, indexed by a small int inside it"),),
+)
+_spec(
+    "BINARY_OP_SUBSCR_USTR_INT",
+    (15,),
+    "BINARY_OP",
+    "`s[i]` on a string that may hold non-ASCII text, done directly.",
+    "an exact str indexed by a small int inside its bounds, where that character is ASCII",
+    _SUBSCR_STACK,
+)
+_spec(
+    "BINARY_OP_EXTEND",
+    _POST13,
+    "BINARY_OP",
+    (
+        "An operator on a pair of types that has no specialized form of its own, done through"
+        " one of a short list of extra fast paths (an int mixed with a float, say); the inline"
+        " cache keeps which one."
+    ),
+    "both operands still have the types that fast path handles",
+)
+_spec(
+    "CALL_KW_PY",
+    _POST13,
+    "CALL_KW",
+    "Calls a Python function with keyword arguments, without leaving the interpreter loop.",
+    "the same Python function as before",
+)
+_spec(
+    "CALL_KW_BOUND_METHOD",
+    _POST13,
+    "CALL_KW",
+    "Calls a bound Python method with keyword arguments, splitting it into function and self.",
+    "a bound method of a Python function",
+)
+_spec(
+    "CALL_KW_NON_PY",
+    _POST13,
+    "CALL_KW",
+    "Calls anything that is not a Python function (a builtin, a class...) with keywords.",
+    "the callable is not a Python function",
+)
+_spec(
+    "CALL_EX_PY",
+    (15,),
+    "CALL_FUNCTION_EX",
+    "`f(*args, **kwargs)` for a Python function, without leaving the interpreter loop.",
+    "the callable is a Python function",
+)
+_spec(
+    "CALL_EX_NON_PY_GENERAL",
+    (15,),
+    "CALL_FUNCTION_EX",
+    "`f(*args, **kwargs)` for anything that is not a Python function, in the general way.",
+    "the callable is not a Python function",
+)
+_spec(
+    "LOAD_ATTR_CLASS_WITH_METACLASS_CHECK",
+    _POST13,
+    "LOAD_ATTR",
+    "Reads an attribute of a class object directly, after checking its metaclass too.",
+    "the class and its metaclass are the same versions as before",
+)
+_spec(
+    "LOAD_CONST_IMMORTAL",
+    (14,),
+    "LOAD_CONST",
+    "LOAD_CONST for a value that is never freed (None, a small int...): no reference is counted.",
+    "the constant is immortal; the interpreter picks this form the first time it runs",
+    deopts=False,
+)
+_spec(
+    "LOAD_CONST_MORTAL",
+    (14,),
+    "LOAD_CONST",
+    "LOAD_CONST for a value that can be freed: it counts one more reference to it.",
+    "the constant is not immortal; the interpreter picks this form the first time it runs",
+    deopts=False,
+)
+_spec(
+    "JUMP_BACKWARD_JIT",
+    _POST13,
+    "JUMP_BACKWARD",
+    (
+        "JUMP_BACKWARD when the JIT is switched on: it also counts the turns of the loop, and"
+        " hands a hot loop to the JIT's optimizer."
+    ),
+    "the JIT is on; the interpreter picks this form once",
+    deopts=False,
+)
+_spec(
+    "JUMP_BACKWARD_NO_JIT",
+    _POST13,
+    "JUMP_BACKWARD",
+    "JUMP_BACKWARD when the JIT is off: it jumps back and checks for interrupts, nothing more.",
+    "the JIT is off; the interpreter picks this form once",
+    deopts=False,
+)
+_spec(
+    "RESUME_CHECK_JIT",
+    (15,),
+    "RESUME",
+    (
+        "RESUME after warm-up when the JIT is on: the checks RESUME_CHECK makes, plus a count"
+        " that lets the JIT notice code that runs often."
+    ),
+    "the code has not been instrumented since",
+)
+_spec(
+    "FOR_ITER_VIRTUAL",
+    (15,),
+    "FOR_ITER",
+    (
+        "Steps through a list or tuple by position, using the index kept beside it on the stack;"
+        " no iterator object exists."
+    ),
+    "GET_ITER left a sequence and an index, not an iterator",
+)
+_spec(
+    "GET_ITER_SELF",
+    (15,),
+    "GET_ITER",
+    "GET_ITER for an object that is its own iterator (a generator, say): keeps it, NULL above.",
+    "iter() of the object gives the object itself",
+)
+_spec(
+    "GET_ITER_VIRTUAL",
+    (15,),
+    "GET_ITER",
+    (
+        "GET_ITER for a list or tuple: keeps the sequence itself with a starting index above it,"
+        " so no iterator object is made."
+    ),
+    "the value is of a type that can be walked by position, such as list or tuple",
+)
+_spec(
+    "SEND_VIRTUAL",
+    (15,),
+    "SEND",
+    "SEND for a `yield from` over a list or tuple walked by position: takes its next item.",
+    "the inner iterator is a sequence and an index left by GET_ITER",
+)
+_spec(
+    "SEND_ASYNC_GEN",
+    (15,),
+    "SEND",
+    "SEND into an async generator (for `async for` over one), done directly.",
+    "the receiver comes from an async generator",
+)
+
+
 def _running() -> Version:
     return (sys.version_info[0], sys.version_info[1])
 
 
 def _texts_for(version: Version) -> int | None:
-    """The minor version whose texts apply: newer Pythons read as 3.13, older ones have none."""
-    if version < (3, 11):
+    """The minor version whose texts apply: newer Pythons read as the newest one written for,
+    older ones have none."""
+    if version < (3, _FIRST):
         return None
-    return min(version[1], 13) if version[0] == 3 else 13
+    return min(version[1], _LATEST) if version[0] == 3 else _LATEST
 
 
 def _newer_note(version: Version) -> str | None:
-    if version > (3, 13):
-        return f"written for Python 3.11 to 3.13; {version[0]}.{version[1]} may differ"
+    if version > (3, _LATEST):
+        return f"written for Python 3.{_FIRST} to 3.{_LATEST}; {version[0]}.{version[1]} may differ"
     return None
 
 
 def _span_note(versions: tuple[int, ...]) -> str | None:
+    """Where a name exists, when not in every version written for (the spans are unbroken)."""
     if versions == _ALL:
         return None
-    if len(versions) == 1:
-        return f"exists only in 3.{versions[0]}"
-    if versions[0] == 11:
-        return "exists in 3.11 and 3.12 only"
-    return f"new in 3.{versions[0]}"
+    first, last = versions[0], versions[-1]
+    if last == _LATEST:
+        return f"new in 3.{first}"
+    if first == last:
+        return f"exists only in 3.{first}"
+    if last == first + 1:
+        return f"exists in 3.{first} and 3.{last} only"
+    return f"exists in 3.{first} to 3.{last} only"
 
 
 def _join(*notes: str | None) -> str | None:
@@ -2281,37 +2838,37 @@ def _join(*notes: str | None) -> str | None:
     return text or None
 
 
-def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExplanation | None:
-    """The explanation of `name` as it is in `version` (default: the running one), or None."""
-    version = version or _running()
-    minor = _texts_for(version)
-    if minor is None:
-        return None
-    if name in _SPECIAL:
-        special = _SPECIAL[name]
+def _from_tables(name: str, version: Version, minor: int) -> OpcodeExplanation | None:
+    """Our words for ``name`` as 3.``minor`` has it, or None when the tables have none."""
+    special = _SPECIAL.get(name)
+    if special is not None:
         if minor not in special.versions:
             return None
-        base = opcode_explanation(special.generic, version)
-        assert base is not None, special.generic
-        assumes = special.assumes[0].upper() + special.assumes[1:] + "."
-        if not name.endswith(("_ADAPTIVE", "_QUICK")) and "__" not in name:
+        base = _from_tables(special.generic, version, minor)
+        assumes = special.assumes
+        for since, later in special.later:
+            if minor >= since:
+                assumes = later
+        assumes = assumes[0].upper() + assumes[1:] + "."
+        if special.deopts:
             assumes += (
                 f" If that does not hold it does the generic {special.generic} instead; after"
                 " repeated misses it is specialized anew."
             )
+        stack = special.stack or (base.stack if base else f"as {special.generic}")
         return OpcodeExplanation(
             name,
             version,
             special.summary,
-            special.stack or base.stack,
-            base.argument,
+            stack,
+            base.argument if base else None,
             _join(
                 _span_note(special.versions),
                 "made at run time by the specializing interpreter, never by the compiler",
                 _newer_note(version),
             ),
-            None if special.stack else base.pops,
-            None if special.stack else base.pushes,
+            None if special.stack or base is None else base.pops,
+            None if special.stack or base is None else base.pushes,
             special.generic,
             assumes,
         )
@@ -2333,15 +2890,153 @@ def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExpla
     )
 
 
+def _specializations() -> dict[str, tuple[str, ...]]:
+    """Generic name -> its specialized names, as the running interpreter lists them."""
+    table = getattr(opcode, "_specializations", None) or getattr(dis, "_specializations", {})
+    return {generic: tuple(names) for generic, names in table.items()}
+
+
+def _interpreter_has(name: str) -> tuple[bool, str | None]:
+    """Whether the running interpreter has ``name``, and the generic name if it is specialized."""
+    if name in dis.opmap:
+        return True, None
+    for generic, names in _specializations().items():
+        if name in names:
+            return True, generic
+    return False, None
+
+
+# What dis's lists say an argument is, for names the tables lack; the first that holds wins.
+_ARGUMENT_KINDS = (
+    ("hasconst", "an index into co_consts"),
+    ("hasname", "an index into co_names (maybe shifted, with flags in the low bits)"),
+    ("haslocal", "an index into the local variables"),
+    ("hasfree", "an index into the cell and free variables"),
+    ("hasjrel", "a jump distance, in 2-byte code units"),
+    ("hasjabs", "a jump target"),
+    ("hascompare", "a comparison operator, an index into dis.cmp_op"),
+    ("hasexc", "the handler of a protected region"),
+)
+
+
+def _argument_kind(op: int) -> str | None:
+    """What the running interpreter tells about ``op``'s argument: None when it takes none."""
+    takes: list[int] | range = getattr(dis, "hasarg", range(dis.HAVE_ARGUMENT, 256))
+    if op not in takes:
+        return None
+    for attribute, words in _ARGUMENT_KINDS:
+        if op in getattr(dis, attribute, ()):
+            return f"it takes one, which dis lists as {words}"
+    return "it takes one; dis does not say what kind"
+
+
+def _stack_words(op: int) -> str:
+    """The net stack effect dis computes for ``op`` (with argument 0 when it takes one)."""
+    takes = _argument_kind(op) is not None
+    arg = 0 if takes else None
+    try:
+        jumping = dis.stack_effect(op, arg, jump=True)
+        falling = dis.stack_effect(op, arg, jump=False)
+    except (ValueError, TypeError):
+        return "not known here: dis cannot compute its stack effect"
+    with_arg = " with argument 0" if takes else ""
+    if jumping == falling:
+        return f"net effect {jumping:+d}{with_arg}, as dis.stack_effect computes it"
+    return (
+        f"net effect {jumping:+d} when it jumps, {falling:+d} when it does not{with_arg}, as"
+        " dis.stack_effect computes it"
+    )
+
+
+def _from_interpreter(name: str, version: Version, generic: str | None) -> OpcodeExplanation:
+    """An explanation made of what the running interpreter tells, for a name we have no words
+    for: a newer Python's, or one a table lost."""
+    where = f"Python {version[0]}.{version[1]}"
+    if name in OPCODE_NAMES_COVERED:
+        lead = f"tui-exec has no words yet for {name} as {where} has it."
+    elif version > (3, _LATEST):
+        lead = f"{name} is new in {where}; tui-exec has no words for it yet."
+    else:
+        lead = f"{name} is not in tui-exec's tables for {where}; it has no words for it yet."
+    summary = lead + " What the interpreter itself tells about it is below."
+    op = dis.opmap.get(generic or name)
+    if op is None:
+        stack, argument, pseudo = "not known here", None, False
+    else:
+        stack, argument, pseudo = _stack_words(op), _argument_kind(op), op >= 256
+    formats: dict[str, dict[str, int]] = getattr(opcode, "_cache_format", {})
+    units = sum(formats.get(generic or name, {}).values())
+    return OpcodeExplanation(
+        name,
+        version,
+        summary,
+        stack,
+        argument,
+        _join(
+            "a pseudo-instruction: the compiler replaces it before the code is finished"
+            if pseudo
+            else None,
+            "made at run time by the specializing interpreter, never by the compiler"
+            if generic
+            else None,
+            "put in place only while a sys.monitoring tool is active"
+            if name.startswith("INSTRUMENTED_")
+            else None,
+            f"an inline cache of {units} code unit{'s' if units != 1 else ''} follows it"
+            if units
+            else None,
+            _newer_note(version),
+        ),
+        specialized_from=generic,
+        assumes=(
+            f"Not known to tui-exec: the interpreter makes it from {generic} for some kind of"
+            " value."
+            if generic
+            else None
+        ),
+    )
+
+
+def opcode_explanation(name: str, version: Version | None = None) -> OpcodeExplanation | None:
+    """The explanation of `name` as it is in `version` (default: the running one), or None.
+
+    For the running version the interpreter decides which names exist: one it has that our
+    tables lack still gets an explanation, made of what the interpreter tells and saying that
+    we have no words for it yet; one it lacks gets None, whatever the tables say.
+    """
+    running = _running()
+    version = version or running
+    minor = _texts_for(version)
+    if minor is None:
+        return None
+    if version != running:
+        return _from_tables(name, version, minor)
+    has, generic = _interpreter_has(name)
+    if not has:
+        return None
+    return _from_tables(name, version, minor) or _from_interpreter(name, version, generic)
+
+
 def opcode_names(version: Version | None = None) -> frozenset[str]:
-    """Every opcode name, generic or specialized, explained for `version`."""
-    minor = _texts_for(version or _running())
+    """Every opcode name, generic or specialized, explained for `version`: for the running
+    one, every name its interpreter has."""
+    running = _running()
+    version = version or running
+    minor = _texts_for(version)
     if minor is None:
         return frozenset()
-    names = {n for n, t in _GENERIC.items() if minor in t.versions}
-    names.update(n for n, s in _SPECIAL.items() if minor in s.versions)
-    return frozenset(names)
+    if version == running:
+        names = set(dis.opmap)
+        for specialized in _specializations().values():
+            names.update(specialized)
+        return frozenset(names)
+    found = {n for n, t in _GENERIC.items() if minor in t.versions}
+    found.update(n for n, s in _SPECIAL.items() if minor in s.versions)
+    return frozenset(found)
 
 
 OPCODE_NAMES_COVERED: Final = frozenset(_GENERIC) | frozenset(_SPECIAL)
-"""Every name explained for at least one of 3.11, 3.12 and 3.13."""
+"""Every name explained for at least one of 3.11 to 3.15."""
+
+VERSIONS_WRITTEN_FOR: Final = tuple((3, minor) for minor in _ALL)
+"""The versions the texts were written for; a newer one reads the newest texts, with a note."""
