@@ -6,6 +6,8 @@ from __future__ import annotations
 import dis
 import opcode
 
+import pytest
+
 from tui_exec.core.explain.caches import field_words, inline_cache
 
 SOURCE = """\
@@ -38,5 +40,31 @@ def test_every_field_the_running_python_has_is_explained() -> None:
     assert fields <= set(words)
     assert all(len(text) > 20 for text in words.values())
     assert inline_cache("NOP") == ()
-    (counter,) = inline_cache("BINARY_OP")
+    parts = inline_cache("BINARY_OP")
+    assert [part.name for part in parts] == list(opcode._cache_format["BINARY_OP"])  # type: ignore[attr-defined]
+    counter = parts[0]
     assert counter.name == "counter" and counter.units == 1 and "specialize" in counter.words
+
+
+def test_a_specialized_name_has_its_generic_instructions_cache() -> None:
+    table = getattr(opcode, "_specializations", None) or getattr(dis, "_specializations", {})
+    for generic, names in table.items():
+        for name in names:
+            assert inline_cache(name) == inline_cache(generic), name
+
+
+def test_fields_that_mean_something_else_behind_one_instruction() -> None:
+    formats = opcode._cache_format  # type: ignore[attr-defined]
+    if "descr" in formats.get("BINARY_OP", {}):
+        (descr,) = [field for field in inline_cache("BINARY_OP") if field.name == "descr"]
+        assert "BINARY_OP_EXTEND" in descr.words
+    for field in inline_cache("LOAD_ATTR"):
+        assert "no words" not in field.words
+
+
+def test_a_field_the_table_lacks_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    formats = {name: dict(parts) for name, parts in opcode._cache_format.items()}  # type: ignore[attr-defined]
+    formats["BINARY_OP"] = {**formats["BINARY_OP"], "fake_field": 2}
+    monkeypatch.setattr(opcode, "_cache_format", formats)
+    (fake,) = [field for field in inline_cache("BINARY_OP") if field.name == "fake_field"]
+    assert fake.units == 2 and "no words" in fake.words

@@ -3,14 +3,15 @@ instructions for its specializing interpreter, and what each part holds, in our 
 
 from __future__ import annotations
 
+import dis
 import opcode
 from typing import NamedTuple
 
-# What each part of a cache holds, for every field name 3.11-3.13 use.
+# What each part of a cache holds, for every field name 3.11-3.15 use.
 _FIELD_WORDS = {
     "counter": (
         "a counter; when it runs out CPython tries to specialize the instruction again "
-        "(on 3.13's conditional jumps: a record of which way they went)"
+        "(on conditional jumps, from 3.13: a record of which way they went)"
     ),
     "version": "the version tag of the type the specialization was made for",
     "type_version": "the version tag of the type the specialization was made for",
@@ -25,6 +26,19 @@ _FIELD_WORDS = {
     "dict_offset": "where the instance's __dict__ sits inside the object",
 }
 
+# Where a field means something else behind one instruction: (generic name, field) -> words.
+_OPCODE_FIELD_WORDS = {
+    ("BINARY_OP", "descr"): (
+        "which of the interpreter's extra fast paths BINARY_OP_EXTEND uses (3.14+)"
+    ),
+    ("JUMP_BACKWARD", "counter"): (
+        "a count of the loop's turns; when it runs out the loop may be specialized, or with"
+        " the JIT on, handed to the optimizer"
+    ),
+}
+
+_UNKNOWN = "a part new in this Python, or missing from tui-exec's table; it has no words for it yet"
+
 
 class CacheField(NamedTuple):
     """One part of an instruction's inline cache."""
@@ -37,13 +51,27 @@ class CacheField(NamedTuple):
     """What it holds, for people."""
 
 
+def _generic(opname: str) -> str:
+    """The instruction a specialized name was compiled as (the name itself otherwise)."""
+    table = getattr(opcode, "_specializations", None) or getattr(dis, "_specializations", {})
+    for generic, names in table.items():
+        if opname in names:
+            return str(generic)
+    return opname
+
+
 def inline_cache(opname: str) -> tuple[CacheField, ...]:
     """The parts of the inline cache after ``opname`` in the running version (empty when it
     has none). A specialized name has the cache of the instruction it was compiled as."""
     formats: dict[str, dict[str, int]] = getattr(opcode, "_cache_format", {})
+    generic = _generic(opname)
     return tuple(
-        CacheField(name, units, _FIELD_WORDS.get(name, "data the specialization keeps"))
-        for name, units in formats.get(opname, {}).items()
+        CacheField(
+            name,
+            units,
+            _OPCODE_FIELD_WORDS.get((generic, name)) or _FIELD_WORDS.get(name, _UNKNOWN),
+        )
+        for name, units in formats.get(generic, {}).items()
     )
 
 

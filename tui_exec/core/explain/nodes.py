@@ -1,12 +1,15 @@
-"""What each kind of AST node means, in a beginner's words, for every node class 3.11-3.13 has.
+"""What each kind of AST node means, in a beginner's words, for every node class 3.11-3.15 has.
 
 One sentence each, written for this project: what the construct is, shown with a tiny example
-where one helps. Operators and contexts (Add, Load...) are nodes too, and have theirs.
+where one helps. Operators and contexts (Add, Load...) are nodes too, and have theirs. Which
+classes exist is asked of ``ast`` itself; a class our table lacks (a newer Python's) is told by
+its kind and fields, saying that we have no words for it yet.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from functools import cache
 
 NODES: dict[str, str] = {
@@ -64,6 +67,13 @@ NODES: dict[str, str] = {
     "Call": "A call f(args): runs a function (or any callable) with these arguments.",
     "FormattedValue": "One {...} part of an f-string: a value, maybe converted and formatted.",
     "JoinedStr": "An f-string: its text pieces and {...} values joined into one string.",
+    "TemplateStr": (
+        "A t-string t'...' (3.14+): its text pieces and {...} parts kept apart, as a Template."
+    ),
+    "Interpolation": (
+        "One {...} part of a t-string: the value, the source text of the expression, and its"
+        " conversion and format spec, kept for the code that uses the Template."
+    ),
     "Constant": "A literal value written in the code: a number, a string, True, None, ...",
     "Attribute": "obj.name: an attribute of an object, to read, assign or delete.",
     "Subscript": "obj[key]: an item or a slice of a container, to read, assign or delete.",
@@ -131,31 +141,99 @@ NODES: dict[str, str] = {
     "TypeVarTuple": "A type parameter *Ts: stands for any number of types.",
 }
 
-# Old names kept only for compatibility: the parser never makes them.
+# Texts that change from a version on: name -> (first minor, text), oldest first.
+_CHANGES: dict[str, tuple[tuple[int, str], ...]] = {
+    "Import": (
+        (
+            15,
+            "import: loads modules and binds their names (`lazy import` waits to load a module"
+            " until its name is first used).",
+        ),
+    ),
+    "ImportFrom": (
+        (
+            15,
+            "from ... import: loads a module and binds names taken from it (`lazy from ...`"
+            " waits until a name is first used).",
+        ),
+    ),
+}
+
+# Old names kept only for compatibility: the parser never makes them. Checked before the name
+# is read from ast, since reading some of them warns (3.12, 3.13).
 _DEPRECATED = frozenset(
     {"Num", "Str", "Bytes", "NameConstant", "Ellipsis", "Index", "ExtSlice", "Suite", "Param"}
     | {"AugLoad", "AugStore", "slice", "_ast_Ellipsis"}
 )
 
+# The abstract classes concrete nodes belong to, told in words (for a class we have none for).
+_KINDS = (
+    ("mod", "a whole program"),
+    ("stmt", "a statement"),
+    ("expr", "an expression"),
+    ("expr_context", "a context (load, store or delete)"),
+    ("boolop", "a boolean operator"),
+    ("operator", "a binary operator"),
+    ("unaryop", "a unary operator"),
+    ("cmpop", "a comparison operator"),
+    ("excepthandler", "an except clause"),
+    ("pattern", "a match pattern"),
+    ("type_ignore", "a type: ignore comment"),
+    ("type_param", "a type parameter"),
+)
+
 
 @cache
 def node_classes() -> frozenset[str]:
-    """The names of the running Python's concrete AST node classes (found once: the Explain
-    pane asks on every move)."""
+    """The names of the running Python's concrete AST node classes, as ``ast`` has them (found
+    once: the Explain pane asks on every move)."""
     found = set()
     for name in dir(ast):
+        if name in _DEPRECATED or name.startswith("__"):
+            continue
         value = getattr(ast, name)
         if (
             isinstance(value, type)
             and issubclass(value, ast.AST)
             and value is not ast.AST
-            and name not in _DEPRECATED
             and (not value.__subclasses__() or name == "Constant")
         ):
             found.add(name)
     return frozenset(found)
 
 
+def _running() -> tuple[int, int]:
+    return (sys.version_info[0], sys.version_info[1])
+
+
+def _unknown(name: str) -> str:
+    """What ``ast`` itself tells of a class we have no words for."""
+    version = _running()
+    node = getattr(ast, name)
+    kind = next(
+        (
+            words
+            for base, words in _KINDS
+            if isinstance(getattr(ast, base, None), type) and issubclass(node, getattr(ast, base))
+        ),
+        "a part of another node",
+    )
+    fields = ", ".join(getattr(node, "_fields", ())) or "none"
+    return (
+        f"New in Python {version[0]}.{version[1]}, or missing from tui-exec's table: it has no"
+        f" words for it yet. It is {kind}; its fields: {fields}."
+    )
+
+
 def node_explanation(name: str) -> str | None:
     """What an AST node class means, or None for a name the running Python does not have."""
-    return NODES.get(name) if name in node_classes() else None
+    if name not in node_classes():
+        return None
+    text = NODES.get(name)
+    if text is None:
+        return _unknown(name)
+    minor = _running()[1] if _running()[0] == 3 else 99
+    for since, changed in _CHANGES.get(name, ()):
+        if minor >= since:
+            text = changed
+    return text

@@ -8,6 +8,7 @@ more easily; the exact type stays beside it.
 from __future__ import annotations
 
 import keyword
+import sys
 
 # Exact types that group or separate rather than compute.
 _PUNCTUATION = frozenset(
@@ -33,6 +34,9 @@ _BY_TYPE = {
     "FSTRING_START": "f-string start",
     "FSTRING_MIDDLE": "f-string text",
     "FSTRING_END": "f-string end",
+    "TSTRING_START": "t-string start",
+    "TSTRING_MIDDLE": "t-string text",
+    "TSTRING_END": "t-string end",
     "COMMENT": "comment",
     "NEWLINE": "end of statement",
     "NL": "line break",
@@ -59,6 +63,9 @@ CATEGORIES = (
     "f-string start",
     "f-string text",
     "f-string end",
+    "t-string start",
+    "t-string text",
+    "t-string end",
     "comment",
     "end of statement",
     "line break",
@@ -100,6 +107,10 @@ _TYPE_TEXTS = {
     "FSTRING_START": "the start of an f-string: its prefix and opening quote (3.12+)",
     "FSTRING_MIDDLE": "literal text inside an f-string, between its {} parts (3.12+)",
     "FSTRING_END": "the closing quote of an f-string (3.12+)",
+    "TSTRING_START": "the start of a t-string (a template string): its prefix and opening quote"
+    " (3.14+)",
+    "TSTRING_MIDDLE": "literal text inside a t-string, between its {} parts (3.14+)",
+    "TSTRING_END": "the closing quote of a t-string (3.14+)",
     "OP": "an operator or a punctuation mark; its exact type says which",
     "COMMENT": "a comment, from # to the end of the line: later stages skip it",
     "NEWLINE": "the end of a logical line: a statement ends here",
@@ -119,7 +130,8 @@ _TYPE_TEXTS = {
 
 
 def token_explanation(name: str) -> str | None:
-    """What a token type (NAME, PLUS, INDENT...) of the running Python is, or None."""
+    """What a token type (NAME, PLUS, INDENT...) of the running Python is, or None for a name
+    that is not one. A type our table lacks is answered too, saying we have no words for it."""
     import token
 
     if name not in token.tok_name.values() or name in ("N_TOKENS", "NT_OFFSET"):
@@ -129,4 +141,10 @@ def token_explanation(name: str) -> str | None:
         kind = token_category("OP", name, symbols[name])
         return f"{name}: the {kind} {symbols[name]} (the tokenizer's type is OP)"
     text = _TYPE_TEXTS.get(name)
-    return f"{name}: {text}" if text is not None else None
+    if text is None:  # a newer Python's type: say so rather than nothing
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        text = (
+            f"a token type new in Python {version}, or missing from tui-exec's table; it has no"
+            " words for it yet"
+        )
+    return f"{name}: {text}"
