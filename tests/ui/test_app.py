@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dis
+import sys
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,28 @@ async def test_long_lines_draw_only_their_visible_window_identically() -> None:
                 width
             )
         assert "'v" in pane.render_line(0).text
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="f-strings are one STRING token on 3.11")
+async def test_string_pieces_are_coloured_as_strings() -> None:
+    """f-strings (3.12+) and template strings (3.14+) come in START, MIDDLE and END tokens:
+    each piece takes the colour of a plain string, and the names inside them do not."""
+    template = sys.version_info >= (3, 14)
+    lines = ['s = "plain"', 'f = f"one {s} two"', *(['t = t"one {s} two"'] if template else [])]
+    app = app_for("\n".join(lines) + "\n")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        pane = app.source_pane
+
+        def style_at(line: int, col: int) -> Style | None:
+            segments = pane._render_code(line, None, None, (), -1, None).segments
+            cells = [(s.style, ch) for s in segments for ch in s.text]
+            return cells[col][0]
+
+        string = style_at(1, 5)  # the "p" of "plain"
+        assert string is not None and string != style_at(1, 0)  # a string is not a name
+        for line in range(2, len(lines) + 1):
+            assert style_at(line, 4) == string  # the prefix and quote: START
+            assert style_at(line, 7) == string  # "one": MIDDLE
+            assert style_at(line, 11) != string  # the s inside {}: a name
+            assert style_at(line, 17) == string  # the closing quote: END

@@ -10,6 +10,14 @@ from typing import NamedTuple
 from .source import Source
 from .span import Span
 
+STRING_TYPES = frozenset(
+    name
+    for name in tok_name.values()
+    if name == "STRING" or name.endswith(("STRING_START", "STRING_MIDDLE", "STRING_END"))
+)
+"""Token types that are a string literal or a piece of one: f-strings (3.12+) and template
+strings (3.14+) come as START, MIDDLE and END tokens around their replacement fields."""
+
 
 class Token(NamedTuple):
     """One token exactly as :func:`tokenize.generate_tokens` produced it.

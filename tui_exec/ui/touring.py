@@ -51,6 +51,9 @@ _TOKEN_WORDS = {
     "FSTRING_START": "start of an f-string",
     "FSTRING_MIDDLE": "f-string text",
     "FSTRING_END": "end of an f-string",
+    "TSTRING_START": "start of a template string",
+    "TSTRING_MIDDLE": "template string text",
+    "TSTRING_END": "end of a template string",
 }
 
 

@@ -16,17 +16,14 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, TextAreaTheme
 
 from ...core import Analysis, Span
+from ...core.tokens import STRING_TYPES
 
 _HIGHLIGHTS = {
     "COMMENT": "comment",
-    "STRING": "string",
-    "FSTRING_START": "string",
-    "FSTRING_MIDDLE": "string",
-    "FSTRING_END": "string",
     "NUMBER": "number",
     "OP": "operator",
     "ERRORTOKEN": "error",
-}
+} | dict.fromkeys(STRING_TYPES, "string")
 
 
 def editor_theme(styles: dict[str, Style], base: Style, gutter: Style) -> TextAreaTheme:

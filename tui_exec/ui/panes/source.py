@@ -16,6 +16,7 @@ from textual.events import Click
 from textual.strip import Strip
 
 from ...core import Analysis, Span
+from ...core.tokens import STRING_TYPES
 from ..commands import Command, bindings
 from ..messages import ItemPicked
 from ..selection import Selection
@@ -35,14 +36,10 @@ _CONTROL.pop(9)  # tabs are expanded, not pictured
 
 _TOKEN_CLASSES = {
     "COMMENT": "source-pane--comment",
-    "STRING": "source-pane--string",
-    "FSTRING_START": "source-pane--string",
-    "FSTRING_MIDDLE": "source-pane--string",
-    "FSTRING_END": "source-pane--string",
     "NUMBER": "source-pane--number",
     "OP": "source-pane--operator",
     "ERRORTOKEN": "source-pane--error",
-}
+} | dict.fromkeys(STRING_TYPES, "source-pane--string")
 
 
 @dataclass(frozen=True, slots=True)
