@@ -53,9 +53,10 @@ def test_the_cli_opens_its_own_pythons_pyc_and_refuses_another(tmp_path: Path) -
     _, pyc = _pyc(tmp_path)
     data = pyc.read_bytes()
     assert _is_own_pyc(data, str(pyc))
-    # Another version's magic (3.11: 3495, 3.12: 3531, 3.13: 3571): refused by name, and the
+    # Another release's magic (3.11: 3495 ... 3.15: 3666): refused by name, and the
     # code after the header is never unmarshalled (it is this Python's, which would load).
-    other = {3495: 3531, 3531: 3571, 3571: 3495}[int.from_bytes(data[:2], "little")]
+    releases = [3495, 3531, 3571, 3627, 3666]
+    other = releases[(releases.index(int.from_bytes(data[:2], "little")) + 1) % len(releases)]
     foreign = other.to_bytes(2, "little") + data[2:]
     try:
         _is_own_pyc(foreign, "foreign.pyc")
