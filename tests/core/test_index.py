@@ -328,3 +328,34 @@ def test_an_analysis_is_freed_by_reference_counting_alone() -> None:
         assert index() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="deferred annotations are new in 3.14")
+def test_an_annotate_function_belongs_to_what_it_annotates() -> None:
+    """PEP 649: a module, a class and a function with annotations each get an `__annotate__`
+    code object. Each links to its owner, wherever its parent loads it: the module's is loaded
+    at the first statement (here a def), a decorated class's at the decorator's line."""
+    source = "def g(a: int) -> str:\n    pass\nx: int = 1\n@decorate\nclass P:\n    b: str\n"
+    analysis = analyze(source.encode())
+    owners = [
+        analysis.nodes[node].type if (node := analysis.index.node_for_code(c.id)) else "Module"
+        for c in analysis.code_objects
+        if c.name == "__annotate__"
+    ]
+    assert sorted(owners) == ["ClassDef", "FunctionDef", "Module"]
+    for code in analysis.code_objects:
+        if code.name != "__annotate__":
+            continue
+        owner = analysis.index.node_for_code(code.id)
+        assert owner is not None
+        # Its annotations link to their expressions inside the owner.
+        loads = [
+            analysis.instructions[i]
+            for i in code.instruction_ids
+            if analysis.instructions[i].argrepr in ("int", "str")
+        ]
+        assert loads
+        for ins in loads:
+            node = analysis.index.node_for_instruction(ins.id)
+            assert node is not None and analysis.nodes[node].type == "Name"
+            assert owner == 0 or analysis.nodes[owner].end > node > owner

@@ -26,7 +26,13 @@ from tui_exec.core import Analysis, analyze
 
 FILES = stdlib_files()
 
-_SUPERINSTRUCTIONS = {"LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST"}
+_SUPERINSTRUCTIONS = {
+    "LOAD_FAST_LOAD_FAST",
+    "LOAD_FAST_BORROW_LOAD_FAST_BORROW",  # 3.14
+    "STORE_FAST_LOAD_FAST",
+    "STORE_FAST_STORE_FAST",
+}
+_SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+, file .*, line ")
 
 
@@ -139,6 +145,8 @@ def _check_instructions(analysis: Analysis, module: CodeType, text: Text, nodes:
         if parent is not None:
             at = loaded_at.get(id(code))
             defining = None if at is None else _node_of(nodes, at)
+            if code.co_name == "__annotate__":
+                defining = _annotated_scope(code, text, nodes, at, defining)
         ours = [analysis.instructions[j] for j in code_row.instruction_ids]
         reference = list(dis.get_instructions(code))
         assert len(ours) == len(reference), code_row.qualname
@@ -185,6 +193,27 @@ def _check_instructions(analysis: Analysis, module: CodeType, text: Text, nodes:
             assert node_for(mine.id) == want, mine
 
 
+def _annotated_scope(
+    code: CodeType, text: Text, nodes: Tree, loaded: tuple[int, int] | None, otherwise: int | None
+) -> int | None:
+    """An ``__annotate__`` function (3.14+) stands for the module, class or function whose
+    annotations it computes: the scope around the first annotation it evaluates (its checks
+    of ``format`` carry the position its parent loads it at, which may be another node's)."""
+    for ins in dis.get_instructions(code):
+        span = _position_span(text, ins.positions)
+        if span is None or span[:2] == span[2:]:
+            continue
+        bounds = (text.offset(span[0], span[1]), text.offset(span[2], span[3]))
+        if bounds == loaded:
+            continue
+        node = nodes.deepest_enclosing(*bounds)
+        while node is not None and not isinstance(nodes.nodes[node], _SCOPES):
+            node = nodes.parent[node]
+        if node is not None:
+            return node
+    return otherwise
+
+
 def _frozenset_items(argrepr: str) -> frozenset[object]:
     """The elements a frozenset's repr lists (they are constants: literal_eval reads them)."""
     assert argrepr.startswith("frozenset(") and argrepr.endswith(")"), argrepr
@@ -208,7 +237,8 @@ def _position_span(text: Text, p: dis.Positions | None) -> SpanTuple | None:
 def _second_operand(nodes: Tree, first: int, name: str, opname: str, line: int) -> int | None:
     """A superinstruction's second operand, by the README's rule: the Name of it on the
     instruction's line that runs next after the first operand (after the value a stored
-    first operand is assigned from; in a comprehension, its element after its conditions)."""
+    first operand is assigned from; in a comprehension, its element after its conditions;
+    right after a loaded one, such as an augmented assignment's target)."""
     ctx = ast.Store if opname.endswith("STORE_FAST") else ast.Load
     found = nodes.names.get((name, ctx, line), [])
     first_bounds = nodes.bounds[first]
@@ -228,6 +258,8 @@ def _second_operand(nodes: Tree, first: int, name: str, opname: str, line: int) 
         value = owner.value if owner.target is nodes.nodes[target] else None
     elif isinstance(owner, ast.For | ast.AsyncFor | ast.comprehension):
         value = owner.iter if owner.target is nodes.nodes[target] else None
+    if not opname.startswith("STORE_FAST"):
+        value = None  # a loaded first operand (an augmented assignment's target) runs first
     if value is not None:
         value_bounds = nodes.bounds[nodes.index_of[id(value)]]
         after = max(after, value_bounds[1] if value_bounds else after)

@@ -67,6 +67,8 @@ _COMPILED_TO_KEPT = 32
 
 # Targets that hold other targets: `a, (b, *c) = ...`.
 _UNPACKING = frozenset({"Tuple", "List", "Starred"})
+# Nodes whose annotations an `__annotate__` function computes (3.14+).
+_SCOPES = frozenset({"Module", "ClassDef", "FunctionDef", "AsyncFunctionDef"})
 
 
 class SpanIndex:
@@ -216,7 +218,8 @@ class SpanIndex:
             return ()
         if len(ins.operands) == 2:
             store = ins.opname.endswith("STORE_FAST")
-            second = self._second_operand(first, ins.operands[1], store, ins.line)
+            stored_first = ins.opname.startswith("STORE_FAST")
+            second = self._second_operand(first, ins.operands[1], store, stored_first, ins.line)
             if second is not None:
                 return (first, second)
         return (first,)
@@ -229,10 +232,13 @@ class SpanIndex:
         return found[0] if found else None
 
     def node_for_code(self, code_id: int) -> int | None:
-        """The node that defines a code object: the span of the LOAD_CONST that loads it."""
+        """The node that defines a code object: the span of the LOAD_CONST that loads it; for
+        an ``__annotate__`` function, the scope whose annotations it computes."""
         code = self._codes[code_id]
         if code.parent is None:
             return 0 if self._nodes else None
+        if code.name == "__annotate__" and (scope := self._annotated_scope(code)) is not None:
+            return scope
         span = code.load_span
         if span is None:
             return None
@@ -243,13 +249,37 @@ class SpanIndex:
             return exact
         return self._deepest(self._node_index.enclosing(*bounds))
 
-    def _second_operand(self, first: int, name: str, store: bool, line: int | None) -> int | None:
+    def _annotated_scope(self, code: CodeObject) -> int | None:
+        """The module, class or function whose annotations an ``__annotate__`` code object
+        computes (3.14+, PEP 649): the scope around the first annotation it evaluates.
+
+        Where the parent loads it says nothing: a module's is loaded at its first statement
+        (which may be a def), a class's at a synthetic column-0 position, a function's at
+        its def; its own checks of ``format`` carry that same position."""
+        for ins in self._instructions[code.first_instruction : code.end_instruction]:
+            if ins.span is None or ins.span.is_empty or ins.span == code.load_span:
+                continue
+            node = self._deepest(self._node_index.enclosing(*self._bounds(ins.span)))
+            while node is not None and self._nodes[node].type not in _SCOPES:
+                node = self._nodes[node].parent
+            if node is not None:
+                return node
+        return None
+
+    def _bounds(self, span: Span) -> tuple[int, int]:
+        offset = self._source.offset
+        return offset(span.start_line, span.start_col), offset(span.end_line, span.end_col)
+
+    def _second_operand(
+        self, first: int, name: str, store: bool, stored_first: bool, line: int | None
+    ) -> int | None:
         """A 3.13 superinstruction's second operand: the Name of ``name`` on the same line that
         runs next after node ``first``.
 
         CPython pairs two instructions only on one line. What runs after a store comes after
         the value stored (an assignment's value, a for's or comprehension's iterable); in a
-        comprehension, the element after its conditions.
+        comprehension, the element after its conditions. An augmented assignment's target
+        is loaded before its value is computed (``h ^= h >> 11``: the ``h`` of ``h >> 11``).
         """
         if self._names is None:
             self._names = {}
@@ -267,7 +297,7 @@ class SpanIndex:
             target = parent
         owner = nodes[target].parent
         element: range = range(0)
-        if owner is not None and nodes[target].field in ("target", "targets"):
+        if stored_first and owner is not None and nodes[target].field in ("target", "targets"):
             fields = self._children(owner)
             value = fields.get("iter") or fields.get("value")
             if value is not None:

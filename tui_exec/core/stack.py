@@ -491,6 +491,10 @@ class _Walker:
             return (StackEntry("NULL", None),)
         if name in _CONSTANT_LOADS:
             node = self.node_of(ins)
+            call = self.inlined_call(ins) if ins.argrepr in ("True", "False") else None
+            if call is not None and call.span is not None:
+                # 3.14's inlined `any(...)`/`all(...)`: the True or False the call returns.
+                return (StackEntry(self.source_text(call.span), call.span),)
             if node is None or node.type not in _CONSTANT_SOURCES:
                 # No expression wrote this constant: the compiler added it (an implicit
                 # `return None`, an import's level, a function's defaults, its code).
@@ -514,6 +518,9 @@ class _Walker:
             return (iterator, StackEntry("index or NULL", span))[:n]
         if name == "LOAD_SPECIAL":
             return self.special_method(ins, popped)[:n]
+        if name == "TO_BOOL" and (outer := self.double_not(ins)) is not None:
+            assert outer.span is not None
+            return (StackEntry(self.source_text(outer.span), outer.span),)
         if name in ("BUILD_LIST", "CALL_INTRINSIC_1") and (call := self.inlined_call(ins)):
             # 3.14 runs `tuple(x for x in y)` in place when `tuple` is the builtin: a list is
             # filled, then made the tuple the call returns.
@@ -552,6 +559,17 @@ class _Walker:
             return None
         call = self.analysis.nodes[node.parent]
         return call if call.type == "Call" and call.span is not None else None
+
+    def double_not(self, ins: Instruction) -> Node | None:
+        """``not not x``, which 3.15 compiles to one TO_BOOL positioned at the inner ``not``:
+        its value is the outer one's."""
+        node = self.node_of(ins)
+        if node is None or node.type != "UnaryOp" or node.detail != "Not" or node.parent is None:
+            return None
+        outer = self.analysis.nodes[node.parent]
+        if node.field != "operand" or outer.type != "UnaryOp" or outer.detail != "Not":
+            return None
+        return outer if outer.span is not None else None
 
     def special_method(self, ins: Instruction, popped: _Stack) -> _Stack:
         """3.14's LOAD_SPECIAL: a with-statement's ``__enter__``/``__exit__`` (or their async
