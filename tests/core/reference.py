@@ -147,3 +147,13 @@ by hand from the dis documentation of 3.11-3.13 (the pseudo JUMPs never reach co
 NEVER_JUMPS = frozenset({"END_ASYNC_FOR", "INSTRUMENTED_END_ASYNC_FOR"})
 """3.14+: END_ASYNC_FOR's argument names the END_SEND its loop came from (dis: "from L6"),
 for sys.monitoring's branch events; it never jumps there (bytecodes.c ignores its oparg)."""
+
+
+def constant_load(literal: str) -> tuple[str, str]:
+    """(opname, argrepr) of the instruction the running Python loads ``literal`` with:
+    ``("LOAD_CONST", "5")`` up to 3.13, ``("LOAD_SMALL_INT", "")`` for a small int from 3.14."""
+    import dis
+
+    code = compile(f"x = {literal}", "<literal>", "exec")
+    first = next(i for i in dis.get_instructions(code) if i.opname != "RESUME")
+    return first.opname, first.argrepr

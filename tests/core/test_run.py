@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.reference import constant_load
 from tui_exec.core import analyze
 from tui_exec.core.run import ProgramRun, RunLimits, RunResult
 
@@ -44,13 +45,9 @@ def test_classic_steps_match_the_analysis_and_output() -> None:
         by_offset[(result.steps[2 * k], result.steps[2 * k + 1])] for k in range(result.step_count)
     ]
     names = [(i.opname, i.argrepr) for i in executed]
-    start = names.index(("LOAD_CONST", "5"))
-    assert names[start : start + 4] == [
-        ("LOAD_CONST", "5"),
-        ("STORE_NAME", "x"),
-        ("LOAD_CONST", "10"),
-        ("STORE_NAME", "y"),
-    ]
+    five, ten = constant_load("5"), constant_load("10")
+    start = names.index(five)
+    assert names[start : start + 4] == [five, ("STORE_NAME", "x"), ten, ("STORE_NAME", "y")]
     assert any(op.startswith("BINARY_OP") for op, _ in names)
     lines = [record.line for record in result.lines if record.new_line]
     assert lines == [3, 4, 5]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from tests.core.reference import constant_load
 from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core.run import RunLimits
 from tui_exec.ui.app import RunOptions, TuiExecApp
@@ -86,15 +87,15 @@ async def test_run_pane_pgdn_pgup_home_and_end(tmp_path: Path) -> None:
         await pilot.press("home")
         assert app.run_pane.step == 0 and _where(app)[0] == 1
         await pilot.press("shift+down", "shift+down")  # step into: line 5, then into f
-        assert _where(app) == (2, "LOAD_CONST", "1")  # a = 1, inside f
+        assert _where(app) == (2, *constant_load("1"))  # a = 1, inside f
         await pilot.press("pagedown")  # out of f: the caller's instruction after the call
         assert _where(app)[:2] == (5, "POP_TOP")
         await pilot.press("down")  # step over, to x = 3
-        assert _where(app) == (6, "LOAD_CONST", "3")
+        assert _where(app) == (6, *constant_load("3"))
         await pilot.press("up")  # back to the line of the call, which runs through
         assert _where(app)[0] == 5
         await pilot.press("shift+down", "down")  # into f, then its next line: b = 2
-        assert _where(app) == (3, "LOAD_CONST", "2")
+        assert _where(app) == (3, *constant_load("2"))
         await pilot.press("pageup")  # to the caller's CALL that made this call
         assert _where(app)[:2] == (5, "CALL")
         await pilot.press("end")

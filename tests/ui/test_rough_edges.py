@@ -11,6 +11,7 @@ from textual.color import Color
 from textual.filter import Monochrome, NoColor
 from textual.widgets._footer import FooterKey
 
+from tests.core.reference import constant_load
 from tests.ui.helpers import app_for, ready
 from tests.ui.test_run import run_and_wait
 from tui_exec.ui.app import StagePanel, TuiExecApp, few_colours
@@ -241,7 +242,7 @@ def test_a_keys_in_one_burst_act_on_the_pane_the_first_focuses(tmp_path: Path) -
         screen = term.wait_until(lambda s: "1 Source" in s and "2 Tokens" not in s)
         assert "3 AST" in screen and "4 Bytecode" in screen
         term.send("4", "Down", "Down")  # the bytecode cursor moves, not the source's
-        term.wait_for_row(" LOAD_CONST @")
+        term.wait_for_row(f" {constant_load('5')[0]} @")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="tmux")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from tests.core.reference import constant_load
 from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core import Span
 from tui_exec.core.run import RunLimits
@@ -116,7 +117,7 @@ async def test_stepping_moves_every_highlight() -> None:
         await pilot.press("up", "up")
         assert app.timeline is not None
         assert app.run_pane.step == app.timeline.result.lines[1].step
-        assert current_op(app) == ("LOAD_CONST", "10")
+        assert current_op(app) == constant_load("10")
 
 
 async def test_exception_run_highlights_the_failing_span(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.core.reference import constant_load
 from tests.ui.helpers import app_for, ready
 from tests.ui.test_editing import settled
 from tui_exec.ui.app import StagePanel, TuiExecApp
@@ -41,7 +42,7 @@ async def test_the_tour_walks_one_statement_through_the_six_stages() -> None:
         assert "an Assign node (targets: Name, value: Constant)" in _box(app)
         await pilot.press("right")
         assert _active(app) == "bytecode"
-        assert "2 instructions: LOAD_CONST, STORE_NAME" in _box(app)
+        assert f"2 instructions: {constant_load('5')[0]}, STORE_NAME" in _box(app)
         assert "__pycache__/classic.cpython-3" in _box(app)
 
         await pilot.press("right")  # the virtual machine: the tour runs the program
