@@ -13,6 +13,7 @@ from types import CodeType
 
 from .bytecode import CodeObject, Instruction, disassemble
 from .index import SpanIndex
+from .newer_syntax import hint_for, with_hint
 from .source import Source, decode, null_byte_problem
 from .span import Span
 from .syntax import Node, walk
@@ -141,7 +142,7 @@ def _analyze(source: str | bytes, filename: str, on_stage: Callable[[str], None]
         # Warnings about the user's code are data to show, never text on the terminal.
         warnings.simplefilter("always")
         on_stage("parse")
-        tree, module_code = _parse_and_compile(text, filename, fatal_decode, errors)
+        tree, module_code = _parse_and_compile(text, tokens, filename, fatal_decode, errors)
     nodes: tuple[Node, ...] = walk(tree, text) if tree is not None else ()
     if module_code is not None:
         on_stage("disassemble")
@@ -179,16 +180,22 @@ def _before(
 
 
 def _parse_and_compile(
-    text: Source, filename: str, skip: bool, errors: list[StageError]
+    text: Source, tokens: tuple[Token, ...], filename: str, skip: bool, errors: list[StageError]
 ) -> tuple[ast.Module | None, CodeType | None]:
-    """Parse then compile the tree, appending what fails to ``errors``."""
+    """Parse then compile the tree, appending what fails to ``errors``.
+
+    A parse error on syntax a later Python added keeps CPython's words and says which
+    version it needs (``invalid syntax (template strings need Python 3.14; this is 3.12)``).
+    """
     tree: ast.Module | None = None
     module_code: CodeType | None = None
     if not skip:
         try:
             tree = ast.parse(text.text, filename)
         except SyntaxError as exc:
-            errors.append(StageError("parse", type(exc).__name__, exc.msg, _parser_span(exc, text)))
+            span = _parser_span(exc, text)
+            message = with_hint(exc.msg, hint_for(tokens, span))
+            errors.append(StageError("parse", type(exc).__name__, message, span))
         except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
             errors.append(
                 StageError("parse", type(exc).__name__, _nesting_message(exc, "parser"), None)
