@@ -204,7 +204,9 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
         explained = opcode_explanation(name)
         if name != ins.opname:
             lines.append(Text(f"specialized while running: compiled as {ins.opname}", "italic"))
-        if explained is not None:
+        if explained is None:  # not even the running interpreter knows the name
+            lines.append(Text(f"tui-exec has no words for {name} yet.", "italic"))
+        else:
             lines.append(Text(explained.summary))
             if explained.assumes:
                 lines.append(Text.assemble(("assumes: ", "bold"), explained.assumes))
