@@ -88,7 +88,9 @@ def hint_for(
     where = error.start_line, error.start_col
     for construct in find_newer(tokens, version):
         span = construct.span
-        if (span.start_line, span.start_col) <= where < (span.end_line, span.end_col):
+        if (span.start_line, span.start_col) > where:
+            break  # found in source order: the rest start after the error
+        if where < (span.end_line, span.end_col):
             return construct.hint(version)
     return None
 
