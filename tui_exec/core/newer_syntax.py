@@ -1,6 +1,6 @@
 """Syntax newer than the running Python, found in the tokens: a parse error's missing hint.
 
-A 3.12 parser shown ``greeting = t"Hello {name}!"`` says only "invalid syntax": it has no
+Shown ``greeting = t"Hello {name}!"``, a 3.12 parser says only "invalid syntax": it has no
 word for template strings. Its tokenizer still reads the file (``t`` is a NAME, the rest a
 STRING), so the constructs later versions added can be recognised in the tokens, and a
 parse error that falls on one of them can say which version the construct needs.
