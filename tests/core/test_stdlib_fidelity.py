@@ -238,7 +238,7 @@ def _second_operand(nodes: Tree, first: int, name: str, opname: str, line: int) 
     """A superinstruction's second operand, by the README's rule: the Name of it on the
     instruction's line that runs next after the first operand (after the value a stored
     first operand is assigned from; in a comprehension, its element after its conditions;
-    right after a loaded one, such as an augmented assignment's target)."""
+    after a loaded augmented assignment's target, its value's first name in preorder)."""
     ctx = ast.Store if opname.endswith("STORE_FAST") else ast.Load
     found = nodes.names.get((name, ctx, line), [])
     first_bounds = nodes.bounds[first]
@@ -259,7 +259,12 @@ def _second_operand(nodes: Tree, first: int, name: str, opname: str, line: int) 
     elif isinstance(owner, ast.For | ast.AsyncFor | ast.comprehension):
         value = owner.iter if owner.target is nodes.nodes[target] else None
     if not opname.startswith("STORE_FAST"):
-        value = None  # a loaded first operand (an augmented assignment's target) runs first
+        if isinstance(owner, ast.AugAssign) and owner.target is nodes.nodes[target]:
+            # A loaded target: the first of the value's names to run, in ast's field order.
+            inside = {id(n) for n in ast.walk(owner.value)}
+            in_value = [i for i in found if id(nodes.nodes[i]) in inside]
+            return min(in_value) if in_value else None
+        value = None
     if value is not None:
         value_bounds = nodes.bounds[nodes.index_of[id(value)]]
         after = max(after, value_bounds[1] if value_bounds else after)

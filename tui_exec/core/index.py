@@ -279,7 +279,9 @@ class SpanIndex:
         CPython pairs two instructions only on one line. What runs after a store comes after
         the value stored (an assignment's value, a for's or comprehension's iterable); in a
         comprehension, the element after its conditions. An augmented assignment's target
-        is loaded before its value is computed (``h ^= h >> 11``: the ``h`` of ``h >> 11``).
+        is loaded before its value is computed: the first of its value's names in the order
+        ``ast`` lists them, which is the order they run in (``d += (a if d else b)``: the
+        test's ``d``, evaluated before ``a``).
         """
         if self._names is None:
             self._names = {}
@@ -297,6 +299,12 @@ class SpanIndex:
             target = parent
         owner = nodes[target].parent
         element: range = range(0)
+        if not stored_first and owner is not None and nodes[owner].type == "AugAssign":
+            value = self._children(owner).get("value")
+            if value is None:
+                return None
+            inside_value = [i for i in ids if value <= i < nodes[value].end]
+            return min(inside_value) if inside_value else None  # preorder: the first to run
         if stored_first and owner is not None and nodes[target].field in ("target", "targets"):
             fields = self._children(owner)
             value = fields.get("iter") or fields.get("value")

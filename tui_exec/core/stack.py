@@ -263,6 +263,8 @@ _CONSTANT_LOADS = frozenset({"LOAD_CONST", "LOAD_SMALL_INT", "LOAD_COMMON_CONSTA
 _TWO_LOADS = frozenset({"LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW"})
 
 _ENTER = ("__enter__", "__aenter__")
+# What an inlined builtin call of a generator expression (3.14+) builds its result with.
+_INLINED_RESULTS = frozenset({"BUILD_LIST", "BUILD_SET", "CALL_INTRINSIC_1"})
 
 _MOVED_START = frozenset(
     {"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR", "CALL", "CALL_KW", "CALL_FUNCTION_EX"}
@@ -521,12 +523,13 @@ class _Walker:
         if name == "TO_BOOL" and (outer := self.double_not(ins)) is not None:
             assert outer.span is not None
             return (StackEntry(self.source_text(outer.span), outer.span),)
-        if name in ("BUILD_LIST", "CALL_INTRINSIC_1") and (call := self.inlined_call(ins)):
+        if name in _INLINED_RESULTS and (call := self.inlined_call(ins)):
             # 3.14 runs `tuple(x for x in y)` in place when `tuple` is the builtin: a list is
-            # filled, then made the tuple the call returns.
+            # filled, then made the tuple the call returns; 3.15 `list(...)` and `set(...)` too,
+            # whose container is the result.
             assert call.span is not None
             text = self.source_text(call.span)
-            if name == "BUILD_LIST":
+            if name == "BUILD_LIST" and text.startswith("tuple"):
                 return (StackEntry(f"list for {text}", call.span),)
             return (StackEntry(text, call.span),)
         if name == "FOR_ITER":
