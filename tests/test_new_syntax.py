@@ -178,3 +178,20 @@ def test_deferred_annotations_compile_everywhere_and_fail_eagerly_before_3_14() 
     else:
         assert result["exit"]["reason"] == "exception"
         assert "NameError: name 'Tree' is not defined" in result["stderr"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 15), reason="lazy imports are new in 3.15")
+def test_the_ast_pane_says_which_imports_are_lazy() -> None:
+    source = "lazy import json\nlazy from os import path\nimport re\n"
+    flags = [node.is_lazy for node in ast.parse(source).body]  # type: ignore[attr-defined]
+    assert flags == [1, 1, 0]
+    analysis = analyze(source.encode())
+    details = [n.detail for n in analysis.nodes if n.type in ("Import", "ImportFrom")]
+    assert details == ["lazy", "os lazy", ""]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="template strings are new in 3.14")
+def test_an_interpolation_shows_its_conversion() -> None:
+    analysis = analyze(b't"{x!r:>3} {y}"\n')
+    conversions = [n.detail for n in analysis.nodes if n.type == "Interpolation"]
+    assert conversions == ["!r", ""]

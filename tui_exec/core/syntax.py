@@ -18,7 +18,8 @@ _DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
     "arg": ("arg",),
     "keyword": ("arg",),
     "alias": ("name", "asname"),
-    "ImportFrom": ("module", "level"),
+    "Import": ("is_lazy",),  # 3.15: `lazy import json`
+    "ImportFrom": ("module", "level", "is_lazy"),
     "Global": ("names",),
     "Nonlocal": ("names",),
     "ExceptHandler": ("name",),
@@ -30,6 +31,7 @@ _DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
     "ParamSpec": ("name",),
     "TypeVarTuple": ("name",),
     "FormattedValue": ("conversion",),
+    "Interpolation": ("conversion",),  # 3.14: a template string's {value!r}
     "comprehension": ("is_async",),
 }
 _CONTEXTS = frozenset({"Load", "Store", "Del"})
@@ -165,7 +167,10 @@ def _detail(node: ast.AST, kind: str) -> str:
     else:
         for name in _DETAIL_FIELDS.get(kind, ()):
             value = getattr(node, name, None)
-            if value is None or (name in ("level", "is_async") and not value):
+            if value is None or (name in ("level", "is_async", "is_lazy") and not value):
+                continue
+            if name == "is_lazy":
+                parts.append("lazy")
                 continue
             if name == "conversion":
                 if value == -1:
