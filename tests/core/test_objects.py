@@ -3,9 +3,12 @@ never build a huge value whole; recorded in a real run and decoded again."""
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tui_exec.core.objects import Snapshot, snapshot
 from tui_exec.core.run import ProgramRun, RunLimits
@@ -212,3 +215,39 @@ def test_callers_names_are_asked_for_only_when_there_are_objects() -> None:
     locals_, objects = ObjectGraph().snapshot({"s": shared}, callers)
     info = snapshot(locals_, objects).objects[id(shared)]
     assert asked and info.callers == ((3, "mine"),) and info.names == ("s",)
+
+
+def test_a_record_without_a_dict_shows_its_fields() -> None:
+    """A slotted dataclass lists the fields it matches by position (``__match_args__``)."""
+    from dataclasses import dataclass
+
+    @dataclass(slots=True)
+    class Pair:
+        left: int
+        right: list[int]
+
+    pair = Pair(1, [2])
+    info = take({"p": pair}).objects[id(pair)]
+    assert info.items is not None
+    assert [(item.label, item.text, item.ref) for item in info.items] == [
+        ("left", "1", None),
+        ("right", "", id(pair.right)),
+    ]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="template strings are new in 3.14")
+def test_a_template_shows_its_pieces_and_fields() -> None:
+    template = eval(
+        't"Hello {name}!"', {"name": "world"}
+    )  # a 3.14 literal, older Pythons can't parse it
+    taken = take({"greeting": template})
+    info = taken.objects[id(template)]
+    assert info.type == "Template" and info.items is not None
+    assert [item.label for item in info.items] == ["strings", "interpolations"]
+    assert [item.ref for item in info.items] == [id(template.strings), id(template.interpolations)]
+    (field,) = template.interpolations
+    inner = taken.objects[id(template.interpolations)]
+    assert inner.items is not None and inner.items[0].ref == id(field)
+    # The field itself, one level deeper: its value, expression, conversion and format spec.
+    fields = taken.objects[id(field)]
+    assert fields.type == "Interpolation"

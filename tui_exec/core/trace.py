@@ -498,9 +498,12 @@ def _items(value: Any, found: list[Any]) -> tuple[tuple[str | None, int | str], 
         return None
     else:
         attributes = getattr(value, "__dict__", None)
-        if type(attributes) is not dict:
+        if type(attributes) is dict:
+            pairs = ((str(key), item) for key, item in islice(attributes.items(), ITEM_LIMIT))
+        elif (fields := _fields(type(value))) is not None:
+            pairs = ((name, getattr(value, name)) for name in fields[:ITEM_LIMIT])
+        else:
             return None
-        pairs = ((str(key), item) for key, item in islice(attributes.items(), ITEM_LIMIT))
     items: list[tuple[str | None, int | str]] = []
     for label, item in pairs:
         if type(item) in _ATOMS:
@@ -511,6 +514,18 @@ def _items(value: Any, found: list[Any]) -> tuple[tuple[str | None, int | str], 
         found.append(item)
         items.append((label, id(item)))
     return tuple(items)
+
+
+def _fields(kind: type) -> tuple[str, ...] | None:
+    """The attributes a record without a ``__dict__`` is made of: what its class matches by
+    position (``__match_args__``: a slotted dataclass, 3.14's Interpolation), or a 3.14
+    Template's pieces and fields."""
+    if kind.__name__ == "Template" and kind.__module__ == "string.templatelib":
+        return ("strings", "interpolations")
+    names = getattr(kind, "__match_args__", None)
+    if type(names) is tuple and all(type(name) is str for name in names):
+        return names
+    return None
 
 
 def _is_dunder(name: str) -> bool:
