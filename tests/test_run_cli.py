@@ -1,14 +1,18 @@
 """``tui-exec run``: its JSON against an independent tracer written here, its exit status.
 
 The tracer below shares no code with tui-exec: it runs the program as ``__main__`` in a
-fresh interpreter and notes, for every instruction of the program's own code objects, the
-code object, the offset, the program's frames around it and the innermost frame's variable
-names. ``tui-exec run --format json`` must say the same.
+fresh interpreter and notes, for every instruction of the program's own code objects (a
+frame's RESUME when it starts or resumes included), the code object, the offset, the
+program's frames around it, the innermost frame's variables with their values, and how many
+attributes each instance of the program's own classes has. ``tui-exec run --format json``
+must say the same, at every step: its snapshots are taken where the state changes, and the
+one in force at a step must be the state the tracer saw just before that step.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +20,10 @@ from pathlib import Path
 import pytest
 
 TRACER = r"""
-import json, sys, types
+import json, re, sys, types
 path, out = sys.argv[1], sys.argv[2]
 events = []
+address = re.compile(r"0x[0-9a-f]+")
 
 def frames_of(frame):
     chain = []
@@ -28,9 +33,23 @@ def frames_of(frame):
         frame = frame.f_back
     return chain[::-1]
 
+def cut(text):  # the README: reprs truncated to 80 characters
+    return text if len(text) <= 80 else text[:79] + "\u2026"
+
 def note(frame, offset):
-    names = sorted(n for n in frame.f_locals if not (n.startswith("__") and n.endswith("__")))
-    events.append([frames_of(frame), offset, names])
+    variables = {
+        name: value
+        for name, value in frame.f_locals.items()
+        if not (name.startswith("__") and name.endswith("__"))
+    }
+    shown = {name: address.sub("0x?", cut(repr(value))) for name, value in variables.items()}
+    attributes = {
+        name: len(vars(value))
+        for name, value in variables.items()
+        if type(value).__module__ == "__main__" and hasattr(value, "__dict__")
+        and not isinstance(value, (type, types.FunctionType))
+    }
+    events.append([frames_of(frame), offset, shown, attributes])
 
 code = compile(open(path, "rb").read(), path, "exec", dont_inherit=True)
 module = types.ModuleType("__main__")
@@ -42,8 +61,11 @@ if sys.version_info >= (3, 12):
     def on_instruction(c, offset):
         if c.co_filename == path:
             note(sys._getframe(1), offset)
-    mon.register_callback(mon.PROFILER_ID, mon.events.INSTRUCTION, on_instruction)
-    mon.set_events(mon.PROFILER_ID, mon.events.INSTRUCTION)
+    # A frame's RESUME is no INSTRUCTION event: it runs as the frame starts or resumes.
+    events_ = mon.events
+    for event in (events_.INSTRUCTION, events_.PY_START, events_.PY_RESUME):
+        mon.register_callback(mon.PROFILER_ID, event, on_instruction)
+    mon.set_events(mon.PROFILER_ID, events_.INSTRUCTION | events_.PY_START | events_.PY_RESUME)
     stop = lambda: mon.set_events(mon.PROFILER_ID, 0)
 else:
     def local(frame, event, arg):
@@ -54,6 +76,7 @@ else:
         if frame.f_code.co_filename == path:
             frame.f_trace = local
             frame.f_trace_opcodes = True
+            note(frame, frame.f_lasti)  # its RESUME, which no opcode event reports
             return local
         return None
     sys._getframe().f_trace_opcodes = True
@@ -68,6 +91,8 @@ finally:
     with open(out, "w") as handle:
         json.dump(events, handle)
 """
+
+ADDRESS = re.compile(r"0x[0-9a-f]+")
 
 PROGRAMS = {
     "recursion": "def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1)\n\n"
@@ -87,6 +112,13 @@ PROGRAMS = {
     "decorator": "def deco(f):\n    def wrapper(*a):\n        return f(*a) * 2\n"
     "    return wrapper\n\n@deco\ndef g(x):\n    return x\n\ng(3)\n",
     "uncaught exception": "def f():\n    raise KeyError('k')\n\nf()\n",
+    "statements on one line": "a = 1; b = a + 1; c = b * 2\nprint(a, b, c)\n",
+    "a loop on one line": "total = 0\nfor i in range(3): total += i\nprint(total)\n",
+    "attribute stores": "class P:\n    def __init__(self, name):\n        self.name = name\n"
+    "        self.size = len(name)\n\np = P('ab')\np.extra = [1]\n",
+    "walrus": "if (n := 10) > 5: m = n * 2\nitems = [1, 2]\n"
+    "while (k := len(items)) < 4: items.append(k)\n",
+    "a list filled in place": "xs = []\nfor i in range(3): xs.append(i * i)\nys = xs; ys[0] = 9\n",
 }
 
 
@@ -116,13 +148,20 @@ def test_the_recording_matches_an_independent_tracer(tmp_path: Path, name: str) 
     names = {c["id"]: [c["qualname"], c["firstlineno"]] for c in recording["code_objects"]}
     steps = recording["steps"]
     ours = [[[names[f] for f in step["frames"]], step["offset"]] for step in steps]
-    assert ours == [[frames, offset] for frames, offset, _ in expected]
+    assert ours == [[frames, offset] for frames, offset, _, _ in expected]
     for step in steps:
         assert step["frames"][-1] == step["code"]
-    # Each snapshot holds the variables of the frame about to run the step.
-    for snapshot in recording["snapshots"]:
-        if snapshot["step"] < len(expected):
-            assert sorted(snapshot["locals"]) == expected[snapshot["step"]][2], snapshot
+    # At every step, the snapshot in force holds the variables of the frame about to run it,
+    # with the values they have just before it runs, and its objects' attributes.
+    snapshots = {snapshot["step"]: snapshot for snapshot in recording["snapshots"]}
+    snapshot = snapshots[0]
+    for number, (_, _, variables, attributes) in enumerate(expected):
+        snapshot = snapshots.get(number, snapshot)
+        shown = {name: ADDRESS.sub("0x?", text) for name, text in snapshot["locals"].items()}
+        assert shown == variables, (number, steps[number])
+        sizes = {name: entry["size"] for entry in snapshot["objects"] for name in entry["names"]}
+        for name, count in attributes.items():
+            assert sizes[name] == count, (number, name)
     lines = {
         (c["id"], ins["offset"]) for c in recording["code_objects"] for ins in c["instructions"]
     }

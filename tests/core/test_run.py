@@ -221,3 +221,31 @@ def test_the_program_keeps_its_columns_whatever_the_environment_says(
     program = "code = compile('x', '<s>', 'eval')\nprint(list(code.co_positions())[-1])\n"
     result = run(write(tmp_path, program))
     assert result.stdout == "(1, 1, 0, 1)\n"  # the Name x: line 1, columns 0 to 1
+
+
+def test_every_frame_starts_with_its_resume_as_a_step(tmp_path: Path) -> None:
+    """RESUME runs as a frame starts and at each resumption; no instruction event reports it,
+    the recorder makes it a step all the same (issue 20)."""
+    import dis
+
+    path = write(tmp_path, "def g():\n    yield 1\n    yield 2\n\nfor v in g():\n    pass\n")
+    result = run(path)
+    module = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+    gen = next(c for c in module.co_consts if hasattr(c, "co_code"))
+    resumes = [i.offset for i in dis.get_instructions(gen) if i.opname == "RESUME"]
+    assert len(resumes) == 3  # the start, then one after each yield
+    steps = [(result.steps[2 * k], result.steps[2 * k + 1]) for k in range(result.step_count)]
+    assert steps[0] == (0, 0)  # the module's RESUME first
+    # Started by the first next(), resumed after each yield by the next two.
+    assert [offset for code, offset in steps if code == 1 and offset in resumes] == resumes
+
+
+def test_the_recorders_own_future_imports_never_reach_the_program(tmp_path: Path) -> None:
+    """The recorder is written with ``from __future__ import annotations``; the program it
+    runs must see its annotations as plain Python does (evaluated, not strings)."""
+    import subprocess
+
+    path = write(tmp_path, "def f(x: int) -> list[int]:\n    pass\n\nprint(f.__annotations__)\n")
+    plain = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
+    assert "<class 'int'>" in plain.stdout
+    assert run(path).stdout == plain.stdout

@@ -538,3 +538,35 @@ async def test_an_object_a_call_changes_names_the_callers_variables(tmp_path: Pa
         console = Console(width=100, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
         console.print(app.run_pane.render())
         assert "#1 list, 2 items ← xs; items in <module>" in console.export_text()
+
+
+async def test_an_uncaught_exception_is_an_event_too(tmp_path: Path) -> None:
+    """Caught once, then raised again and never caught: `e` reaches the second raise, where
+    the run ended, and `E` comes back from there to the first (issue 20)."""
+    path = tmp_path / "twice.py"
+    path.write_text(
+        "def f(a):\n    return 1 / a\n\ntry:\n    f(0)\nexcept ZeroDivisionError:\n"
+        "    pass\nx = 1\nf(0)\n"
+    )
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        timeline = app.timeline
+        assert timeline is not None and timeline.result.status == "exception"
+        last = timeline.count - 1
+        app.run_pane.go(0, user=True)
+        await pilot.press("e")
+        caught = app.run_pane.step
+        assert "ZeroDivisionError caught in <module>" in timeline.notes_at(caught)
+        await pilot.press("e")
+        assert app.run_pane.step == last
+        assert timeline.notes_at(last)[-2:] == (
+            "ZeroDivisionError leaves f, unwinding to its caller",
+            "ZeroDivisionError leaves <module>, unwinding to its caller",
+        )
+        assert timeline.raises_at(last) and not timeline.raises_at(last - 1)
+        await pilot.press("e")
+        assert app.run_pane.step == last  # nothing after it
+        await pilot.press("E")
+        assert app.run_pane.step == caught

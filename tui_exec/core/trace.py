@@ -74,7 +74,24 @@ NEW_LINE = 0
 """A record taken because a new line starts."""
 STATE_CHANGED = 1
 """A record taken in the middle of a line: a frame started, returned, yielded, resumed or was
-left by an exception, or output was written."""
+left by an exception, output was written, or an instruction stored, deleted or called."""
+
+_CHANGERS = ("STORE_", "DELETE_", "CALL", "IMPORT_")
+_MUTATORS = frozenset(
+    {"LIST_APPEND", "SET_ADD", "MAP_ADD", "LIST_EXTEND", "SET_UPDATE", "DICT_UPDATE", "DICT_MERGE"}
+)
+
+
+def changing_offsets(code: types.CodeType) -> frozenset[int]:
+    """Offsets of the instructions after which the state shown may differ: a store or delete
+    (of a name, an attribute, an item), a call (which may change any object), an import, a
+    container a comprehension fills. The state is recorded again before the next step."""
+    return frozenset(
+        ins.offset
+        for ins in dis.get_instructions(code)
+        if ins.opname.startswith(_CHANGERS) or ins.opname in _MUTATORS
+    )
+
 
 REPR_LIMIT = 80
 """Characters of a value's repr in ``locals`` and in an item of a container."""
@@ -235,6 +252,16 @@ class Recorder:
         self.notes: list[str] = []
         """Events of the file's own frames since the last record (returns, exceptions)."""
         self.graph = ObjectGraph()
+        self.last: tuple[Any, ...] | None = None
+        """The last record taken (its chunk may be written already)."""
+        self.changers = [changing_offsets(code) for code in codes]
+        """Per code id, the offsets of the instructions that change the state shown."""
+
+    def entered(self, frame: types.FrameType, code_id: int, offset: int) -> None:
+        """One of the file's frames starts or resumes at its RESUME, which no instruction
+        event reports: the new frame's state, then the RESUME as a step."""
+        self.line(frame, code_id, frame.f_lineno, STATE_CHANGED)
+        self.step(code_id, offset)
 
     def step(self, code_id: int, offset: int) -> None:
         steps = self.steps
@@ -274,19 +301,18 @@ class Recorder:
         values, objects = self.graph.snapshot(frame.f_locals, lambda: self._callers(frame))
         notes, self.notes = tuple(self.notes), []
         step = self.step_count + len(self.steps) // 2
-        self.lines.append(
-            (
-                step,
-                code_id,
-                line,
-                tuple(stack),
-                values,
-                *self._output_sizes(),
-                event,
-                notes,
-                objects,
-            )
+        self.last = (
+            step,
+            code_id,
+            line,
+            tuple(stack),
+            values,
+            *self._output_sizes(),
+            event,
+            notes,
+            objects,
         )
+        self.lines.append(self.last)
         self.states.extend(
             (
                 step,
@@ -363,6 +389,16 @@ class Recorder:
             self.graph.interned.clear()
 
     def close(self) -> None:
+        last = self.last
+        if self.notes and last is not None:
+            # The events of the last step (an exception nobody caught leaving every frame)
+            # have no next step to precede: a record after the last step keeps them.
+            step = self.step_count + len(self.steps) // 2
+            notes, self.notes = tuple(self.notes), []
+            self.lines.append((step, *last[1:7], STATE_CHANGED, notes, last[9]))
+            code, line, depth = last[1], last[2], len(last[3])
+            line = NO_LINE if line is None else line
+            self.states.extend((step, code, line, depth, STATE_CHANGED | HAS_NOTES))
         self.flush_lines()
         self._write_steps()
         self._steps_file.close()
@@ -657,11 +693,22 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
     line = recorder.line
     getframe = sys._getframe
 
+    changers = recorder.changers
+
     def on_instruction(code: types.CodeType, offset: int) -> None:
+        code_id = index[code]
         if recorder.pending:
             frame = getframe(1)
-            line(frame, index[code], frame.f_lineno, STATE_CHANGED)
-        step(index[code], offset)
+            line(frame, code_id, frame.f_lineno, STATE_CHANGED)
+        step(code_id, offset)
+        if offset in changers[code_id]:
+            recorder.pending = True
+
+    def on_start(code: types.CodeType, offset: int) -> None:
+        recorder.pending = True
+        code_id = index.get(code)
+        if code_id is not None:  # the file's frame: its RESUME is a step
+            recorder.entered(getframe(1), code_id, offset)
 
     def on_line(code: types.CodeType, lineno: int) -> None:
         line(getframe(1), index[code], lineno)
@@ -692,8 +739,8 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
 
     events = mon.events
     global_events = (
-        (events.PY_START, recorder.changed),
-        (events.PY_RESUME, recorder.changed),
+        (events.PY_START, on_start),
+        (events.PY_RESUME, on_start),
         (events.PY_RETURN, on_return),
         (events.PY_YIELD, on_yield),
         (events.PY_UNWIND, on_unwind),
@@ -738,13 +785,19 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
     unwinding: dict[types.FrameType, BaseException] = {}
     left: list[BaseException | None] = [None]  # the exception that last left a frame
 
+    changers = recorder.changers
+
     def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "opcode":
             if frame in unwinding:
                 note(frame.f_code, "caught", unwinding.pop(frame))
+            code_id = index[frame.f_code]
             if recorder.pending:
-                line(frame, index[frame.f_code], frame.f_lineno, STATE_CHANGED)
-            step(index[frame.f_code], frame.f_lasti)
+                line(frame, code_id, frame.f_lineno, STATE_CHANGED)
+            offset = frame.f_lasti
+            step(code_id, offset)
+            if offset in changers[code_id]:
+                recorder.pending = True
         elif event == "line":
             if frame in unwinding:
                 note(frame.f_code, "caught", unwinding.pop(frame))
@@ -770,9 +823,11 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
         # module's frame returns to the file's, pending is still set (or set again by the
         # return of the file's callback it ran): other frames need no local tracing.
         recorder.pending = True
-        if frame.f_code in index:
+        code_id = index.get(frame.f_code)
+        if code_id is not None:
             frame.f_trace = local  # before f_trace_opcodes (3.13 needs this order)
             frame.f_trace_opcodes = True
+            recorder.entered(frame, code_id, frame.f_lasti)  # at its RESUME: a step too
             return local
         return None
 

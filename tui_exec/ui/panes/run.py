@@ -149,7 +149,15 @@ class Timeline:
         return first - 1 if i > 0 and first > 0 else None
 
     def notes_at(self, step: int) -> tuple[str, ...]:
-        """What happened just before ``step``: returns, yields, exceptions."""
+        """What happened just before ``step``: returns, yields, exceptions (at the last
+        step, also what followed it: an exception leaving every frame)."""
+        if step == self.count - 1:
+            return self._noted_at(step) + self._noted_at(self.count)
+        return self._noted_at(step)
+
+    def _noted_at(self, step: int) -> tuple[str, ...]:
+        """The notes of the record taken right before ``step`` (after the last step: the
+        events that ended the run), if one was."""
         i = self.records.last_at(step)
         return self.records.notes(i) if i >= 0 and self.records.steps[i] == step else ()
 
@@ -158,7 +166,7 @@ class Timeline:
         by its own instruction): the next step says so, or the run ended with it."""
         if step == self.count - 1 and self.result.status == "exception":
             return True
-        return any(" raised in " in note for note in self.notes_at(step + 1))
+        return any(" raised in " in note for note in self._noted_at(step + 1))
 
     def next_event(self, step: int, direction: int) -> int | None:
         """The next (or previous) step that comes right after a return or an exception."""
