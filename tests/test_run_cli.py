@@ -234,3 +234,64 @@ def test_snapshots_name_the_callers_variables_bound_to_the_same_object(tmp_path:
         (info,) = snapshot["objects"]
         assert info["names"] == ["xs"]
         assert info["callers"] == [{"code": module, "name": "items"}]
+
+
+def test_a_program_that_did_not_exit_has_no_status_and_a_documented_exit_code(
+    tmp_path: Path,
+) -> None:
+    """Issue 21 o: a time limit exited 241 with "status": 241, SIGKILL exited 1 silently."""
+    program = tmp_path / "loop.py"
+    program.write_text("while True:\n    pass\n")
+    result = tui_exec("run", str(program), "--format", "json", "--time-limit", "0.5")
+    assert result.returncode == 124  # as the shell's `timeout` says
+    exit = json.loads(result.stdout)["exit"]
+    assert (exit["reason"], exit["status"]) == ("time-limit", None)
+    assert "loop.py: ended after the 0.5 s time limit (exit status 124)" in result.stderr
+
+    killed = tmp_path / "killed.py"
+    killed.write_text("import os, signal\nprint('bye')\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    result = tui_exec("run", str(killed), "--format", "json")
+    assert result.returncode == 128 + 9  # 137, as a shell says
+    exit = json.loads(result.stdout)["exit"]
+    assert (exit["reason"], exit["status"]) == ("signal", None)
+    assert "killed.py: killed by SIGKILL (exit status 137)" in result.stderr
+
+    result = tui_exec("run", str(program), "--step-limit", "300")
+    assert result.returncode == 124 and "exit status 124" in result.stderr
+
+    exited = tmp_path / "exited.py"
+    exited.write_text("import sys\nsys.exit(5)\n")
+    result = tui_exec("run", str(exited))
+    assert result.returncode == 5 and result.stderr == ""
+
+
+def test_run_help_lists_every_exit_status_and_the_output_limit_unit() -> None:
+    """Issue 21 o and s: --help documents the exit statuses; the output limit is in bytes
+    (the README says 1 MB), not in characters."""
+    shown = " ".join(tui_exec("run", "--help").stdout.split())
+    for status in ("124", "126", "128+N", "137 for SIGKILL", "1 an uncaught exception"):
+        assert status in shown
+    assert "--output-limit BYTES" in shown and "1 MB" in shown and "CHARS" not in shown
+    assert "--output-limit BYTES" in " ".join(tui_exec("--help").stdout.split())
+
+
+def test_the_output_limit_counts_bytes(tmp_path: Path) -> None:
+    """Issue 21 s: 'é' is two bytes in UTF-8, so a limit of 10 keeps five of them."""
+    program = tmp_path / "accents.py"
+    program.write_text("print('é' * 10)\n")
+    result = tui_exec("run", str(program), "--format", "json", "--output-limit", "10")
+    assert json.loads(result.stdout)["stdout"].startswith("ééééé\n")
+
+
+def test_a_step_limit_run_records_exactly_the_limit(tmp_path: Path) -> None:
+    """Issue 21 n: 'ended at the limit of 2,000,000 recorded steps · 2,015,232 steps
+    recorded': the recorder checks the limit once per chunk, so it ran past it."""
+    program = tmp_path / "loop.py"
+    program.write_text("while True:\n    pass\n")
+    result = tui_exec("run", str(program), "--format", "json", "--step-limit", "500")
+    recording = json.loads(result.stdout)
+    assert recording["exit"]["reason"] == "step-limit" and len(recording["steps"]) == 500
+    assert all(snapshot["step"] < 500 for snapshot in recording["snapshots"])
+    text = tui_exec("run", str(program), "--step-limit", "500").stdout.splitlines()
+    assert "limit of 500 recorded steps" in text[0] and "· 500 steps recorded" in text[0]
+    assert text[-1].lstrip().startswith("499:")

@@ -155,8 +155,9 @@ def _add_run_options(run: argparse._ArgumentGroup | argparse.ArgumentParser) -> 
         "--output-limit",
         type=int,
         default=1_000_000,
-        metavar="CHARS",
-        help="keep this much stdout+stderr, drop the rest (default: 1000000)",
+        metavar="BYTES",
+        help="keep this many bytes of stdout and stderr together (as UTF-8), drop the rest "
+        "(default: 1000000, that is 1 MB)",
     )
     run.add_argument(
         "--step-limit",
@@ -168,11 +169,15 @@ def _add_run_options(run: argparse._ArgumentGroup | argparse.ArgumentParser) -> 
 
 
 def _run_parser() -> argparse.ArgumentParser:
+    from .run_report import EXIT_STATUSES
+
     parser = argparse.ArgumentParser(
         prog="tui-exec run",
         description="Run FILE exactly as F5 does, recording every step, and print the "
-        "recording. Exits with the program's status (2 when FILE cannot be read). Anything "
-        "after -- goes to the program.",
+        "recording. Exits with the program's status (see below). Anything after -- goes to "
+        "the program.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", help="a Python file, or - for standard input")
     parser.add_argument("--format", choices=("json", "text"), default="text")
@@ -263,9 +268,9 @@ def explain_main(argv: Sequence[str]) -> int:
 
 
 def run_main(argv: Sequence[str]) -> int:
-    """``tui-exec run``: the program's own exit status; 2 when FILE cannot be read."""
+    """``tui-exec run``: the program's own exit status, or one of :data:`EXIT_STATUSES`."""
     from .core.run import RunLimits
-    from .run_report import exit_status, record_run, write_json, write_text
+    from .run_report import ending_note, exit_status, record_run, write_json, write_text
 
     argv, program_args = _split_program_args(list(argv))
     parser = _run_parser()
@@ -290,6 +295,10 @@ def run_main(argv: Sequence[str]) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # `tui-exec run x.py | head` is fine
         sys.stderr.close()
+        return exit_status(result)
+    note = ending_note(result, name)
+    if note:
+        print(note, file=sys.stderr)
     return exit_status(result)
 
 

@@ -42,7 +42,7 @@ def record_run(
     analysis = analyze(data, name)
     if not analysis.compiled:
         errors = "\n".join(error.describe() for error in analysis.errors)
-        return analysis, RunResult.cannot_start(f"the program does not compile: {errors}")
+        return analysis, RunResult.cannot_start(f"{DOES_NOT_COMPILE}: {errors}")
     program = ProgramRun(
         path or "program.py",
         source=data if path is None else None,
@@ -58,14 +58,48 @@ def record_run(
     return analysis, program.wait()
 
 
+# What ``tui-exec run`` exits with when the program did not exit by itself.
+EXIT_CANNOT_READ = 2
+"""FILE (or --stdin's file) cannot be read."""
+EXIT_LIMIT = 124
+"""A limit ended the run (time, steps or output), as the shell's ``timeout`` says."""
+EXIT_CANNOT_START = 126
+"""Python could not be started, or could not run FILE."""
+DOES_NOT_COMPILE = "the program does not compile"
+EXIT_SIGNAL_BASE = 128
+"""Killed by signal N: 128 + N (137 for SIGKILL), as a shell says."""
+EXIT_STATUSES = f"""\
+exit status:
+  N      the program's own status when it exited (0 when it ended normally)
+  1      an uncaught exception, or FILE does not compile (as python FILE)
+  {EXIT_CANNOT_READ}      FILE cannot be read
+  {EXIT_LIMIT}    a limit ended the run: --time-limit, --step-limit or --output-limit
+  {EXIT_CANNOT_START}    Python could not be started, or could not run FILE
+  128+N  the program was killed by signal N (137 for SIGKILL)
+Unless the program exited, a line on standard error says how the run ended, and the
+JSON's exit.status is null."""
+
+
 def exit_status(result: RunResult) -> int:
-    """What ``tui-exec run`` exits with: the program's own status (1 for an uncaught
-    exception or a program that cannot start, 128+N for a signal, as a shell says)."""
-    if result.exit_code is not None:
+    """What ``tui-exec run`` exits with (see :data:`EXIT_STATUSES`)."""
+    if result.status in ("exited", "exception") and result.exit_code is not None:
         return result.exit_code
-    if result.status == "failed":
-        return 1
-    return 1 if result.status != "exited" else 0
+    if result.status in ("timeout", "step-limit", "output-limit"):
+        return EXIT_LIMIT
+    if result.status == "signal" and result.signal_number is not None:
+        return EXIT_SIGNAL_BASE + result.signal_number
+    if result.status == "failed" and not result.detail.startswith(DOES_NOT_COMPILE):
+        return EXIT_CANNOT_START
+    return 1
+
+
+def ending_note(result: RunResult, name: str) -> str:
+    """For standard error: how a run that did not exit by itself ended, and the status
+    ``tui-exec run`` gives it; empty when the program exited."""
+    if result.status in ("exited", "exception"):
+        return ""
+    how = result.detail or result.status
+    return f"tui-exec: {name}: {how} (exit status {exit_status(result)})"
 
 
 def write_json(analysis: Analysis, result: RunResult, out: TextIO) -> None:

@@ -51,7 +51,7 @@ class RunLimits:
     wall_time: float = 10.0
     """Seconds."""
     max_output: int = 1_000_000
-    """Characters of stdout and stderr together; the rest is dropped with a notice."""
+    """Bytes of stdout and stderr together, as UTF-8; the rest is dropped with a notice."""
     max_steps: int = 2_000_000
     """Recorded instructions; reaching it ends the run."""
 
@@ -127,6 +127,8 @@ class RunResult:
     inputs: tuple[tuple[int, str], ...] = ()
     """What the user typed in an interactive run: (bytes of stdout written before it, the
     line), so a transcript can show it where a terminal would echo it."""
+    signal_number: int | None = None
+    """The signal that killed the program (status ``signal``)."""
 
     def transcript(self) -> str:
         """stdout with the typed input echoed where it was typed, as a terminal shows it."""
@@ -360,6 +362,7 @@ class ProgramRun:
 
     def _collect(self, returncode: int, status: str, detail: str, seconds: float) -> RunResult:
         result: dict[str, object] = {}
+        signal_number = None
         result_path = self._dir / RESULT_FILE
         if result_path.exists():
             try:
@@ -373,6 +376,7 @@ class ProgramRun:
                     detail = f"ended at the limit of {self.limits.max_steps:,} recorded steps"
             elif returncode < 0:
                 status = "signal"
+                signal_number = -returncode
                 name = (
                     signal.Signals(-returncode).name
                     if -returncode in signal.valid_signals()
@@ -390,7 +394,9 @@ class ProgramRun:
                 str(raised.get("message")),
                 tuple(tuple(f) for f in raised.get("frames", ())),  # type: ignore[misc]
             )
-        exit_code = returncode if returncode >= 0 else None
+        # Only a program that exited has a status: one ended by a limit, a signal or the user
+        # did not exit (the recorder's own exit code after a limit is not the program's).
+        exit_code = returncode if returncode >= 0 and status in ("exited", "exception") else None
         if isinstance(result.get("exit_code"), int) and status in ("exited", "exception"):
             exit_code = int(result["exit_code"])  # type: ignore[call-overload]
         specialized: dict[int, dict[int, str]] = {}
@@ -399,6 +405,12 @@ class ProgramRun:
             for code_id, pairs in raw_specialized.items():
                 specialized[int(code_id)] = {int(offset): str(name) for offset, name in pairs}
         stdout = self._bytes("stdout")
+        # The recorder checks the step limit once per chunk of steps, so it stops a little
+        # past it: keep exactly the steps the limit allows, and the records taken before them.
+        last = self.limits.max_steps if status == "step-limit" else None
+        steps = read_steps(self._dir / STEPS_FILE)
+        if last is not None:
+            del steps[2 * last :]
         return RunResult(
             specialized=specialized,
             status=status,
@@ -408,10 +420,11 @@ class ProgramRun:
             stderr=_decode(self._bytes("stderr")),
             stdout_bytes=stdout,
             inputs=tuple(self._inputs),
-            steps=read_steps(self._dir / STEPS_FILE),
-            lines=read_lines(self._dir / LINES_FILE, self._dir / STATES_FILE),
+            steps=steps,
+            lines=read_lines(self._dir / LINES_FILE, self._dir / STATES_FILE, before=last),
             exception=exception,
             detail=detail,
+            signal_number=signal_number,
         )
 
     def _bytes(self, name: str) -> bytes:
@@ -467,14 +480,19 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "backslashreplace")
 
 
-def read_lines(lines_path: Path, states_path: Path) -> LineRecords:
+def read_lines(lines_path: Path, states_path: Path, before: int | None = None) -> LineRecords:
     """A run's line records: the chunks sliced out of one read, and their state columns;
-    a chunk cut short by a kill ends the list."""
+    a chunk cut short by a kill ends the list. With ``before``, only the records taken
+    before that step."""
     try:
         data = lines_path.read_bytes()
         states = _read_uint32s(states_path)
     except OSError:
         return LineRecords((), array("I"))
+    if before is not None:
+        width = len(STATE_COLUMNS)
+        kept = bisect_left(states[0 : len(states) - len(states) % width : width], before)
+        del states[kept * width :]
     view = memoryview(data)
     chunks = []
     position = 0
