@@ -194,3 +194,31 @@ def test_textual_is_imported_at_the_cli_frame_rate_unless_the_user_set_one(
     with _frame_rate(FRAMES_PER_SECOND):
         assert os.environ["TEXTUAL_FPS"] == "30"
     assert os.environ["TEXTUAL_FPS"] == "30"
+
+
+def test_explain_suggests_names_whatever_their_case(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 21 r: `explain load_const` suggested nothing while `binop` got BinOp."""
+    assert main(["explain", "load_const"]) == 2
+    assert capsys.readouterr().err.endswith("did you mean LOAD_CONST?\n")
+    assert main(["explain", "binop"]) == 2
+    assert capsys.readouterr().err.endswith("did you mean BinOp?\n")
+    assert main(["explain", "plus"]) == 2
+    assert capsys.readouterr().err.endswith("did you mean PLUS?\n")
+    assert main(["explain", "BINAR_OP"]) == 2
+    assert "BINARY_OP" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["run", "pyc"])
+def test_run_and_pyc_of_a_pyc_say_a_py_is_expected(tmp_path: Path, command: str) -> None:
+    """Issue 21 r: they said 'not a text file (NUL bytes…)' of a .pyc."""
+    source = tmp_path / "classic.py"
+    source.write_text("x = 5\nprint(x)\n")
+    compiled = tmp_path / "classic.pyc"
+    assert run("pyc", str(source), "-o", str(compiled)).returncode == 0
+    extra = ["-o", str(tmp_path / "out.pyc")] if command == "pyc" else []
+    result = run(command, str(compiled), *extra)
+    assert result.returncode == 2
+    assert "NUL" not in result.stderr and "not a text file" not in result.stderr
+    assert f"{compiled}: a compiled .pyc, not Python source" in result.stderr
+    assert f"tui-exec {command} needs the .py file" in result.stderr
+    assert f"(tui-exec {compiled} opens the .pyc itself)" in result.stderr

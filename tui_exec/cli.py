@@ -65,6 +65,18 @@ def check_text(data: bytes, name: str) -> None:
             ) from None
 
 
+def refuse_pyc(data: bytes, name: str, command: str) -> None:
+    """``tui-exec run`` and ``pyc`` take Python source: a .pyc is refused by what it is (not
+    as a binary file), with the command that does open it."""
+    from .pyc_report import looks_like_pyc
+
+    if looks_like_pyc(name, data):
+        raise ProgramError(
+            f"{name}: a compiled .pyc, not Python source: {command} needs the .py file "
+            f"(tui-exec {name} opens the .pyc itself)"
+        )
+
+
 def _is_own_pyc(data: bytes, name: str) -> bool:
     """Whether the explorer opens ``data`` as a .pyc of this Python. Any other .pyc (another
     version's, a damaged one) is one line naming what it is: it is never unmarshalled."""
@@ -224,6 +236,7 @@ def pyc_main(argv: Sequence[str]) -> int:
         parser.error("FILE must be a file: the .pyc header records its modification time")
     try:
         data, name = read_program(args.file)
+        refuse_pyc(data, name, "tui-exec pyc")
         check_text(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
@@ -233,10 +246,9 @@ def pyc_main(argv: Sequence[str]) -> int:
 
 def explain_main(argv: Sequence[str]) -> int:
     """``tui-exec explain``: 0, or 2 for a name it does not know (with close names)."""
-    import difflib
     import json
 
-    from .core.explain import all_explanations, explain, known_names
+    from .core.explain import all_explanations, close_names, explain
 
     parser = argparse.ArgumentParser(
         prog="tui-exec explain",
@@ -253,7 +265,7 @@ def explain_main(argv: Sequence[str]) -> int:
         return EXIT_OK
     found = explain(args.name)
     if not found:
-        close = difflib.get_close_matches(args.name, known_names(), n=4, cutoff=0.6)
+        close = close_names(args.name)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         print(
             f"tui-exec: {args.name}: not an opcode, AST node or token type here{hint}",
@@ -279,6 +291,7 @@ def run_main(argv: Sequence[str]) -> int:
         parser.error("limits must be positive")
     try:
         data, name = read_program(args.file)
+        refuse_pyc(data, name, "tui-exec run")
         check_text(data, name)
         stdin = read_program(args.stdin)[0] if args.stdin is not None else b""
     except ProgramError as exc:

@@ -12,7 +12,7 @@ from .nodes import node_classes, node_explanation
 from .opcodes import opcode_explanation, opcode_names
 from .tokens import token_explanation
 
-__all__ = ["all_explanations", "explain", "known_names"]
+__all__ = ["all_explanations", "close_names", "explain", "known_names"]
 
 
 def explain(name: str) -> list[tuple[str, str]]:
@@ -55,3 +55,21 @@ def known_names() -> list[str]:
     """Every name :func:`explain` knows, for suggestions."""
     every = all_explanations()
     return sorted({*every["opcodes"], *every["nodes"], *every["tokens"]})
+
+
+def close_names(name: str, limit: int = 4) -> list[str]:
+    """Known names close to ``name``, ignoring case: ``load_const`` → LOAD_CONST, ``binop``
+    → BinOp; only those when some are equal but for case."""
+    import difflib
+
+    names = known_names()
+    by_folded: dict[str, list[str]] = {}
+    for known in names:
+        by_folded.setdefault(known.casefold(), []).append(known)
+    folded = name.casefold()
+    close = list(by_folded.get(folded, []))
+    if close:
+        return close[:limit]
+    for match in difflib.get_close_matches(folded, list(by_folded), n=limit, cutoff=0.6):
+        close += [known for known in by_folded[match] if known not in close]
+    return close[:limit]
