@@ -72,7 +72,8 @@ def refuse_pyc(data: bytes, name: str, command: str) -> None:
 
     if looks_like_pyc(name, data):
         raise ProgramError(
-            f"{name}: a compiled .pyc, not Python source: {command} needs the .py file "
+            f"{name}: a compiled .pyc, not a text file of Python source: "
+            f"{command} needs the .py file "
             f"(tui-exec {name} opens the .pyc itself)"
         )
 
