@@ -295,3 +295,31 @@ def test_a_step_limit_run_records_exactly_the_limit(tmp_path: Path) -> None:
     text = tui_exec("run", str(program), "--step-limit", "500").stdout.splitlines()
     assert "limit of 500 recorded steps" in text[0] and "· 500 steps recorded" in text[0]
     assert text[-1].lstrip().startswith("499:")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(:\n    pass\n",
+        "x = (\n",
+        "print(1)\n\tif True:\n",
+        'x = "\\N{nope}"\n',
+        "print('a')\nreturn 5\n",
+    ],
+)
+def test_a_program_that_does_not_compile_shows_what_python_prints(
+    tmp_path: Path, source: str
+) -> None:
+    """Issue 21 t: F5 (and `run`) on a syntax error said only "there is nothing to run"."""
+    program = tmp_path / "broken.py"
+    program.write_text(source)
+    python = subprocess.run(
+        [sys.executable, str(program)], capture_output=True, text=True, timeout=60
+    )
+    assert python.returncode == 1 and "Error: " in python.stderr
+    result = tui_exec("run", str(program), "--format", "json")
+    assert result.returncode == 1
+    recording = json.loads(result.stdout)
+    assert recording["stderr"] == python.stderr and recording["stdout"] == ""
+    assert recording["exit"]["status"] is None and recording["steps"] == []
+    assert result.stderr == f"tui-exec: {program}: the program does not compile (exit status 1)\n"

@@ -7,13 +7,21 @@ JSON, and building it as one object first would take gigabytes.
 from __future__ import annotations
 
 import json
+import os
 from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from .core import Analysis, analyze
 from .core.objects import ObjectInfo
-from .core.run import LineRecord, ProgramRun, RunLimits, RunResult
+from .core.run import (
+    DOES_NOT_COMPILE,
+    LineRecord,
+    ProgramRun,
+    RunLimits,
+    RunResult,
+    compile_error_report,
+)
 
 # How a run ended, in the words of the JSON's "exit.reason".
 _REASONS = {
@@ -41,8 +49,11 @@ def record_run(
     a program from stdin runs from a temporary folder)."""
     analysis = analyze(data, name)
     if not analysis.compiled:
-        errors = "\n".join(error.describe() for error in analysis.errors)
-        return analysis, RunResult.cannot_start(f"{DOES_NOT_COMPILE}: {errors}")
+        shown = os.path.abspath(path) if path is not None else name
+        report = compile_error_report(data, shown)
+        if report is None:  # mutation: equivalent (the analysis and compile() agree)
+            report = "\n".join(error.describe() for error in analysis.errors) + "\n"
+        return analysis, RunResult.does_not_compile(report)
     program = ProgramRun(
         path or "program.py",
         source=data if path is None else None,
@@ -65,7 +76,6 @@ EXIT_LIMIT = 124
 """A limit ended the run (time, steps or output), as the shell's ``timeout`` says."""
 EXIT_CANNOT_START = 126
 """Python could not be started, or could not run FILE."""
-DOES_NOT_COMPILE = "the program does not compile"
 EXIT_SIGNAL_BASE = 128
 """Killed by signal N: 128 + N (137 for SIGKILL), as a shell says."""
 EXIT_STATUSES = f"""\
@@ -99,6 +109,8 @@ def ending_note(result: RunResult, name: str) -> str:
     if result.status in ("exited", "exception"):
         return ""
     how = result.detail or result.status
+    if how.startswith(DOES_NOT_COMPILE):  # what python prints is in the recording's stderr
+        how = DOES_NOT_COMPILE
     return f"tui-exec: {name}: {how} (exit status {exit_status(result)})"
 
 

@@ -141,6 +141,13 @@ class RunResult:
         """The result of a run whose interpreter could not be started."""
         return cls("failed", None, 0.0, "", "", array("I"), (), None, detail)
 
+    @classmethod
+    def does_not_compile(cls, report: str) -> RunResult:
+        """The result of pressing F5 on a program that does not compile: nothing runs, and
+        stderr holds what ``python FILE`` prints (see :func:`compile_error_report`)."""
+        detail = f"{DOES_NOT_COMPILE}: python would print this and exit with status 1"
+        return cls("failed", None, 0.0, "", report, array("I"), (), None, detail)
+
     def stdout_before(self, record: LineRecord) -> str:
         """What stdout held when ``record`` was taken, decoded as :attr:`stdout` is."""
         return _decode(self.stdout_bytes[: record.stdout])
@@ -168,8 +175,32 @@ class RunResult:
             head = f"raised {self.exception.type}: {self.exception.message}"
         else:
             head = self.detail or self.status
+        if self.status == "failed":
+            return head  # it never ran: no time, no steps
         recorded = f"{self.step_count:,} steps recorded" if self.steps else "not recorded"
         return f"{head} in {self.seconds:.2f} s · {recorded}"
+
+
+DOES_NOT_COMPILE = "the program does not compile"
+
+
+def compile_error_report(data: bytes, filename: str) -> str | None:
+    """What ``python FILE`` prints when FILE does not compile (the SyntaxError, its line and
+    caret), or None when it compiles. Compiling runs none of the program."""
+    import io
+
+    try:
+        compile(data, filename, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        # The interpreter's own printer: before 3.13 it is C code that strips the line's
+        # indentation and drops a caret that points into it, unlike the traceback module.
+        shown = io.StringIO()
+        with contextlib.redirect_stderr(shown):
+            sys.__excepthook__(type(exc), exc.with_traceback(None), None)
+        return shown.getvalue()
+    except ValueError as exc:  # 3.11: a NUL byte ("source code string cannot contain ...")
+        return f"SyntaxError: {exc}\n"
+    return None
 
 
 def _child_env() -> dict[str, str]:
