@@ -48,7 +48,7 @@ async def test_the_tour_walks_one_statement_through_the_six_stages() -> None:
         await pilot.press("right")  # the virtual machine: the tour runs the program
         await settled(pilot, lambda: app.timeline is not None and "The Run pane" in _box(app))
         assert _active(app) == "run"
-        assert "shows step 1," in _box(app)
+        assert "shows step 2," in _box(app)
         assert app.selection is not None and app.selection.origin == "step"
         await pilot.press("right")
         assert _active(app) == "output" and "exit" in _box(app)
