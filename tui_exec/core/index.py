@@ -335,12 +335,29 @@ class SpanIndex:
 
     # -- links for each kind of selection -------------------------------------------------------
 
+    def _split_by_node(
+        self, node: int | None, ids: list[int]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Of the instructions around a point or token, the ones ``node`` (the innermost node
+        there) compiled to, innermost first, and the rest (those of the nodes around it: a
+        loop's GET_ITER is not named for a point inside its body)."""
+        if node is None or self._node_starts[node] < 0:
+            return (), tuple(sorted(ids))
+        low, high = self._node_starts[node], self._node_ends[node]
+        starts, ends = self._ins_starts, self._ins_ends
+        within = [i for i in ids if low <= starts[i] and ends[i] <= high]
+        inner, more = self._split_innermost(within)
+        return inner, tuple(sorted(set(ids).difference(inner)))
+
     def at(self, line: int, col: int) -> Links:
-        """Links for a source cursor: the token there, the deepest node, containing instructions."""
+        """Links for a source cursor. The one rule, for the status line and the Explain pane
+        alike: a position selects the token under it (none on a space) and the innermost node
+        around it; the instructions named are the innermost of those inside that node's span,
+        the others around the position are only counted."""
         point = self._source.offset(line, col)
         token = self._token_containing(point)
         node = self._deepest(self._node_index.containing_point(point))
-        inner, outer = self._split_innermost(self._instruction_index.containing_point(point))
+        inner, outer = self._split_by_node(node, self._instruction_index.containing_point(point))
         span = self._tokens[token].span if token is not None else Span(line, col, line, col + 1)
         return Links(
             span,
@@ -358,10 +375,11 @@ class SpanIndex:
         return self._span((self._node_starts[node_id], self._node_ends[node_id]))
 
     def for_token(self, token_id: int) -> Links:
-        """Links for a token: its span, the deepest node holding it, instructions holding it."""
+        """Links for a token: its span, the deepest node holding it, instructions holding it
+        (named as :meth:`at` names them)."""
         start, end = self._token_starts[token_id], self._token_ends[token_id]
         node = self._deepest(self._node_index.enclosing(start, end))
-        inner, outer = self._split_innermost(self._instruction_index.enclosing(start, end))
+        inner, outer = self._split_by_node(node, self._instruction_index.enclosing(start, end))
         return Links(
             self._tokens[token_id].span,
             tokens=(token_id,),

@@ -142,6 +142,12 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
             parts += self._token(analysis, links.tokens[0])
             if links.nodes:
                 parts += [Text(""), *self._node(analysis, links.nodes[0])]
+        elif selection.origin == "source" and links.nodes:
+            # The status line's rule (SpanIndex.at): on a space, the innermost node around it.
+            parts += [
+                Text("No token here: the node around this point is selected.", "italic"),
+                *self._node(analysis, links.nodes[0]),
+            ]
         if not parts:
             parts.append(Text("Nothing here to explain.", "italic"))
         self._show(parts)

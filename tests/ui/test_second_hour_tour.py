@@ -1,0 +1,89 @@
+"""Issue 21, the tour's and the selection's items: what a position selects (one rule for the
+status line and Explain), a def's "compiled to", and the tour's scrolling, words and keys."""
+
+from __future__ import annotations
+
+import ast
+import dis
+from pathlib import Path
+
+from textual.widgets import Static
+
+from tests.ui.helpers import app_for, ready
+from tests.ui.test_explain_pane import shown
+from tui_exec.core import Span, analyze
+from tui_exec.ui.app import TuiExecApp
+from tui_exec.ui.tour_box import TourBox
+
+DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
+
+
+def _box(app: TuiExecApp) -> str:
+    return str(app.query_one(TourBox)._text.render())
+
+
+def _status(app: TuiExecApp) -> str:
+    return str(app.query_one("#status", Static).render())
+
+
+def _assign_on_line_11() -> ast.Assign:
+    """``a, b = b, a + b`` in fibonacci.py, as CPython's parser places it."""
+    tree = ast.parse((DEMOS / "fibonacci.py").read_text())
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Assign) and n.lineno == 11]
+    assert len(found) == 1
+    return found[0]
+
+
+def _get_iter_offsets() -> set[int]:
+    """The offsets of fibonacci()'s GET_ITER, as dis lists them."""
+    module = compile((DEMOS / "fibonacci.py").read_text(), "fibonacci.py", "exec")
+    function = next(c for c in module.co_consts if hasattr(c, "co_code"))
+    return {i.offset for i in dis.get_instructions(function) if i.opname == "GET_ITER"}
+
+
+# -- d: one rule for what a position selects -------------------------------------------------------
+
+
+def test_a_space_inside_an_assignment_selects_it_and_names_none_of_the_loops_instructions() -> None:
+    path = DEMOS / "fibonacci.py"
+    analysis = analyze(path.read_bytes(), str(path))
+    assign = _assign_on_line_11()
+    span = Span(
+        assign.lineno, assign.col_offset, assign.end_lineno or 0, assign.end_col_offset or 0
+    )
+    assert span == Span(11, 8, 11, 23)  # worked out by hand: "a, b = b, a + b" from column 8
+    line = (path.read_text().splitlines())[10]
+    for col in (9, 10, 13, 14):  # ",", the space after it, "=", the space after it
+        links = analysis.index.at(11, col)
+        assert [analysis.nodes[n].type for n in links.nodes] == [
+            "Assign" if col >= 13 else "Tuple"
+        ], col
+        assert line[col] in ", =", col
+        for i in links.instructions:  # named: only what the innermost node compiled to
+            ins = analysis.instructions[i]
+            assert ins.span is not None and ins.span.start_line == 11, (col, ins)
+            assert ins.opname != "GET_ITER", col
+    # A token follows the same rule: "=" is not the for loop's.
+    equal = next(t for t in analysis.tokens if t.span.start_line == 11 and t.string == "=")
+    links = analysis.index.for_token(equal.id)
+    assert all(analysis.instructions[i].span.start_line == 11 for i in links.instructions)  # type: ignore[union-attr]
+
+
+async def test_the_status_line_and_explain_agree_on_a_space() -> None:
+    path = DEMOS / "fibonacci.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("8")  # the Explain pane
+        app.select("source", (11, 14))  # the space after "=" in "a, b = b, a + b"
+        await pilot.pause()
+        status, explained = _status(app), shown(app)
+        assert status.startswith("11:14 · Assign 11:8–23"), status
+        assert "GET_ITER" not in status
+        assert "@" not in status  # the assignment compiled to no instruction of that span
+        assert "more around" in status  # the function's and the loop's: counted only
+        assert "AST node Assign at 11:8–23" in explained
+        assert "No token here: the node around this point is selected." in explained
+        assert "Nothing here to explain" not in explained
+        offsets = _get_iter_offsets()
+        assert offsets and not any(f"GET_ITER @{o}" in status for o in offsets)
