@@ -87,3 +87,26 @@ async def test_the_status_line_and_explain_agree_on_a_space() -> None:
         assert "Nothing here to explain" not in explained
         offsets = _get_iter_offsets()
         assert offsets and not any(f"GET_ITER @{o}" in status for o in offsets)
+
+
+# -- p: a def's "compiled to" ----------------------------------------------------------------------
+
+
+async def test_a_def_on_line_1_is_compiled_to_its_own_resume_only() -> None:
+    program = "def f(n):\n    return n\n\n\nf(1)\n"
+    analysis = analyze(program)
+    function = next(n for n in analysis.nodes if n.type == "FunctionDef")
+    ids = analysis.index.instructions_for_node(function.id)
+    resumes = [analysis.instructions[i] for i in ids if analysis.instructions[i].opname == "RESUME"]
+    assert [analysis.code_objects[r.code].qualname for r in resumes] == ["f"]
+    # dis: f's code starts with RESUME; the module's RESUME, at line 0, is no part of the def.
+    module = compile(program, "<test>", "exec")
+    assert [i.opname for i in dis.get_instructions(module)][0] == "RESUME"
+    app = app_for(program)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("8")
+        app.select("node", function.id)
+        await pilot.pause()
+        compiled = next(line for line in shown(app).splitlines() if "compiled to:" in line)
+        assert compiled.count("RESUME") == 1, compiled

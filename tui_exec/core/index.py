@@ -118,8 +118,15 @@ class SpanIndex:
 
         ins_starts, ins_ends = _offsets(at, list(map(_instruction_span, instructions)))
         self._ins_starts, self._ins_ends = ins_starts, ins_ends
+        # The module's RESUME sits at the synthetic position line 0 (up to 1:0): it belongs
+        # to no node, and would otherwise seem to lie inside a def on line 1.
+        line_zero = {
+            i for i, s in enumerate(map(_instruction_span, instructions)) if s and not s[0]
+        }
         self._instruction_index = IntervalIndex(
-            [i for i, start in enumerate(ins_starts) if start >= 0], ins_starts, ins_ends
+            [i for i, start in enumerate(ins_starts) if start >= 0 and i not in line_zero],
+            ins_starts,
+            ins_ends,
         )
         self._names: dict[str, list[int]] | None = None
         # The Explain pane asks on every move, often for the same class or module again
