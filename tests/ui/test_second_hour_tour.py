@@ -110,3 +110,28 @@ async def test_a_def_on_line_1_is_compiled_to_its_own_resume_only() -> None:
         await pilot.pause()
         compiled = next(line for line in shown(app).splitlines() if "compiled to:" in line)
         assert compiled.count("RESUME") == 1, compiled
+
+
+# -- j, k, m: the tour scrolls to what it marks, and says keys and files that are true -------------
+
+
+async def test_each_tour_step_moves_its_pane_to_the_statement_it_describes() -> None:
+    path = DEMOS / "classic.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.analysis is not None
+        app.select("source", (5, 8))  # the "+" of print(x + y)
+        await pilot.press("3")  # the AST pane follows, onto the BinOp
+        await pilot.pause()
+        assert app.analysis.nodes[app.ast_pane.cursor_node_id or 0].type == "BinOp"
+        await pilot.press("t")
+        assign = next(n for n in app.analysis.nodes if n.parent == 0 and n.field == "body")
+        assert assign.type == "Assign" and assign.span == Span(3, 0, 3, 5)  # x = 5, by hand
+        await pilot.press("right", "right")  # 3. the abstract syntax tree
+        await pilot.pause()
+        assert "3. The abstract syntax tree" in _box(app)
+        pane = app.ast_pane
+        assert pane.cursor_node_id == assign.id
+        top = pane.scroll_offset.y
+        assert top <= pane.cursor_row < top + pane.scrollable_content_region.height

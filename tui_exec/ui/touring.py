@@ -147,7 +147,9 @@ class Touring(Editing):
         else:
             body = about(analysis, statement)
         if statement is not None and step < 4:
-            self.select("node", statement.id)
+            # Picked by the tour, not in a pane: every pane, the AST's too, moves its cursor
+            # to the statement and scrolls it into view.
+            self.select("node", statement.id, picked_in="tour")
         panel = self.panels[pane]
         if panel.has_class("-idle") and step < 4:
             pane = "source"
