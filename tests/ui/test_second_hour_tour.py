@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import ast
 import dis
+import os
+import shutil
+import sys
 from pathlib import Path
 
 from textual.widgets import Static
@@ -135,3 +138,22 @@ async def test_each_tour_step_moves_its_pane_to_the_statement_it_describes() -> 
         assert pane.cursor_node_id == assign.id
         top = pane.scroll_offset.y
         assert top <= pane.cursor_row < top + pane.scrollable_content_region.height
+
+
+async def test_step_4_says_the_pyc_is_written_only_on_import(tmp_path: Path) -> None:
+    path = tmp_path / "classic.py"
+    shutil.copy(DEMOS / "classic.py", path)
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("t", "right", "right", "right")
+        text = " ".join(_box(app).split())
+        assert "4. Bytecode" in text
+        tag = sys.implementation.cache_tag
+        cached = os.path.join(str(tmp_path), "__pycache__", f"classic.{tag}.pyc")
+        assert not os.path.exists(cached)
+        assert f"Only when this file is imported would CPython write its bytecode to {cached}" in (
+            text
+        )
+        assert "(no such file yet)" in text
+        assert "Key 7 shows the bytes that file would hold" in text

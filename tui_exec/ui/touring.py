@@ -230,13 +230,15 @@ class Touring(Editing):
                 text.append(". ")
         cached = cache_path(analysis.filename) if os.path.exists(analysis.filename) else None
         if cached is not None:
+            there = "" if os.path.exists(cached) else " (no such file yet)"
             text.append(
-                f"When this file is imported, CPython keeps its bytecode in {cached}, so the "
-                "next import can skip the first stages (a program run directly is compiled "
-                "afresh each time)."
+                "A program run directly, as python FILE runs it, is compiled afresh each time "
+                "and nothing is saved. Only when this file is imported would CPython write "
+                f"its bytecode to {cached}{there}, so that the next import can skip the first "
+                "stages."
             )
         if "pyc" in self.panels:
-            text.append(" Key 7 shows that file's bytes;")
+            text.append(" Key 7 shows the bytes that file would hold;")
         if "explain" in self.panels:
             text.append(" key 8 says in plain words what any selected instruction does.")
         return text
