@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from tests.ui.helpers import app_for, ready
+from tests.ui.helpers import app_for, ready, wait_until
 from tests.ui.test_explain_pane import shown
 from tui_exec.core import Span, analyze
 from tui_exec.ui.app import TuiExecApp
@@ -157,3 +157,18 @@ async def test_step_4_says_the_pyc_is_written_only_on_import(tmp_path: Path) -> 
         )
         assert "(no such file yet)" in text
         assert "Key 7 shows the bytes that file would hold" in text
+
+
+async def test_step_5_says_the_keys_that_step_the_run_after_the_tour() -> None:
+    path = DEMOS / "classic.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("t", "right", "right", "right", "right")
+        await wait_until(pilot, lambda: "The Run pane" in _box(app))
+        text = " ".join(_box(app).split())
+        assert "After the tour (Esc), → and ← there step one instruction" in text
+        assert "in it, → and ←" not in text
+        # During the tour → is the tour's: it moves to step 6, not one instruction on.
+        await pilot.press("right")
+        assert "6. Output" in _box(app)

@@ -261,8 +261,8 @@ class Touring(Editing):
         self.select("step", start)
         text.append(
             f"It ran {timeline.count:,} instructions. The Run pane shows step {start + 1:,}, "
-            "the first of the first statement; in it, → and ← step one instruction, ↓ and ↑ "
-            "one line, and every other pane follows."
+            "the first of the first statement. After the tour (Esc), → and ← there step one "
+            "instruction, ↓ and ↑ one line, and every other pane follows."
         )
         return text
 
