@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 
 from tests.ui.helpers import app_for, ready, wait_until
 from tests.ui.test_explain_pane import shown
@@ -172,3 +173,21 @@ async def test_step_5_says_the_keys_that_step_the_run_after_the_tour() -> None:
         # During the tour → is the tour's: it moves to step 6, not one instruction on.
         await pilot.press("right")
         assert "6. Output" in _box(app)
+
+
+# -- l: notifications, a program that fails, and q -------------------------------------------------
+
+
+async def test_a_notification_during_the_tour_does_not_cover_its_text() -> None:
+    path = DEMOS / "classic.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("t", "right", "right", "right", "right")  # step 5 runs the program
+        await wait_until(pilot, lambda: "The Run pane" in _box(app) and bool(app.query(Toast)))
+        await pilot.pause()
+        box = app.query_one(TourBox).region
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(box), (toast.region, box)
+        await pilot.press("escape")  # after the tour, notifications are at the bottom again
+        assert not app.has_class("-touring")

@@ -78,6 +78,7 @@ class Touring(Editing):
             self.action_toggle_edit()
         box = TourBox(id="tour")
         self.mount(box, before=self.query_one("#errors"))
+        self.add_class("-touring")  # notifications move up, off the tour's text (app.tcss)
         self.tour_step = 0
         self.screen.set_focus(box)
         self._show_step()
@@ -101,6 +102,7 @@ class Touring(Editing):
         panes = ("source", "tokens", "ast", "bytecode", "run", "output")
         for box in self.query(TourBox):
             box.remove()
+        self.remove_class("-touring")
         if step is not None:
             self.action_focus_pane(panes[step])
 
