@@ -191,3 +191,22 @@ async def test_a_notification_during_the_tour_does_not_cover_its_text() -> None:
             assert not toast.region.overlaps(box), (toast.region, box)
         await pilot.press("escape")  # after the tour, notifications are at the bottom again
         assert not app.has_class("-touring")
+
+
+async def test_on_a_syntax_error_the_first_step_says_where_the_tour_goes() -> None:
+    source = (DEMOS / "syntax_error.py").read_bytes()
+    try:
+        compile(source, "syntax_error.py", "exec")
+    except SyntaxError as error:
+        assert error.lineno == 6  # CPython: the "(" on line 6 was never closed
+    app = app_for(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        text = " ".join(_box(app).split())
+        assert "Tour 1/3" in text
+        assert "no statements" not in text
+        assert "This program stops at step 3, the abstract syntax tree: → walks there" in text
+        await pilot.press("right", "right")
+        assert "Tour 3/3 · 3. The abstract syntax tree" in _box(app)
+        assert "SyntaxError: '(' was never closed" in _box(app)

@@ -37,6 +37,15 @@ TOUR_COMMANDS = (
 # The step that explains a stage's failure (the source's for a file that cannot be decoded).
 _FAILING_STEP = {"decode": 0, "tokenize": 1, "parse": 2, "compile": 3}
 
+_STEP_TITLES = (
+    "1. The source",
+    "2. Tokens",
+    "3. The abstract syntax tree",
+    "4. Bytecode",
+    "5. The Python virtual machine",
+    "6. Output",
+)
+
 # A beginner's name for each token type (exact types of operators are shown beside them).
 _TOKEN_WORDS = {
     "NAME": "name",
@@ -133,15 +142,15 @@ class Touring(Editing):
         step = self.tour_step
         if analysis is None or step is None:
             return
-        steps: tuple[tuple[str, str, Callable[[Analysis, Node | None], Text]], ...] = (
-            ("source", "1. The source", self._about_source),
-            ("tokens", "2. Tokens", self._about_tokens),
-            ("ast", "3. The abstract syntax tree", self._about_ast),
-            ("bytecode", "4. Bytecode", self._about_bytecode),
-            ("run", "5. The Python virtual machine", self._about_vm),
-            ("output", "6. Output", self._about_output),
+        steps: tuple[tuple[str, Callable[[Analysis, Node | None], Text]], ...] = (
+            ("source", self._about_source),
+            ("tokens", self._about_tokens),
+            ("ast", self._about_ast),
+            ("bytecode", self._about_bytecode),
+            ("run", self._about_vm),
+            ("output", self._about_output),
         )
-        pane, title, about = steps[step]
+        (pane, about), title = steps[step], _STEP_TITLES[step]
         statement = _first_statement(analysis)
         failure = self._failure()
         if failure is not None and failure[0] == step:
@@ -171,12 +180,19 @@ class Touring(Editing):
             "text as it is: it reads it in stages, one pane each, and the tour follows one "
             "statement through all of them. "
         )
-        if statement is None:
-            text.append("This program has no statements, so there is little to follow.")
-        else:
+        failure = self._failure()
+        if statement is not None:
             text.append("The first statement, marked here, is ")
             text.append(_snippet(analysis, statement), "bold")
-            text.append(".")
+            text.append(". ")
+        elif failure is None:
+            text.append("This program has no statements, so there is little to follow.")
+        if failure is not None:
+            name = _STEP_TITLES[failure[0]].split(". ", 1)[1]
+            text.append(
+                f"This program stops at step {failure[0] + 1}, {name[0].lower()}{name[1:]}: "
+                "→ walks there, and that step says what went wrong."
+            )
         return text
 
     def _about_tokens(self, analysis: Analysis, statement: Node | None) -> Text:
