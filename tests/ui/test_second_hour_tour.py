@@ -210,3 +210,15 @@ async def test_on_a_syntax_error_the_first_step_says_where_the_tour_goes() -> No
         await pilot.press("right", "right")
         assert "Tour 3/3 · 3. The abstract syntax tree" in _box(app)
         assert "SyntaxError: '(' was never closed" in _box(app)
+
+
+async def test_q_during_the_tour_quits_as_everywhere() -> None:
+    path = DEMOS / "classic.py"
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("t", "right")
+        assert "q: quit tui-exec" in _box(app)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: app.return_code is not None or not app.is_running)
+    assert app.return_code == 0

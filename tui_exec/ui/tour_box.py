@@ -23,7 +23,8 @@ class TourBox(VerticalScroll, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,enter,space", "move(1)", "Next", id="tour.next"),
         Binding("left,backspace", "move(-1)", "Back", id="tour.back"),
-        Binding("escape,t,q", "leave", "Leave the tour", id="tour.leave"),
+        # q is not bound here: it quits, as everywhere (asking first if there are edits).
+        Binding("escape,t", "leave", "Leave the tour", id="tour.leave"),
     ]
 
     @dataclass
@@ -50,7 +51,7 @@ class TourBox(VerticalScroll, can_focus=True):
             body,
             "\n",
             (
-                "→ or Enter: next · ← back · Esc or t: leave the tour",
+                "→ or Enter: next · ← back · Esc or t: leave the tour · q: quit tui-exec",
                 "italic",
             ),
         )
