@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import ClassVar
+from weakref import WeakSet
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -17,6 +19,30 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 Answer = Callable[[str | None], None]
+
+
+class Field(Input):
+    """The command line's input. Enter and Esc answer at once; a key that reaches it after its
+    question closed goes on to the widget that has the focus now (keys that came in one
+    read: see :meth:`CommandLine.take`)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls Input._on_key after this one, unless prevented.
+        line = self.parent
+        if not isinstance(line, CommandLine):
+            return
+        if not line.is_open:
+            if self.app.focused is self:  # nowhere else to go (the answer left it here)
+                return
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key in ("enter", "escape"):
+            # Answered here, before the field takes its next key: as a binding the answer
+            # came after the keys queued behind it, which it should have sent elsewhere.
+            line.finish(self.value if event.key == "enter" else None)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
 
 class CommandLine(Horizontal):
@@ -31,10 +57,11 @@ class CommandLine(Horizontal):
         self._answer: Answer | None = None
         self._return_focus: Widget | None = None
         self._raw = False
+        self._seen: WeakSet[events.Key] = WeakSet()
 
     def compose(self) -> ComposeResult:
         yield Label(id="command-line-prompt")
-        yield Input(id="command-line-input")
+        yield Field(id="command-line-input")
 
     @property
     def is_open(self) -> bool:
@@ -63,6 +90,25 @@ class CommandLine(Horizontal):
         # At once, so the keys typed right after the one that asked land in the field.
         self.screen.set_focus(field)
 
+    def on_key(self, event: events.Key) -> None:
+        # A key the field did not take (Enter, Esc): the app runs its binding as usual.
+        self._seen.add(event)
+
+    def take(self, event: events.Key) -> bool:
+        """Hand the field a key that went elsewhere while the question opened; whether it did.
+
+        Keys that come in one read (a paste, a batched SSH packet: ``g4``) are all handed to
+        the widget focused when they come, before the first one opens the question: the 4
+        went to the source pane, and was lost. The app gives each key that reaches it from
+        elsewhere while a question is open to the question instead.
+        """
+        if not self.is_open or event in self._seen:
+            return False
+        # Handed on as the app hands a key to the focused widget (forwarded: otherwise the
+        # app took it, bubbling up from the field, for a new key and handed it on again).
+        self.query_one(Field)._forward_event(events.Key(event.key, event.character))
+        return True
+
     def _close(self, text: str | None) -> None:
         answer, self._answer = self._answer, None
         self.remove_class("-open")
@@ -71,9 +117,16 @@ class CommandLine(Horizontal):
         if answer is not None:
             answer(text)
 
+    def finish(self, value: str | None) -> None:
+        """Answer with ``value`` as typed (Enter), or None (Esc)."""
+        if value is None:
+            self._close(None)
+        else:
+            self._close(value if self._raw else value.strip() or None)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._close(event.value if self._raw else event.value.strip() or None)
+        self.finish(event.value)
 
     def action_cancel(self) -> None:
         """Close without an answer."""

@@ -8,7 +8,7 @@ import time
 from typing import TypeVar, cast
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.reactive import Reactive
@@ -63,6 +63,10 @@ class ExplorerScreen(Screen[None]):
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
+    # A question must show whatever the layout: a maximized pane (z) hid it, and the keys
+    # typed went into a field no one could see.
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, #command-line"
+
     def watch_focused(self, focused: Widget | None) -> None:
         # The active panel is the one the focus was last in. While a question in the command
         # line has the focus it stays active: restyling panels as the focus goes there and
@@ -109,6 +113,19 @@ class Explorer(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         return ExplorerScreen(id="_default")
+
+    @property
+    def escape_to_minimize(self) -> bool:
+        # While a question is open, Esc cancels it (the zoom stays): otherwise Esc restored
+        # the layout and left the question open, and the next key went into it.
+        return super().escape_to_minimize and not self.query_one(CommandLine).is_open
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A key that arrived with the one that opened a question belongs to the question.
+        # (Textual then calls App._on_key, which runs the bindings, unless prevented.)
+        if self.query_one(CommandLine).take(event):
+            event.stop()
+            event.prevent_default()
 
     # -- the panes ---------------------------------------------------------------------------
 

@@ -242,7 +242,7 @@ class Running(Navigation):
                 program.send_input(line)
 
             self.ask(
-                "The program reads a line",
+                _input_prompt(message.stdout),
                 typed,
                 placeholder="type it, Enter sends it; Esc sends end of file (as Ctrl+D)",
                 raw=True,
@@ -353,3 +353,14 @@ class Running(Navigation):
                 self.notify(f"The next run reads {count:,} character{'' if count == 1 else 's'}.")
 
         self.ask("The program's stdin (\\n for a new line)", keep, value=current)
+
+
+def _input_prompt(stdout: str) -> str:
+    """The command line's question when the program reads a line: with the program's own
+    question (what it printed last, without a new line), which a maximized pane hides."""
+    asked = stdout.rpartition("\n")[2].strip()
+    if not asked:
+        return "The program reads a line"
+    if len(asked) > 40:
+        asked = "…" + asked[-39:]
+    return f"The program asks {asked!r}"
