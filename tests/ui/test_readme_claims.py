@@ -85,8 +85,9 @@ async def test_run_pane_pgdn_pgup_home_and_end(tmp_path: Path) -> None:
         assert lines == [1, 5, 2, 3, 4, 6]
         app.run_pane.focus()
         await pilot.press("home")
-        assert app.run_pane.step == 0 and _where(app)[0] == 1
-        await pilot.press("shift+down", "shift+down")  # step into: line 5, then into f
+        # The first step is the module's RESUME (at the synthetic line 0), then line 1 starts
+        assert app.run_pane.step == 0 and _where(app)[:2] == (0, "RESUME")
+        await pilot.press("shift+down", "shift+down", "shift+down")  # 1, 5, then into f
         assert _where(app) == (2, *constant_load("1"))  # a = 1, inside f
         await pilot.press("pagedown")  # out of f: the caller's instruction after the call
         assert _where(app)[:2] == (5, "POP_TOP")
