@@ -105,13 +105,19 @@ def _where(span: Span | None) -> str:
     return f"{span.start_line}:{span.start_col}-{span.end_line}:{span.end_col}"
 
 
+def _count(count: int, noun: str) -> str:
+    """``1 line``, ``2 lines``, ``0 lines``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def to_text(analysis: Analysis) -> Iterator[str]:
     """Readable sections: tokens like ``python -m tokenize``, an indented AST, dis listings."""
     source = analysis.source
     yield (
         f"# {analysis.filename}: Python {analysis.python}, {source.encoding}, "
-        f"{len(source.lines)} lines, {len(analysis.tokens)} tokens, "
-        f"{len(analysis.nodes)} AST nodes, {len(analysis.instructions)} instructions"
+        f"{_count(len(source.lines), 'line')}, {_count(len(analysis.tokens), 'token')}, "
+        f"{_count(len(analysis.nodes), 'AST node')}, "
+        f"{_count(len(analysis.instructions), 'instruction')}"
     )
     for error in analysis.errors:
         yield f"! {error.stage} error: {error.describe()}"

@@ -177,7 +177,9 @@ class RunResult:
             head = self.detail or self.status
         if self.status == "failed":
             return head  # it never ran: no time, no steps
-        recorded = f"{self.step_count:,} steps recorded" if self.steps else "not recorded"
+        count = self.step_count
+        steps = f"{count:,} step" + ("" if count == 1 else "s")
+        recorded = f"{steps} recorded" if self.steps else "not recorded"
         return f"{head} in {self.seconds:.2f} s · {recorded}"
 
 

@@ -337,10 +337,11 @@ class BytecodePane(LinePane):
             return ""
         view = "specialized view · " if self.showing_specialized else ""
         codes, count = len(analysis.code_objects), len(analysis.instructions)
+        # The version first: a narrow pane cuts the end of its title.
         return (
-            f"{view}{codes:,} code object{'' if codes == 1 else 's'}, "
-            f"{count:,} instruction{'' if count == 1 else 's'} · Python "
-            f"{'.'.join(analysis.python.split('.')[:2])}"
+            f"Python {'.'.join(analysis.python.split('.')[:2])} · {view}"
+            f"{codes:,} code object{'' if codes == 1 else 's'}, "
+            f"{count:,} instruction{'' if count == 1 else 's'}"
         )
 
     def stage_message(self, analysis: Analysis) -> Text | None:
@@ -371,7 +372,10 @@ class BytecodePane(LinePane):
             count = code.end_instruction - code.first_instruction
             return Text.assemble(
                 (f"── {code.qualname} ", header),
-                (f"(line {code.firstlineno}, {count} instructions)", header),
+                (
+                    f"(line {code.firstlineno}, {count} instruction{'' if count == 1 else 's'})",
+                    header,
+                ),
                 end="",
                 no_wrap=True,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -406,7 +407,12 @@ class OutputPane(Log, StageView[None]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, highlight=False)
+        self._header = ""
+        """How the run shown ended (wrapped to the pane's width when drawn)."""
+        self._header_lines: list[str] = []
         self._shown_lines: list[str] = []
+        """The output shown under the header."""
+        self._stale = False
         self.summary = ""
         """What the title says of the output shown: how the run ended."""
 
@@ -415,10 +421,11 @@ class OutputPane(Log, StageView[None]):
 
     def show_result(self, result: RunResult, limits: RunLimits) -> None:
         """Replace the text with ``result``'s output."""
-        self.clear()
         # How it ended goes first: at 80x24 the stacked pane shows its last row, which should
         # be the program's last line of output.
-        lines: list[str] = ["── " + result.describe()]
+        self._header = result.describe()
+        self._stale = False
+        lines: list[str] = []
         if result.stdout or result.inputs:
             lines.append("── stdout " + "─" * 30)
             lines.extend(printable_lines(result.transcript()))
@@ -428,26 +435,48 @@ class OutputPane(Log, StageView[None]):
         if not result.stdout and not result.stderr:
             lines.append("(no output)")
         self._shown_lines = lines
-        self.write_lines(lines)
+        self._draw()
+
+    def _wrapped_header(self) -> list[str]:
+        """The header cut at spaces to the pane's width ("… 14 steps record" was cut
+        mid-word): a Log line never wraps by itself."""
+        width = self.scrollable_content_region.width
+        if width < 20:  # not laid out yet, or too narrow to wrap usefully
+            return ["── " + self._header]
+        return textwrap.wrap(
+            self._header,
+            width,
+            initial_indent="── ",
+            subsequent_indent="   ",
+            break_on_hyphens=False,
+        )
+
+    def _draw(self) -> None:
+        self.clear()
+        self._header_lines = self._wrapped_header()
+        stale = ["(out of date: the file changed since this run; F5 runs it again)"]
+        self.write_lines((stale if self._stale else []) + self._header_lines + self._shown_lines)
         self.scroll_end(animate=False)
+
+    def on_resize(self) -> None:
+        if self._header and self._wrapped_header() != self._header_lines:
+            self._draw()
 
     def mark_stale(self) -> None:
         """Say, above the old output, that it came from an earlier version of the file."""
-        if self.line_count:
-            self.clear()
-            self.write_lines(
-                ["(out of date: the file changed since this run; F5 runs it again)"]
-                + self._shown_lines
-            )
+        if self._header:
+            self._stale = True
+            self._draw()
 
     def show_running(
         self, seconds: float, limits: RunLimits, stdout: str = "", stderr: str = ""
     ) -> None:
         """While the program runs: for how long, its limits, and the end of what it printed."""
+        self._header = ""
         self.clear()
         lines = [
             f"── Running… {seconds:.1f} s. Press F5 to stop.",
-            f"Limits: {limits.wall_time:g} s, {limits.max_output:,} characters of output, "
+            f"Limits: {limits.wall_time:g} s, {limits.max_output:,} bytes of output, "
             f"{limits.max_steps:,} recorded steps (see tui-exec --help to change them).",
         ]
         for name, text in (("stdout", stdout), ("stderr", stderr)):

@@ -1,0 +1,75 @@
+"""Issue 21, words and numbers the app shows: titles and headers whole, counts in the singular
+when there is one, colours from the program kept."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.ui.helpers import app_for, ready, wait_until
+from tui_exec.ui.app import StagePanel, TuiExecApp
+from tui_exec.ui.panes.run import OutputPane
+
+DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
+
+
+def on_demo(name: str) -> TuiExecApp:
+    path = DEMOS / name
+    return app_for(path.read_bytes(), str(path), path=str(path))
+
+
+async def run_and_wait(pilot) -> TuiExecApp:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: app.timeline is not None)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app
+
+
+async def test_the_output_header_wraps_at_spaces_at_160x50() -> None:
+    """It was cut mid-word: "── exited with status 0 in 0.10 s · 15 steps record"."""
+    app = on_demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        pane = app.query_one(OutputPane)
+        width = pane.scrollable_content_region.width
+        assert width < len("── exited with status 0 in 0.00 s · 15 steps recorded")
+        lines = list(pane.lines)
+        stdout = lines.index("── stdout " + "─" * 30)
+        header = lines[:stdout]
+        assert len(header) >= 2 and all(len(line) <= width for line in header)
+        assert header[0].startswith("── exited with status 0 in ")
+        words = " ".join(line.removeprefix("── ").strip() for line in header).split()
+        assert words[-4:] == ["·", "15", "steps", "recorded"]  # 15: dis of classic.py, by hand
+        assert lines[stdout + 1] == "15"
+
+        await pilot.resize_terminal(200, 50)  # wider: the header is drawn again, on one line
+        await wait_until(pilot, lambda: pane.lines[0].endswith("15 steps recorded"))
+        assert pane.lines[1] == "── stdout " + "─" * 30
+
+
+async def test_the_bytecode_title_shows_the_python_version_first() -> None:
+    """At 160x50 the title ended "15 instructions · …": the version was cut off."""
+    app = on_demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        panel = app.query_one("#bytecode", StagePanel)
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        title = str(panel.border_title)
+        assert title.startswith(f"4 Bytecode · Python {version} · 1 code object, ")
+        # The border shows the title's start: the version is within the panel's width.
+        assert len(f"4 Bytecode · Python {version}") < panel.size.width - 4
+
+
+async def test_the_limits_while_running_are_in_bytes() -> None:
+    app = app_for("import time\ntime.sleep(5)\n", "sleep.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        pane = app.query_one(OutputPane)
+        await wait_until(pilot, lambda: len(pane.lines) > 1)
+        assert "1,000,000 bytes of output" in pane.lines[1]
+        await pilot.press("f5")  # stop
+        await wait_until(pilot, lambda: app.timeline is not None)
