@@ -12,6 +12,7 @@ from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core.run import RunLimits
 from tui_exec.ui.app import TuiExecApp, make_app
 from tui_exec.ui.command_line import CommandLine
+from tui_exec.ui.commands import palette_commands
 from tui_exec.ui.running import RunOptions
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
@@ -110,3 +111,58 @@ async def test_b_keys_after_the_one_that_asks_go_to_the_question() -> None:
         await burst(pilot, "g", "1", "2", "enter", "down")
         await wait_until(pilot, lambda: source.cursor_line == 13)
         assert not app.query_one(CommandLine).is_open
+
+
+# -- c. every key acts or says why not ---------------------------------------------------
+
+
+def _notes(app: TuiExecApp) -> list[str]:
+    return [str(note.message) for note in app._notifications]
+
+
+async def test_c_counts_specialized_and_next_run_say_why_before_a_run() -> None:
+    app = _demo(DEMOS / "classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        for key, words in (
+            ("c", "Run the program first (F5): counts"),
+            ("s", "Run without recording first (F7)"),
+            ("full_stop", "Run the program first (F5): . goes to the next step"),
+        ):
+            await pilot.press(key)
+            assert any(words in note for note in _notes(app)), key
+            app.clear_notifications()
+        # The palette still offers only what applies.
+        titles = {command.title for command in palette_commands(app, app.app_commands())}
+        assert "view: execution counts" not in titles and "view: help" in titles
+
+
+async def test_c_s_after_a_run_without_recording_says_what_was_specialized() -> None:
+    # classic.py runs each line once: CPython specializes nothing in it.
+    app = _demo(DEMOS / "classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: app.timeline is not None)
+        app.clear_notifications()
+        await pilot.press("s")
+        assert any("specialized nothing" in note for note in _notes(app))
+        assert not app.bytecode_pane.showing_specialized
+        app.clear_notifications()
+        await pilot.press("c")
+        assert any("run with F5" in note for note in _notes(app))
+
+
+async def test_c_s_after_a_loop_ran_fast_says_how_many_were_specialized() -> None:
+    app = app_for("total = 0\nfor i in range(1000):\n    total = total + i\nprint(total)\n")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: app.timeline is not None)
+        assert app.specialized  # CPython specialized the loop's instructions
+        count = sum(len(names) for names in app.specialized.values())
+        app.clear_notifications()
+        await pilot.press("s")
+        assert app.bytecode_pane.showing_specialized
+        plural = "" if count == 1 else "s"
+        assert any(f"{count:,} instruction{plural} specialized" in n for n in _notes(app))

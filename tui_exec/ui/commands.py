@@ -73,8 +73,11 @@ def help_rows(app: App[Any], commands: Iterable[Command]) -> list[tuple[str, str
 
 def palette_commands(app: App[Any], commands: Iterable[Command]) -> Iterator[SystemCommand]:
     """Palette entries for the commands that have one and apply now (``check_action``)."""
+    # A command may act on its key only to say why it does not apply: the palette asks the
+    # app's ``command_applies`` when it has one.
+    applies = getattr(app, "command_applies", None) or (lambda name: app.check_action(name, ()))
     for command in commands:
-        if command.palette is None or not app.check_action(command.action_name, ()):
+        if command.palette is None or not applies(command.action_name):
             continue
         keys = app.get_key_display(Binding(command.keys.split(",")[0], ""))
         yield SystemCommand(

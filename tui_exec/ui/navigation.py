@@ -100,6 +100,16 @@ class Navigation(Explorer):
     """Keys that move between and within panes, whatever the panes are."""
 
     _search_term = ""
+    for_palette = False
+    """Set while the palette asks which commands apply (not which keys act)."""
+
+    def command_applies(self, action: str) -> bool:
+        """Whether the palette offers ``action`` now."""
+        self.for_palette = True
+        try:
+            return bool(self.check_action(action, ()))
+        finally:
+            self.for_palette = False
 
     def action_focus_pane(self, name: str) -> None:
         """Focus one pane (showing it if it was hidden)."""

@@ -106,6 +106,8 @@ class Running(Navigation):
     _program: ProgramRun | None = None
     _asking_input = False
     """The command line is asking for the program's next line of input."""
+    _ran_fast = False
+    """The last run of this text was a run without recording (F7)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         running = self._program is not None
@@ -113,6 +115,8 @@ class Running(Navigation):
             return not running
         if action == "stop":
             return running
+        if action in ("toggle_counts", "next_run", "toggle_specialized") and not self.for_palette:
+            return True  # the key acts, or says why it cannot (a disabled key said nothing)
         if action in ("toggle_counts", "next_run"):
             return self.timeline is not None and self.timeline.count > 0
         if action == "toggle_specialized":
@@ -157,6 +161,7 @@ class Running(Navigation):
             self.output_pane.mark_stale()
             self.run_pane.summary = self.output_pane.summary = "out of date"
         self.specialized = {}
+        self._ran_fast = False
         self._show_specialized(None)
 
     # -- starting and stopping -----------------------------------------------------------------
@@ -191,6 +196,7 @@ class Running(Navigation):
             interactive=not self.run_options.stdin,
         )
         self._program = program
+        self._ran_fast = not record
         self.refresh_bindings()
         self._run_worker(program, self.analysis)
 
@@ -299,14 +305,31 @@ class Running(Navigation):
         """Show or hide the specialized instructions of the last run without recording."""
         if self.bytecode_pane.showing_specialized:
             self._show_specialized(None)
-        elif not self.specialized:
+        elif self.specialized:
+            self._show_specialized(self.specialized)
+            count = sum(len(names) for names in self.specialized.values())
+            self.notify(
+                f"{count:,} instruction{'' if count == 1 else 's'} specialized by the run "
+                "without recording: the bytecode pane shows their new names (s hides them).",
+                timeout=5,
+            )
+        elif self._program is not None:
+            self.notify("The program is still running: s shows what it specialized once it ends.")
+            return
+        elif self._ran_fast:
+            self.notify(
+                "The run without recording (F7) specialized nothing: CPython specializes an "
+                "instruction once it has run a few times (in a loop, or a function called "
+                "again), and nothing here ran that often.",
+                severity="warning",
+            )
+            return
+        else:
             self.notify(
                 "Run without recording first (F7): CPython does not specialize traced code.",
                 severity="warning",
             )
             return
-        else:
-            self._show_specialized(self.specialized)
         self.retitle()
 
     def _show_specialized(self, names: dict[int, dict[int, str]] | None) -> None:
@@ -318,16 +341,25 @@ class Running(Navigation):
     def action_toggle_counts(self) -> None:
         """Show or hide execution counts in the source gutter and the bytecode pane."""
         if self.timeline is None or not self.timeline.count:
-            self.notify("Run the program first (F5): counts come from a run.", severity="warning")
+            self.notify(self._needs_steps("counts come from its steps"), severity="warning")
             return
         showing = self.bytecode_pane.showing_counts
         self.bytecode_pane.show_counts(None if showing else self.timeline.instruction_counts)
         self.source_pane.show_counts(None if showing else self.timeline.line_counts)
 
+    def _needs_steps(self, what: str) -> str:
+        """Why a key that needs recorded steps does nothing, and what to do."""
+        if self._program is not None:
+            return f"The program is still running: {what}, once it ends."
+        if self._ran_fast:
+            return f"The run without recording (F7) kept no steps; run with F5: {what}."
+        return f"Run the program first (F5): {what}."
+
     def action_next_run(self) -> None:
         """Bytecode pane: go to the next step that executes the instruction under the cursor."""
-        if self.timeline is None:
-            self.notify("Run the program first (F5).", severity="warning")
+        if self.timeline is None or not self.timeline.count:
+            what = ". goes to the next step that runs the instruction"
+            self.notify(self._needs_steps(what), severity="warning")
             return
         instruction = self.bytecode_pane.instruction_at(self.bytecode_pane.cursor_row)
         if instruction is None:
