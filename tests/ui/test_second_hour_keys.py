@@ -166,3 +166,36 @@ async def test_c_s_after_a_loop_ran_fast_says_how_many_were_specialized() -> Non
         assert app.bytecode_pane.showing_specialized
         plural = "" if count == 1 else "s"
         assert any(f"{count:,} instruction{plural} specialized" in n for n in _notes(app))
+
+
+# -- e. the editor is a pane like the others -----------------------------------------------
+
+PROGRAM = "x = 5\ny = 10\nprint(x + y)\n"
+
+
+def _selected_node_types(app: TuiExecApp) -> list[str]:
+    assert app.analysis is not None
+    return [app.analysis.nodes[n].type for n in app.ast_pane.primary_nodes]
+
+
+async def test_e_the_editors_cursor_is_the_selection() -> None:
+    app = app_for(PROGRAM)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        assert app.editing and app.editor is not None
+        await pilot.press("down", "down", *["right"] * 8)  # on the + of print(x + y)
+        assert app.editor.cursor_location == (2, 8)
+        status = _status(app)
+        assert status.startswith("3:8") and "'+' · BinOp" in status, status
+        assert _selected_node_types(app) == ["BinOp"]
+        # After an edit, the new analysis is selected where the cursor is.
+        await pilot.press("home", *"z = 1", "enter")
+        await wait_until(
+            pilot,
+            lambda: app.analysis is not None and app.analysis.source.lines[2] == "z = 1",
+        )
+        await wait_until(pilot, lambda: _status(app).startswith("4:0"))
+        await pilot.press("up", "right", "right")  # the = of z = 1
+        assert _status(app).startswith("3:2") and "'='" in _status(app)
+        assert _selected_node_types(app) == ["Assign"]

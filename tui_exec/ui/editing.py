@@ -55,6 +55,8 @@ class Editing(FileWatching):
     open_in_editor = False
     """Start in the editor (a scratch program) once the first analysis is shown."""
     _edit_timer: Timer | None = None
+    _editor_analysed = False
+    """The analysis on screen is of the editor's text as it is now (positions in it match)."""
 
     @property
     def editing(self) -> bool:
@@ -98,6 +100,7 @@ class Editing(FileWatching):
         source = self.source_pane
         panel.add_class("-editing")
         editor.show_tokens(analysis)
+        self._editor_analysed = self._encode(editor.text) == self.program_data
         editor.move_cursor((source.cursor_line - 1, source.cursor_col))
         self.screen.set_focus(editor)
         self.retitle()
@@ -125,9 +128,26 @@ class Editing(FileWatching):
         editor.register_theme(theme)
         editor.theme = theme.name
 
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        if event.text_area is self.editor and self.editing:
+            self._select_at_editor_cursor()
+
+    def _select_at_editor_cursor(self) -> None:
+        """The editor is a pane like the others: its cursor is the selection every pane and
+        the status line show (once the analysis is of the text as it is: until then the
+        positions would point into the old text)."""
+        editor = self.editor
+        if editor is None or not self._editor_analysed:
+            return
+        row, col = editor.cursor_location
+        # The source pane keeps the point too: a new analysis selects where it is.
+        self.source_pane.move_point(row + 1, col, user=False)
+        self.select("source", (self.source_pane.cursor_line, self.source_pane.cursor_col))
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area is not self.editor:
             return
+        self._editor_analysed = False
         if not self.unsaved:  # once: a retitle on every key made each key cost a frame more
             self.unsaved = True
             self.panels["source"].add_class("-unsaved")
@@ -168,8 +188,14 @@ class Editing(FileWatching):
             self.open_in_editor = False
             self.call_after_refresh(self.action_toggle_edit)
         editor = self.editor
-        if editor is not None and self._encode(editor.text) == self.program_data:
+        self._editor_analysed = (
+            editor is not None and self._encode(editor.text) == self.program_data
+        )
+        if editor is not None and self._editor_analysed:
             editor.show_tokens(analysis)
+            if self.editing:  # the new analysis is selected where the editor's cursor is
+                row, col = editor.cursor_location
+                self.source_pane.move_point(row + 1, col, user=False)
 
     def keeps_last_good(self, panel: StagePanel, analysis: Analysis) -> bool:
         # While editing, a pane the new text leaves empty keeps the last text that filled it.
