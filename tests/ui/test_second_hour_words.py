@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.ui.app import StagePanel, TuiExecApp
-from tui_exec.ui.panes.run import OutputPane
+from tui_exec.ui.panes.run import OutputPane, RunPane
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
 
@@ -73,3 +73,34 @@ async def test_the_limits_while_running_are_in_bytes() -> None:
         assert "1,000,000 bytes of output" in pane.lines[1]
         await pilot.press("f5")  # stop
         await wait_until(pilot, lambda: app.timeline is not None)
+
+
+def notes(app: TuiExecApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_down_on_the_last_line_of_the_module_says_why_it_does_not_move() -> None:
+    """↓ on the last line of <module> in the Run pane did nothing and said nothing."""
+    app = on_demo("classic.py")
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        await pilot.press("5")
+        pane = app.query_one(RunPane)
+        for _ in range(5):  # lines 3, 4 and 5 of classic.py: ↓ reaches the last one
+            await pilot.press("down")
+        await wait_until(pilot, lambda: "No line runs after this one" in " ".join(notes(app)))
+        step = pane.step
+        record = pane.timeline.record(step) if pane.timeline else None
+        assert record is not None and record.line == 5 and step < pane.timeline.count - 1
+        await pilot.press("end", "down")
+        await wait_until(pilot, lambda: "This is the last step: the run ends here." in notes(app))
+        await pilot.press("home", "up")
+        await wait_until(pilot, lambda: "This is the first step." in notes(app))
+        await pilot.press("pagedown")  # classic.py calls no function of its own
+        await wait_until(pilot, lambda: any("no call to step out of" in n for n in notes(app)))
+        app.clear_notifications()
+        await pilot.press("e")  # to the last step, where <module> returns
+        await wait_until(pilot, lambda: pane.step == pane.timeline.count - 1)
+        await pilot.press("e")  # it stayed there, silent
+        await wait_until(pilot, lambda: "This is the last step: the run ends here." in notes(app))

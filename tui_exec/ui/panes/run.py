@@ -7,6 +7,7 @@ import textwrap
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from itertools import compress
 from typing import ClassVar
@@ -174,7 +175,10 @@ class Timeline:
         steps, noted = self.records.steps, self.records.noted
         if direction > 0:
             j = bisect_right(noted, self.records.last_at(step))
-            return steps[noted[j]] if j < len(noted) else None
+            # The events after the last step (the module returned, an exception ended the
+            # run) are shown at the last step.
+            found = min(steps[noted[j]], self.count - 1) if j < len(noted) else None
+            return found if found is not None and found > step else None
         # Backwards: the last noted record before this step.
         j = bisect_left(noted, self.records.last_at(step - 1) + 1) - 1
         return steps[noted[j]] if j >= 0 else None
@@ -300,22 +304,56 @@ class RunPane(Widget, StageView[None], can_focus=True):
         """To the start of the next or previous line (``into``: calls included)."""
         if self.timeline is not None:
             target = self.timeline.next_line(self.step, direction, into=into)
-            if target is not None:
-                self.go(target, user=True)
+            self._go_or_say(target, direction, self._no_line)
 
     def action_call(self, direction: int) -> None:
         """Out of the current call, forwards or back."""
         if self.timeline is not None:
             target = self.timeline.leave_call(self.step, direction)
-            if target is not None:
-                self.go(target, user=True)
+            self._go_or_say(target, direction, self._no_call)
 
     def action_event(self, direction: int) -> None:
         """To the step after the next or previous return, yield or exception."""
         if self.timeline is not None:
             target = self.timeline.next_event(self.step, direction)
-            if target is not None:
-                self.go(target, user=True)
+            self._go_or_say(target, direction, self._no_event)
+
+    def _go_or_say(self, target: int | None, direction: int, why: Callable[[int], str]) -> None:
+        """Go to ``target``; when there is none, say why instead of doing nothing."""
+        timeline = self.timeline
+        if target is not None:
+            self.go(target, user=True)
+        elif timeline is not None and not timeline.count:
+            self.notify("This run was not recorded (F7): there are no steps to move through.")
+        elif direction > 0 and timeline is not None and self.step >= timeline.count - 1:
+            self.notify("This is the last step: the run ends here.")
+        elif direction < 0 and self.step <= 0:
+            self.notify("This is the first step.")
+        else:
+            self.notify(why(direction))
+
+    @staticmethod
+    def _no_line(direction: int) -> str:
+        if direction > 0:
+            return (
+                "No line runs after this one: → steps through the rest of it, "
+                "End goes to the last step."
+            )
+        return "No line ran before this one: ← steps back through it, Home goes to the first step."
+
+    def _no_call(self, direction: int) -> str:
+        record = self.timeline.record(self.step) if self.timeline is not None else None
+        if record is None or len(record.stack) <= 1:
+            return "Not inside a call here: there is no call to step out of."
+        if direction > 0:
+            return "This call never returns in the recorded run."
+        return "The call site is not in this file."
+
+    @staticmethod
+    def _no_event(direction: int) -> str:
+        if direction > 0:
+            return "No return, yield or exception after this step."
+        return "No return, yield or exception before this step."
 
     def action_values(self) -> None:
         """Open the current step's values in full."""
