@@ -199,3 +199,52 @@ async def test_e_the_editors_cursor_is_the_selection() -> None:
         await pilot.press("up", "right", "right")  # the = of z = 1
         assert _status(app).startswith("3:2") and "'='" in _status(app)
         assert _selected_node_types(app) == ["Assign"]
+
+
+# -- f, g. the editor's keys and words -------------------------------------------------------
+
+
+def _source_title(app: TuiExecApp) -> str:
+    return str(app.panels["source"].border_title)
+
+
+async def test_g_ctrl_home_ctrl_end_and_ctrl_g_move_in_the_editor_and_f1_is_help() -> None:
+    app = app_for(PROGRAM)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        editor = app.editor
+        assert editor is not None
+        await pilot.press("ctrl+end")
+        assert editor.cursor_location == (3, 0)  # after the last new line: an empty 4th line
+        await pilot.press("ctrl+home")
+        assert editor.cursor_location == (0, 0)
+        await pilot.press("ctrl+g")
+        line = app.query_one(CommandLine)
+        assert line.is_open
+        assert "Go to line (1–4)" in str(line.query_one("#command-line-prompt").render())
+        await pilot.press("3", ":", "6", "enter")
+        assert editor.cursor_location == (2, 6) and app.focused is editor
+        assert _status(app).startswith("3:6")
+        assert editor.text == PROGRAM  # nothing typed into the program
+        await pilot.press("f1")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert editor.text == PROGRAM and app.focused is editor
+
+
+async def test_g_undoing_back_to_the_saved_text_is_not_an_unsaved_edit(tmp_path: Path) -> None:
+    path = tmp_path / "prog.py"
+    path.write_text(PROGRAM)
+    app = make_app(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f2", *"zz = 1; ")
+        await wait_until(pilot, lambda: app.unsaved)
+        assert "not saved" in _source_title(app)
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: not app.unsaved)
+        assert "not saved" not in _source_title(app)
+        await pilot.press("f2", "q")  # nothing to lose: q quits without asking
+        await wait_until(pilot, lambda: app.return_code is not None)
+        assert app.return_code == 0

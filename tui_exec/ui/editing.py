@@ -30,7 +30,8 @@ EDIT_COMMANDS = (
         "f2",
         "toggle_edit",
         "Edit",
-        "Edit the program in the source pane; again to go back to reading it",
+        "Edit the program in the source pane (there ctrl+g goes to a line, F1 is help); "
+        "again to go back to reading it",
         "file: edit",
         footer=True,
         priority=True,  # also from inside the editor, which binds most control keys
@@ -55,6 +56,9 @@ class Editing(FileWatching):
     open_in_editor = False
     """Start in the editor (a scratch program) once the first analysis is shown."""
     _edit_timer: Timer | None = None
+    _saved: bytes | None = None
+    """The program's bytes as last read or saved: text that comes back to them (undo) is no
+    longer an unsaved edit."""
     _editor_analysed = False
     """The analysis on screen is of the editor's text as it is now (positions in it match)."""
 
@@ -95,6 +99,7 @@ class Editing(FileWatching):
         editor = self.editor
         if editor is None:
             editor = self.editor = Editor(analysis.source.text, id="source-editor")
+            self._saved = self.program_data
             panel.mount(editor)
             self._style_editor(editor)
         source = self.source_pane
@@ -104,6 +109,23 @@ class Editing(FileWatching):
         editor.move_cursor((source.cursor_line - 1, source.cursor_col))
         self.screen.set_focus(editor)
         self.retitle()
+
+    def line_total(self) -> int:
+        if self.editing and self.editor is not None:
+            return self.editor.document.line_count
+        return super().line_total()
+
+    def go_to_in_editor(self, line: int, col: int | None) -> bool:
+        editor = self.editor
+        if editor is None or not self.editing:
+            return False
+        row = max(0, min(line - 1, editor.document.line_count - 1))
+        text = editor.document.get_line(row)
+        if col is None:  # where its code starts, as in the source pane
+            col = len(text) - len(text.lstrip())
+        editor.move_cursor((row, max(0, min(col, len(text)))))
+        self.screen.set_focus(editor)
+        return True
 
     def _leave_editor(self, panel: StagePanel) -> None:
         editor = self.editor
@@ -167,8 +189,15 @@ class Editing(FileWatching):
         if editor is None:
             return
         data = self._encode(editor.text)
+        if self.unsaved and data == self._saved:  # undone back to the file's text
+            self._mark_saved()
         if data != self.program_data:
             self.start_analysis(data, reloaded=True)
+
+    def _mark_saved(self) -> None:
+        self.unsaved = False
+        self.panels["source"].remove_class("-unsaved")
+        self.retitle()
 
     def _encode(self, text: str) -> bytes:
         """The text as the file would hold it: its encoding (UTF-8 when it cannot say), and
@@ -233,6 +262,7 @@ class Editing(FileWatching):
         renamed = path != self.program_path
         self.program_path = self.program_name = path
         self._stat = self._file_stat()  # our own write is not a change to reload
+        self._saved = data
         self.unsaved = False
         self.panels["source"].remove_class("-unsaved")
         if renamed:
@@ -259,6 +289,7 @@ class Editing(FileWatching):
     def _editor_follows_file(self) -> None:
         if self.editor is not None and self.analysis is not None and not self.unsaved:
             self.editor.load_text(self.analysis.source.text)
+            self._saved = self.program_data
             self.unsaved = False
 
     def ask_before_quitting(self) -> None:

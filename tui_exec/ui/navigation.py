@@ -194,6 +194,14 @@ class Navigation(Explorer):
 
         self.ask(f"Search the {panel.spec.title} pane", found, placeholder="text, type, opname…")
 
+    def line_total(self) -> int:
+        """How many lines the program has, as the user sees it now."""
+        return len(self.analysis.source.lines) if self.analysis is not None else 0
+
+    def go_to_in_editor(self, line: int, col: int | None) -> bool:
+        """Go to ``line`` in the editor, if it is open (the editing mixin knows it)."""
+        return False
+
     def action_search_next(self, backwards: bool) -> None:
         """Repeat the last search forwards (n) or backwards (N)."""
         if not self._search_term:
@@ -225,6 +233,8 @@ class Navigation(Explorer):
             except ValueError:
                 self.notify(f"Not a line number: {answer!r}", severity="error")
                 return
+            if self.go_to_in_editor(line, col):
+                return
             self.screen.set_focus(self.source_pane)
             # Selected here, in the handler that closes the question, not when the pane's
             # ItemPicked has bubbled up to the app through five message queues: that took
@@ -233,5 +243,5 @@ class Navigation(Explorer):
             if point is not None:
                 self.select("source", point)
 
-        total = len(self.analysis.source.lines)
+        total = self.line_total()
         self.ask(f"Go to line (1–{total})", go, placeholder="line, or line:column (columns from 0)")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import keyword
 from collections import defaultdict
+from typing import ClassVar
 
 from rich.style import Style
+from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, TextAreaTheme
 
@@ -38,6 +40,13 @@ def editor_theme(styles: dict[str, Style], base: Style, gutter: Style) -> TextAr
 
 class Editor(TextArea):
     """An editor for the program, coloured by :meth:`show_tokens` after each analysis."""
+
+    # Letters are text here: the keys the reading panes give to letters (g) take ctrl.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+home", "file_edge(False)", "File start", show=False, id="editor.top"),
+        Binding("ctrl+end", "file_edge(True)", "File end", show=False, id="editor.bottom"),
+        Binding("ctrl+g", "app.goto_line", "Go to", show=False, id="editor.goto_line"),
+    ]
 
     _line_count = 0
     """How many lines the text had when its colours were last placed."""
@@ -84,6 +93,10 @@ class Editor(TextArea):
         self._line_count = self.document.line_count
         self._line_cache.clear()
         self.refresh()
+
+    def action_file_edge(self, end: bool) -> None:
+        """ctrl+Home / ctrl+End: the start or the end of the text."""
+        self.move_cursor(self.document.end if end else self.document.start)
 
     def edit(self, edit: Edit) -> EditResult:
         top, bottom = sorted((edit.from_location[0], edit.to_location[0]))
