@@ -104,3 +104,42 @@ async def test_down_on_the_last_line_of_the_module_says_why_it_does_not_move() -
         await wait_until(pilot, lambda: pane.step == pane.timeline.count - 1)
         await pilot.press("e")  # it stayed there, silent
         await wait_until(pilot, lambda: "This is the last step: the run ends here." in notes(app))
+
+
+async def test_the_output_pane_draws_the_programs_colours(tmp_path: Path) -> None:
+    """Colour codes were dropped silently while other escapes showed as ␛[2J: colours (SGR)
+    are drawn, other escapes still pictured."""
+    program = tmp_path / "colours.py"
+    program.write_text(
+        "print('\\x1b[31mred\\x1b[0m plain')\n"
+        "print('\\x1b[1;32mgreen\\nstill\\x1b[0m not')\n"
+        "print('\\x1b[2Jcleared')\n"
+    )
+    app = app_for(program.read_bytes(), str(program), path=str(program))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await run_and_wait(pilot)
+        pane = app.query_one(OutputPane)
+        lines = list(pane.lines)
+        assert lines[-4:] == ["red plain", "green", "still not", "␛[2Jcleared"]
+        pane.scroll_home(animate=False)
+        await pilot.pause()
+
+        def drawn(text: str) -> list[tuple[str, int | None, bool]]:
+            """The line's pieces: text, colour number (1: red, 2: green), bold."""
+            strip = pane.render_line(lines.index(text) - pane.scroll_offset.y)
+            return [
+                (
+                    s.text,
+                    s.style.color.number if s.style and s.style.color else None,
+                    bool(s.style and s.style.bold),
+                )
+                for s in strip
+                if s.text.strip()
+            ]
+
+        assert drawn("red plain")[0] == ("red", 1, False)
+        assert ("plain", None, False) in [(t.strip(), c, b) for t, c, b in drawn("red plain")]
+        assert drawn("green")[0] == ("green", 2, True)
+        assert drawn("still not")[0] == ("still", 2, True)  # until the code that resets it
+        assert all(colour is None for _, colour, _ in drawn("␛[2Jcleared"))

@@ -13,9 +13,11 @@ from itertools import compress
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
+from rich.highlighter import Highlighter
 from rich.table import Table
 from rich.text import Text
 from textual.binding import BindingType
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Log
 
@@ -26,7 +28,7 @@ from ...core.trace import NO_LINE
 from ..commands import Command, bindings
 from ..messages import ItemPicked
 from .explain import stack_text
-from .printable import printable_lines
+from .printable import Spans, printable_lines, styled_lines
 from .stage import PaneSpec, StageView
 from .values import ValuesScreen, objects_section, variable_value
 
@@ -435,6 +437,17 @@ class RunPane(Widget, StageView[None], can_focus=True):
         return Group(*parts)
 
 
+class _Colours(Highlighter):
+    """Draws the colours of the program's output (SGR codes) on the line being drawn."""
+
+    def __init__(self, pane: OutputPane) -> None:
+        self._pane = pane
+
+    def highlight(self, text: Text) -> None:
+        for start, end, style in self._pane.colours_of(self._pane._line_drawn):
+            text.stylize(style, start, end)
+
+
 # While the program runs, the Output pane shows this many of its last lines (all of them
 # when it ends): rewritten every quarter second, they must stay cheap.
 _RUNNING_LINES = 200
@@ -450,9 +463,25 @@ class OutputPane(Log, StageView[None]):
         self._header_lines: list[str] = []
         self._shown_lines: list[str] = []
         """The output shown under the header."""
+        self._colours: dict[int, Spans] = {}
+        """The colours the program's SGR codes asked for, by index in :attr:`_shown_lines`."""
+        self._first_shown = 0
+        """The Log line where :attr:`_shown_lines` start."""
+        self._line_drawn = 0
+        self.highlight = True
+        self.highlighter = _Colours(self)
         self._stale = False
         self.summary = ""
         """What the title says of the output shown: how the run ended."""
+
+    def render_line(self, y: int) -> Strip:
+        # The highlighter colours one line at a time: tell it which.
+        self._line_drawn = self.scroll_offset.y + y
+        return super().render_line(y)
+
+    def colours_of(self, line: int) -> Spans:
+        """The colours of Log line ``line`` (a line of the program's output)."""
+        return self._colours.get(line - self._first_shown, ())
 
     def title_detail(self) -> str:
         return self.summary
@@ -464,15 +493,18 @@ class OutputPane(Log, StageView[None]):
         self._header = result.describe()
         self._stale = False
         lines: list[str] = []
-        if result.stdout or result.inputs:
-            lines.append("── stdout " + "─" * 30)
-            lines.extend(printable_lines(result.transcript()))
-        if result.stderr:
-            lines.append("── stderr " + "─" * 30)
-            lines.extend(printable_lines(result.stderr))
+        colours: dict[int, Spans] = {}
+        for name, text in (("stdout", result.transcript()), ("stderr", result.stderr)):
+            if text or (name == "stdout" and result.inputs):
+                lines.append(f"── {name} " + "─" * 30)
+                for line, spans in styled_lines(text):
+                    if spans:
+                        colours[len(lines)] = spans
+                    lines.append(line)
         if not result.stdout and not result.stderr:
             lines.append("(no output)")
         self._shown_lines = lines
+        self._colours = colours
         self._draw()
 
     def _wrapped_header(self) -> list[str]:
@@ -493,7 +525,9 @@ class OutputPane(Log, StageView[None]):
         self.clear()
         self._header_lines = self._wrapped_header()
         stale = ["(out of date: the file changed since this run; F5 runs it again)"]
-        self.write_lines((stale if self._stale else []) + self._header_lines + self._shown_lines)
+        above = (stale if self._stale else []) + self._header_lines
+        self._first_shown = len(above)
+        self.write_lines(above + self._shown_lines)
         self.scroll_end(animate=False)
 
     def on_resize(self) -> None:
@@ -511,6 +545,7 @@ class OutputPane(Log, StageView[None]):
     ) -> None:
         """While the program runs: for how long, its limits, and the end of what it printed."""
         self._header = ""
+        self._colours = {}
         self.clear()
         lines = [
             f"── Running… {seconds:.1f} s. Press F5 to stop.",
