@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 
@@ -248,3 +249,57 @@ async def test_g_undoing_back_to_the_saved_text_is_not_an_unsaved_edit(tmp_path:
         await pilot.press("f2", "q")  # nothing to lose: q quits without asking
         await wait_until(pilot, lambda: app.return_code is not None)
         assert app.return_code == 0
+
+
+# -- h, i. saving a scratch program ----------------------------------------------------------
+
+
+def _prompt(app: TuiExecApp) -> str:
+    return str(app.query_one("#command-line-prompt").render())
+
+
+async def _scratch_with_an_edit(pilot: Pilot[int]) -> TuiExecApp:
+    app = await ready(pilot)
+    await wait_until(pilot, lambda: app.editing)  # a scratch program opens in the editor
+    await pilot.press("x")
+    await wait_until(pilot, lambda: app.unsaved)
+    return app
+
+
+async def test_h_save_as_asks_before_replacing_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short paths: Pilot types them a key at a time
+    target = tmp_path / "fact.py"
+    target.write_text("print('the old one')\n")
+    app = make_app(PROGRAM.encode(), "<sample>", edit=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _scratch_with_an_edit(pilot)
+        await pilot.press("ctrl+s", *"fact.py", "enter")
+        assert "fact.py exists: replace it?" in _prompt(app)
+        assert target.read_text() == "print('the old one')\n"
+        await pilot.press("n", "enter")  # another path, then
+        assert _prompt(app).startswith("Save as")
+        await pilot.press(*"fact.py", "enter", "escape")  # ... the same: Esc keeps it
+        assert target.read_text() == "print('the old one')\n" and app.unsaved
+        await pilot.press("ctrl+s", *"fact.py", "enter", "y", "enter")
+        assert target.read_text() == "x" + PROGRAM
+        assert app.program_path == "fact.py" and not app.unsaved
+
+
+async def test_i_quitting_a_scratch_program_y_asks_where_to_save_then_quits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "mine.py"
+    app = make_app(PROGRAM.encode(), "<sample>", edit=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _scratch_with_an_edit(pilot)
+        await pilot.press("f2", "q")
+        assert "y asks for a path, saves and quits" in _prompt(app)
+        await pilot.press("y", "enter")
+        assert app.is_running and _prompt(app).startswith("Save as (then quit)")
+        await pilot.press(*"mine.py", "enter")
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert target.read_text() == "x" + PROGRAM
+    assert app.return_code == 0

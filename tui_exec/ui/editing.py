@@ -8,6 +8,7 @@ and bytecode panes keep the last text that did, dimmed and titled "out of date".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.timer import Timer
@@ -242,13 +243,40 @@ class Editing(FileWatching):
         if self.editor is None:
             return
         if self.program_path is None:
-            self.ask("Save as", self._save_as, placeholder="a path, e.g. program.py")
+            self._ask_path()
             return
         self._write(self.program_path)
 
-    def _save_as(self, path: str | None) -> None:
-        if path:
-            self._write(path)
+    def _ask_path(self, then: Callable[[], None] | None = None, prompt: str = "Save as") -> None:
+        """Ask where to save; save there (asking before replacing a file), then ``then``."""
+        self.ask(
+            prompt, lambda path: self._save_as(path, then), placeholder="a path, e.g. program.py"
+        )
+
+    def _save_as(self, path: str | None, then: Callable[[], None] | None = None) -> None:
+        if not path:
+            return
+        target = Path(path)
+        if target.is_file() and (self.program_path is None or not _same(target, self.program_path)):
+
+            def answer(text: str | None) -> None:
+                choice = (text or "").strip().lower()
+                if choice.startswith("y"):
+                    self._save_to(path, then)
+                elif choice.startswith("n"):
+                    self._ask_path(then)
+
+            self.ask(
+                f"{path} exists: replace it? (y replaces it, n asks for another path, "
+                "Esc keeps editing)",
+                answer,
+            )
+            return
+        self._save_to(path, then)
+
+    def _save_to(self, path: str, then: Callable[[], None] | None) -> None:
+        if self._write(path) and then is not None:
+            then()
 
     def _write(self, path: str) -> bool:
         """Save to ``path``; say what happened."""
@@ -295,22 +323,30 @@ class Editing(FileWatching):
     def ask_before_quitting(self) -> None:
         """Unsaved edits: ask whether to save them before quitting."""
 
+        def quit_now() -> None:
+            self.stop_run(save=False)
+            self.exit(0)
+
         def answer(text: str | None) -> None:
             choice = (text or "").strip().lower()
-            if choice.startswith("y") and not self._save_then_quit():
-                return
-            if choice.startswith(("y", "n")):
-                self.stop_run(save=False)
-                self.exit(0)
+            if choice.startswith("y"):
+                if self.program_path is None:  # a scratch program: where to, then quit
+                    self._ask_path(quit_now, prompt="Save as (then quit)")
+                elif self._write(self.program_path):
+                    quit_now()
+            elif choice.startswith("n"):
+                quit_now()
 
-        self.ask(
-            "Unsaved edits: save them first? (y saves and quits, n quits without saving, "
-            "Esc stays)",
-            answer,
-        )
-
-    def _save_then_quit(self) -> bool:
         if self.program_path is None:
-            self.notify("Give the program a path first: ctrl+s.", severity="warning")
-            return False
-        return self._write(self.program_path)
+            choices = "y asks for a path, saves and quits; n quits without saving; Esc stays"
+        else:
+            choices = "y saves and quits, n quits without saving, Esc stays"
+        self.ask(f"Unsaved edits: save them first? ({choices})", answer)
+
+
+def _same(path: Path, other: str) -> bool:
+    """Whether ``path`` is the file ``other`` names (the program's own file is no surprise)."""
+    try:
+        return path.samefile(other)
+    except OSError:
+        return False
