@@ -549,12 +549,11 @@ async def test_an_object_a_call_changes_names_the_callers_variables(tmp_path: Pa
 async def test_an_uncaught_exception_is_an_event_too(tmp_path: Path) -> None:
     """Caught once, then raised again and never caught: `e` reaches the second raise, where
     the run ended, and `E` comes back from there to the first (issue 20)."""
-    path = tmp_path / "twice.py"
-    path.write_text(
+    app = app_on_file(
+        tmp_path,
         "def f(a):\n    return 1 / a\n\ntry:\n    f(0)\nexcept ZeroDivisionError:\n"
-        "    pass\nx = 1\nf(0)\n"
+        "    pass\nx = 1\nf(0)\n",
     )
-    app = app_for(path.read_bytes(), str(path), path=str(path))
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await run_and_wait(pilot)
