@@ -25,6 +25,7 @@ from ...core import Analysis
 from ...core.arguments import TableEntry, entry_value, table_entries
 from ...core.bytecode import walk_code
 from ...core.explain.caches import inline_cache
+from ...core.explain.codes import code_object_role
 from ...core.explain.nodes import node_explanation
 from ...core.explain.opcodes import opcode_explanation
 from ...core.explain.tokens import token_category
@@ -264,6 +265,9 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
                 ("Code object ", "bold"), (record.qualname, "bold"), f", line {record.firstlineno}"
             )
         ]
+        role = code_object_role(record.name)
+        if role is not None:
+            lines.append(Text(role))
         if code_id < len(self._codes):
             code = self._codes[code_id]
             lines.append(
