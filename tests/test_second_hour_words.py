@@ -7,10 +7,18 @@ import dis
 import io
 import tokenize
 from array import array
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from tui_exec.core import analyze
 from tui_exec.core.run import RunResult
 from tui_exec.dump import to_text
+from tui_exec.ui.panes.ast_tree import empty_fields
+
+DEMOS_DIR = Path(__file__).parent.parent / "demo_scripts"
+DEMOS = sorted(DEMOS_DIR.glob("*.py"))
 
 
 def test_one_step_is_one_step() -> None:
@@ -35,3 +43,47 @@ def test_dump_counts_are_singular_for_one() -> None:
     kinds = [tok.type for tok in tokenize.tokenize(io.BytesIO(b"").readline)]
     assert kinds == [tokenize.ENCODING, tokenize.ENDMARKER]
     assert ", 0 lines, 1 token, 1 AST node, " in empty  # ENDMARKER (ENCODING is not shown)
+
+
+def _preorder(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes as the AST pane lists them: parents first, fields in order."""
+    yield node
+    for name in node._fields:
+        value = getattr(node, name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                yield from _preorder(item)
+
+
+SNIPPETS = [
+    "print(1)\n",
+    "def f(a, /, b=1, *c, d, e=2, **g):\n    return {**g, 'k': a}\n",
+    "d = {**x}\nglobal y\n",
+    "match p:\n    case C(a, b=c):\n        pass\n    case C(x=1):\n        pass\n"
+    "    case {1: _, **rest}:\n        pass\n",
+    "class K(B, metaclass=M):\n    pass\n",
+    "with a as b, c:\n    pass\ntry:\n    pass\nexcept E:\n    pass\n",
+    "lambda: 0\n[x for x in y if x]\nf(*a, **k)\n",
+]
+
+
+@pytest.mark.parametrize(
+    "name", [*(f"snippet {i}" for i in range(len(SNIPPETS))), *sorted(p.name for p in DEMOS)]
+)
+def test_empty_list_fields_are_the_asts(name: str) -> None:
+    """Issue 21 u: `python -m ast` (before 3.13) shows empty fields, `keywords=[]`: the AST
+    pane must name the same ones, node by node, as the AST holds them."""
+    if name.startswith("snippet"):
+        data = SNIPPETS[int(name.split()[1])].encode()
+    else:
+        data = (DEMOS_DIR / name).read_bytes()
+    try:
+        tree = ast.parse(data)
+    except SyntaxError:
+        pytest.skip("this Python does not parse it")
+    nodes = analyze(data, name).nodes
+    real = list(_preorder(tree))
+    assert [type(node).__name__ for node in real] == [node.type for node in nodes]
+    for node, row in zip(real, nodes, strict=True):
+        expected = [field for field in node._fields if getattr(node, field, None) == []]
+        assert empty_fields(nodes, row) == expected, (row, expected)

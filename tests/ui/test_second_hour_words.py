@@ -3,6 +3,8 @@ when there is one, colours from the program kept."""
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
 from pathlib import Path
 
@@ -143,3 +145,24 @@ async def test_the_output_pane_draws_the_programs_colours(tmp_path: Path) -> Non
         assert drawn("green")[0] == ("green", 2, True)
         assert drawn("still not")[0] == ("still", 2, True)  # until the code that resets it
         assert all(colour is None for _, colour, _ in drawn("␛[2Jcleared"))
+
+
+async def test_the_ast_pane_shows_the_empty_fields_python_m_ast_shows() -> None:
+    """Issue 21 u: `python -m ast` of 3.11 and 3.12 prints `keywords=[]`, `type_ignores=[]`;
+    3.13 stopped. The pane shows, dimmed, the ones this Python's `python -m ast` prints."""
+    source = "print(1)\n"
+    printed = ast.dump(ast.parse(source), indent=3)  # what `python -m ast` prints
+    expected = set(re.findall(r"(\w+)=\[\]", printed))
+    app = app_for(source, "p.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        pane = app.ast_pane
+        rows = [pane.row_text(row) for row in range(pane.row_count)]
+        shown = {name for row in rows for name in re.findall(r"(\w+)=\[\]", row.plain)}
+        assert shown == expected
+        if sys.version_info < (3, 13):
+            assert expected == {"keywords", "type_ignores"}
+            module = rows[0]
+            assert module.plain.endswith("Module  type_ignores=[]")
+            dim = [span for span in module.spans if module.plain[span.start : span.end].strip()]
+            assert module.plain[dim[-1].start : dim[-1].end].strip() == "type_ignores=[]"

@@ -7,7 +7,11 @@ print it), rows are drawn only when visible, and a sync only unfolds what the us
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import ast
+import functools
+import re
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import ClassVar
@@ -45,6 +49,59 @@ def _row_width(node: Node) -> int:
     return width
 
 
+# `python -m ast` shows a node's empty list fields (``keywords=[]``) before 3.13, not after:
+# the pane shows them where it does, so the two can be put side by side.
+SHOW_EMPTY_FIELDS = sys.version_info < (3, 13)
+# ASDL types that are not AST nodes: a list of them (Global's names) has no child nodes.
+_PLAIN_TYPES = frozenset({"identifier", "int", "string", "constant"})
+# Lists as long as another list of the node: Dict's keys and kw_defaults may hold None, which
+# is no node; kwd_attrs holds names. Any other list of names (Global's) is never empty.
+_AS_LONG_AS = {
+    ("Dict", "keys"): "values",
+    ("arguments", "kw_defaults"): "kwonlyargs",
+    ("MatchClass", "kwd_attrs"): "kwd_patterns",
+}
+
+
+@functools.cache
+def _list_fields(type_name: str) -> tuple[tuple[str, bool], ...]:
+    """The list fields of AST class ``type_name``, each with whether it holds nodes, from
+    its ASDL signature (``Call(expr func, expr* args, keyword* keywords)``)."""
+    cls = getattr(ast, type_name, None)
+    signature = (getattr(cls, "__doc__", None) or "").split("\n", 1)[0]
+    found = re.findall(r"(\w+)\??\* (\w+)", signature)
+    return tuple((name, kind not in _PLAIN_TYPES) for kind, name in found)
+
+
+def empty_fields(nodes: Sequence[Node], node: Node) -> list[str]:
+    """The list fields of ``node`` that are empty (``keywords``, ``type_ignores``...), as
+    the AST holds them; its children are the nodes ``node.id+1 .. node.end-1`` at one level
+    below it."""
+    fields = _list_fields(node.type)
+    if not fields:
+        return []
+    filled = set()
+    child = node.id + 1
+    while child < node.end:
+        filled.add(nodes[child].field)
+        child = nodes[child].end
+    empty = []
+    for name, of_nodes in fields:
+        other = _AS_LONG_AS.get((node.type, name))
+        if other is not None:
+            if other not in filled:
+                empty.append(name)
+        elif of_nodes and name not in filled:
+            empty.append(name)
+    return empty
+
+
+def _empty_text(nodes: Sequence[Node], node: Node) -> str:
+    """``  keywords=[]``: what a row adds for the node's empty fields ("" for none)."""
+    empty = empty_fields(nodes, node)
+    return "  " + " ".join(f"{name}=[]" for name in empty) if empty else ""
+
+
 def _search_text(node: Node) -> str:
     """What ``/`` matches in a node's row: its type, detail and field."""
     return f"{node.type} {node.detail} {node.field or ''}"
@@ -62,13 +119,17 @@ def layout_ast(analysis: Analysis) -> AstLayout:
     """Build the rows of ``analysis``'s tree (pure: safe to call from a worker thread)."""
     nodes = analysis.nodes
     if len(nodes) <= _EXACT_WIDTH_NODES:
-        width = max(map(_row_width, nodes), default=0)
+        if SHOW_EMPTY_FIELDS:
+            width = max((_row_width(n) + len(_empty_text(nodes, n)) for n in nodes), default=0)
+        else:
+            width = max(map(_row_width, nodes), default=0)
     else:
         # An upper bound, from C-speed passes: exact widths would cost far more.
         deepest = max(map(_depth, nodes))
         longest_detail = max(map(len, map(_detail, nodes)))
         span_width = 2 * len(str(len(analysis.source.lines))) + 12
         width = _GUIDE_WIDTH * (deepest + 1) + 40 + longest_detail + span_width
+        width += 40 if SHOW_EMPTY_FIELDS else 0
     return AstLayout(Outline(nodes), width)
 
 
@@ -211,6 +272,8 @@ class AstPane(LinePane):
             parts.append(" " + node.detail)
         if node.span is not None:
             parts.append(styled(f"  {node.span}", "line-pane--muted"))
+        if SHOW_EMPTY_FIELDS and (empty := _empty_text(self._analysis.nodes, node)):
+            parts.append(styled(empty, "line-pane--muted"))
         return Text.assemble(*parts, no_wrap=True, end="")
 
     def search_text(self, row: int) -> str:
