@@ -42,7 +42,7 @@ def test_dump_counts_are_singular_for_one() -> None:
     empty = next(iter(to_text(analyze(b"", "empty.py"))))
     kinds = [tok.type for tok in tokenize.tokenize(io.BytesIO(b"").readline)]
     assert kinds == [tokenize.ENCODING, tokenize.ENDMARKER]
-    assert ", 0 lines, 1 token, 1 AST node, " in empty  # ENDMARKER (ENCODING is not shown)
+    assert ", 0 lines, ENCODING + 1 token, 1 AST node, " in empty  # ENCODING, then ENDMARKER
 
 
 def _preorder(node: ast.AST) -> Iterator[ast.AST]:
@@ -87,3 +87,24 @@ def test_empty_list_fields_are_the_asts(name: str) -> None:
     for node, row in zip(real, nodes, strict=True):
         expected = [field for field in node._fields if getattr(node, field, None) == []]
         assert empty_fields(nodes, row) == expected, (row, expected)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"print(1)\n", b"\xef\xbb\xbfx = 1\n", b"# -*- coding: latin-1 -*-\nx = '\xe9'\n", b""],
+    ids=["plain", "bom", "latin-1", "empty"],
+)
+def test_dump_lists_the_encoding_token_as_tokenize_does(data: bytes) -> None:
+    """Issue 21 u: python -m tokenize lists ENCODING first (21 tokens where tui-exec had 20).
+    The dump's token rows are tokenize's, spans written 1:0-1:5 instead of 1,0-1,5."""
+    expected = [
+        f"{tok.start[0]}:{tok.start[1]}-{tok.end[0]}:{tok.end[1]}".ljust(20)
+        + tokenize.tok_name[tok.exact_type].ljust(16)
+        + repr(tok.string)
+        for tok in tokenize.tokenize(io.BytesIO(data).readline)
+    ]
+    lines = list(to_text(analyze(data, "enc.py")))
+    start = lines.index("== tokens") + 1
+    assert lines[start : start + len(expected)] == expected
+    assert lines[start + len(expected)] == ""
+    assert f"ENCODING + {len(expected) - 1} token" in lines[0]

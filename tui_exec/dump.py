@@ -115,7 +115,8 @@ def to_text(analysis: Analysis) -> Iterator[str]:
     source = analysis.source
     yield (
         f"# {analysis.filename}: Python {analysis.python}, {source.encoding}, "
-        f"{_count(len(source.lines), 'line')}, {_count(len(analysis.tokens), 'token')}, "
+        f"{_count(len(source.lines), 'line')}, "
+        f"ENCODING + {_count(len(analysis.tokens), 'token')}, "
         f"{_count(len(analysis.nodes), 'AST node')}, "
         f"{_count(len(analysis.instructions), 'instruction')}"
     )
@@ -123,6 +124,8 @@ def to_text(analysis: Analysis) -> Iterator[str]:
         yield f"! {error.stage} error: {error.describe()}"
     yield ""
     yield "== tokens"
+    # As python -m tokenize: the ENCODING token first, though it covers no text.
+    yield f"{'0:0-0:0':<20}{'ENCODING':<16}{source.encoding!r}"
     for tok in analysis.tokens:
         yield f"{_where(tok.span):<20}{tok.exact_type:<16}{tok.string!r}"
     yield ""

@@ -4,8 +4,10 @@ when there is one, colours from the program kept."""
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 from tests.ui.helpers import app_for, ready, wait_until
@@ -166,3 +168,17 @@ async def test_the_ast_pane_shows_the_empty_fields_python_m_ast_shows() -> None:
             assert module.plain.endswith("Module  type_ignores=[]")
             dim = [span for span in module.spans if module.plain[span.start : span.end].strip()]
             assert module.plain[dim[-1].start : dim[-1].end].strip() == "type_ignores=[]"
+
+
+async def test_the_tokens_title_names_the_encoding_token_tokenize_lists_first() -> None:
+    """Issue 21 u: python -m tokenize lists 21 tokens for classic.py, the pane 20: the title
+    says the 21st, ENCODING, which covers no text."""
+    data = (DEMOS / "classic.py").read_bytes()
+    listed = list(tokenize.tokenize(io.BytesIO(data).readline))
+    assert tokenize.tok_name[listed[0].type] == "ENCODING"
+    app = on_demo("classic.py")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        title = str(app.query_one("#tokens", StagePanel).border_title)
+        assert title == f"2 Tokens · ENCODING {listed[0].string} + {len(listed) - 1}"
+        assert app.tokens_pane.row_count == len(listed) - 1

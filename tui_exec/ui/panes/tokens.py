@@ -104,7 +104,13 @@ class TokensPane(LinePane):
 
     def title_detail(self) -> str:
         analysis = self._analysis
-        return f"{self.row_count:,}" if analysis is not None and analysis.pyc is None else ""
+        if analysis is None or analysis.pyc is not None:
+            return ""
+        if not self.row_count:
+            return "0"
+        # python -m tokenize lists an ENCODING token first, which is no part of the text: the
+        # title names it, so the two lists can be put side by side (21 lines there, 20 here).
+        return f"ENCODING {analysis.source.encoding} + {self.row_count:,}"
 
     def stage_message(self, analysis: Analysis) -> Text | None:
         if analysis.pyc is not None:
