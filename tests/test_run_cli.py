@@ -323,3 +323,12 @@ def test_a_program_that_does_not_compile_shows_what_python_prints(
     assert recording["stderr"] == python.stderr and recording["stdout"] == ""
     assert recording["exit"]["status"] is None and recording["steps"] == []
     assert result.stderr == f"tui-exec: {program}: the program does not compile (exit status 1)\n"
+
+
+def test_a_small_output_limit_keeps_the_whole_notice(tmp_path: Path) -> None:
+    """With --output-limit 10 the notice was cut: '[tui-exec: output limit reach'."""
+    program = tmp_path / "talk.py"
+    program.write_text("print('x' * 100)\n")
+    result = tui_exec("run", str(program), "--format", "json", "--output-limit", "10")
+    stdout = json.loads(result.stdout)["stdout"]
+    assert stdout.startswith("x" * 10) and stdout.rstrip().endswith("was dropped]")

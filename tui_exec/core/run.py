@@ -465,7 +465,9 @@ class ProgramRun:
             data = (self._dir / name).read_bytes()
         except OSError:
             return b""
-        return data[: 4 * self.limits.max_output]
+        # Room for the recorder's notice past the limit ("output limit reached..."), which a
+        # small limit cut in the middle: the same bound as the wait loop's.
+        return data[: 4 * self.limits.max_output + 65536]
 
     def cleanup(self) -> None:
         """Remove the run's temporary files."""
