@@ -310,3 +310,15 @@ async def test_i_quitting_a_scratch_program_y_asks_where_to_save_then_quits(
         await wait_until(pilot, lambda: app.return_code is not None)
     assert target.read_text() == "x" + PROGRAM
     assert app.return_code == 0
+
+
+async def test_b_keys_for_the_palette_stay_in_the_palette_while_a_question_is_open() -> None:
+    app = _demo(FIBONACCI)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("g", "ctrl+p")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+        await pilot.press(*"view: help")
+        await pilot.pause()
+        await pilot.press("enter")  # the palette's, not the go-to question's
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")

@@ -102,8 +102,8 @@ class CommandLine(Horizontal):
         went to the source pane, and was lost. The app gives each key that reaches it from
         elsewhere while a question is open to the question instead.
         """
-        if not self.is_open or event in self._seen:
-            return False
+        if not self.is_open or event in self._seen or self.app.screen is not self.screen:
+            return False  # not asking, the field's own, or another screen's (the palette's)
         # Handed on as the app hands a key to the focused widget (forwarded: otherwise the
         # app took it, bubbling up from the field, for a new key and handed it on again).
         self.query_one(Field)._forward_event(events.Key(event.key, event.character))
