@@ -142,7 +142,12 @@ async def test_a_template_string_through_tokens_tree_bytecode_and_run() -> None:
         record = _next_line_start(timeline, line)
         value = dict(record.locals)["greeting"]
         assert value.startswith("Template(strings=('Hello ', '!'), interpolations=")
-        assert [info.type for info in record.snapshot.objects.values()] == ["Template"]
+        # The Template is an object listing its parts: the strings and the interpolations.
+        objects = record.snapshot.objects
+        (template,) = [info for info in objects.values() if info.type == "Template"]
+        assert [item.label for item in template.items or ()] == ["strings", "interpolations"]
+        parts = [objects[item.ref] for item in template.items or () if item.ref is not None]
+        assert [info.type for info in parts] == ["tuple", "tuple"]
         await pilot.press("5")
         app.run_pane.go(record.step, user=True)
         await pilot.pause()
