@@ -186,3 +186,28 @@ async def test_the_tokens_title_names_the_encoding_token_tokenize_lists_first() 
         title = str(app.query_one("#tokens", StagePanel).border_title)
         assert title == f"2 Tokens · ENCODING {listed[0].string} + {len(listed) - 1}"
         assert app.tokens_pane.row_count == len(listed) - 1
+
+
+async def test_f5_on_a_syntax_error_shows_what_python_prints(tmp_path: Path) -> None:
+    """Issue 21 t: F5 on a file that does not compile says more than "nothing to run": the
+    Output pane shows what `python FILE` prints, the SyntaxError with its line and caret."""
+    import shutil
+    import subprocess
+
+    path = tmp_path / "syntax_error.py"
+    shutil.copy(DEMOS / "syntax_error.py", path)
+    python = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert python.returncode == 1 and "SyntaxError" in python.stderr
+    app = app_for(path.read_bytes(), str(path), path=str(path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.query_one("#output", StagePanel).display
+        shown = "\n".join(app.output_pane.lines)
+        # python names the file as it was given; the pane, its absolute path
+        expected = [line for line in python.stderr.splitlines() if "File " not in line]
+        assert expected and all(line in shown for line in expected), (expected, shown)
+        assert app.timeline is None  # nothing ran: no timeline to step through

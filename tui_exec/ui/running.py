@@ -3,13 +3,14 @@ analysis (the Run and Output panes, execution counts, specialized bytecode)."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, replace
 
 from textual import work
 
 from ..core import EMPTY_LINKS, Analysis, Links
-from ..core.run import ProgramRun, RunLimits, RunResult
+from ..core.run import ProgramRun, RunLimits, RunResult, compile_error_report
 from .command_line import CommandLine
 from .commands import Command
 from .messages import RunFinished, RunProgress
@@ -174,7 +175,7 @@ class Running(Navigation):
             self.notify("A .pyc is run by importing it; here, run its source (o opens it).")
             return
         if not self.analysis.compiled:
-            self.notify("The program does not compile: there is nothing to run.", severity="error")
+            self._show_compile_error()
             return
         for name in ("run", "output"):
             self.panels[name].remove_class("-idle", "-hidden")
@@ -199,6 +200,17 @@ class Running(Navigation):
         self._ran_fast = not record
         self.refresh_bindings()
         self._run_worker(program, self.analysis)
+
+    def _show_compile_error(self) -> None:
+        """F5 on a program that does not compile: what ``python FILE`` would print (the
+        SyntaxError, its line and caret), in the Output pane, as a run would show it."""
+        name = os.path.abspath(self.program_path) if self.program_path else self.program_name
+        report = compile_error_report(self.program_data, name) or ""
+        self.panels["output"].remove_class("-idle", "-hidden")
+        self.query_one("#panes").add_class("-ran")
+        self.output_pane.show_result(RunResult.does_not_compile(report), self.run_options.limits)
+        self.retitle()
+        self.notify("The program does not compile: 6 Output shows what python prints.")
 
     def action_stop(self) -> None:
         """F5 while running: stop the program (what was recorded so far is kept)."""
