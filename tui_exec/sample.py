@@ -3,7 +3,7 @@
 SAMPLE_NAME = "<sample>"
 
 SAMPLE_PROGRAM = '''\
-# Welcome to tui-exec. Move the cursor: every pane follows. Press ? for help.
+# Welcome to tui-exec. You are in the editor: every pane follows the text. F1: help, F2: read.
 def fibonacci(n):
     """Return the first n Fibonacci numbers."""
     a, b = 0, 1

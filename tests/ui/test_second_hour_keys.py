@@ -322,3 +322,21 @@ async def test_b_keys_for_the_palette_stay_in_the_palette_while_a_question_is_op
         await pilot.pause()
         await pilot.press("enter")  # the palette's, not the go-to question's
         await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+
+
+async def test_the_sample_says_what_works_where_it_opens() -> None:
+    """Issue 21 f, g: tui-exec with no file opens the sample in the editor; its words must be
+    true there: `?` is text in the editor, F1 shows the help, and the title says F2 reads."""
+    from tui_exec.sample import SAMPLE_NAME, SAMPLE_PROGRAM
+    from tui_exec.ui.app import make_app
+    from tui_exec.ui.screens import HelpScreen
+
+    first = SAMPLE_PROGRAM.splitlines()[0]
+    assert "F1" in first and "?" not in first
+    app = make_app(SAMPLE_PROGRAM.encode(), SAMPLE_NAME, edit=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert "F2 to read" in str(app.panels["source"].border_title)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

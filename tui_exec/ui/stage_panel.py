@@ -14,7 +14,7 @@ from .panes import PaneSpec, StageView
 
 # What a panel's title adds in each state (see the editing mixin).
 _STATE_NOTES = {
-    "-editing": "editing (F2 reads)",
+    "-editing": "editing · F2 to read",
     "-unsaved": "edited, not saved",
     "-stale": "out of date",
 }
