@@ -189,6 +189,10 @@ async def test_a_notification_during_the_tour_does_not_cover_its_text() -> None:
         box = app.query_one(TourBox).region
         for toast in app.screen.query(Toast):
             assert not toast.region.overlaps(box), (toast.region, box)
+        # → and ← move the tour here: the run's notification does not offer them for steps
+        said = [str(notification.message) for notification in app._notifications]
+        assert any(message.startswith("The program exited") for message in said), said
+        assert not any("Step through it here" in message for message in said), said
         await pilot.press("escape")  # after the tour, notifications are at the bottom again
         assert not app.has_class("-touring")
 

@@ -295,8 +295,13 @@ class Running(Navigation):
         clean = result.status == "exited" and result.exit_code == 0
         hint = ""
         if timeline.count:
-            hint = " Step through it here: ← → one instruction, ↓ ↑ one line; 6 shows the output."
             self.screen.set_focus(self.run_pane)
+            # During the tour → and ← move the tour, whose own step says how to step the run
+            # (the tour is a feature above this one: it is known here only by its state).
+            if getattr(self, "tour_step", None) is None:
+                hint = (
+                    " Step through it here: ← → one instruction, ↓ ↑ one line; 6 shows the output."
+                )
         self.notify(
             f"The program {result.describe()}.{hint}",
             severity="information" if clean else "warning",
