@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dis
 import io
+import sys
 import tokenize
 from array import array
 from collections.abc import Iterator
@@ -108,3 +109,32 @@ def test_dump_lists_the_encoding_token_as_tokenize_does(data: bytes) -> None:
     assert lines[start : start + len(expected)] == expected
     assert lines[start + len(expected)] == ""
     assert f"ENCODING + {len(expected) - 1} token" in lines[0]
+
+
+def test_counts_take_the_singular_for_one(tmp_path: Path) -> None:
+    """Issue 21 p: "1 code objects, 1 instructions" read wrong; one of a thing is singular."""
+    import subprocess
+
+    from tui_exec.core.words import counted
+
+    assert [counted(n, "instruction") for n in (0, 1, 2)] == [
+        "0 instructions",
+        "1 instruction",
+        "2 instructions",
+    ]
+    source = tmp_path / "one.py"
+    source.write_text("")  # a module of one code object
+    pyc = tmp_path / "one.pyc"
+    made = subprocess.run(
+        [sys.executable, "-m", "tui_exec", "pyc", str(source), "-o", str(pyc)],
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    dumped = subprocess.run(
+        [sys.executable, "-m", "tui_exec", "dump", str(pyc), "--format", "text"],
+        capture_output=True,
+        text=True,
+    )
+    first = dumped.stdout.splitlines()[0]
+    assert ", 1 code object, " in first, first

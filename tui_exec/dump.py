@@ -8,6 +8,7 @@ from typing import Any
 
 from .core import Analysis, Span
 from .core.stack import StackEntry, code_stacks, exception_table_for, stacksize
+from .core.words import counted
 
 
 def _span(span: Span | None) -> list[int] | None:
@@ -105,20 +106,15 @@ def _where(span: Span | None) -> str:
     return f"{span.start_line}:{span.start_col}-{span.end_line}:{span.end_col}"
 
 
-def _count(count: int, noun: str) -> str:
-    """``1 line``, ``2 lines``, ``0 lines``."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 def to_text(analysis: Analysis) -> Iterator[str]:
     """Readable sections: tokens like ``python -m tokenize``, an indented AST, dis listings."""
     source = analysis.source
     yield (
         f"# {analysis.filename}: Python {analysis.python}, {source.encoding}, "
-        f"{_count(len(source.lines), 'line')}, "
-        f"ENCODING + {_count(len(analysis.tokens), 'token')}, "
-        f"{_count(len(analysis.nodes), 'AST node')}, "
-        f"{_count(len(analysis.instructions), 'instruction')}"
+        f"{counted(len(source.lines), 'line')}, "
+        f"ENCODING + {counted(len(analysis.tokens), 'token')}, "
+        f"{counted(len(analysis.nodes), 'AST node')}, "
+        f"{counted(len(analysis.instructions), 'instruction')}"
     )
     for error in analysis.errors:
         yield f"! {error.stage} error: {error.describe()}"

@@ -27,6 +27,7 @@ from .core.pyc import (
     magic_version,
     read_pyc,
 )
+from .core.words import counted
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -230,7 +231,8 @@ def dump_text(pyc: PycMap, name: str) -> Iterator[str]:
     count = sum(len(list(dis.get_instructions(code))) for code, _ in loaded)
     yield (
         f"# {name}: .pyc of {describe_magic(pyc.header.magic)}, {len(pyc.data)} bytes, "
-        f"{len(loaded)} code objects, {count} instructions; compiled from {_source_path(pyc)}"
+        f"{counted(len(loaded), 'code object')}, {counted(count, 'instruction')}; "
+        f"compiled from {_source_path(pyc)}"
     )
     yield ""
     yield "== header"

@@ -17,6 +17,7 @@ from rich.text import Text
 from ..core import Analysis, StageError
 from ..core.pyc import cache_path
 from ..core.syntax import Node
+from ..core.words import counted
 from .commands import Command
 from .editing import Editing
 from .messages import RunFinished
@@ -243,7 +244,7 @@ class Touring(Editing):
             names = [analysis.instructions[i].opname for i in ids]
             if names:
                 shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
-                text.append(f"The first statement became {len(names)} instructions: ")
+                text.append(f"The first statement became {counted(len(names), 'instruction')}: ")
                 text.append(shown, "bold")
                 text.append(". ")
         cached = cache_path(analysis.filename) if os.path.exists(analysis.filename) else None

@@ -30,6 +30,7 @@ from ...core.explain.nodes import node_explanation
 from ...core.explain.opcodes import opcode_explanation
 from ...core.explain.tokens import token_category
 from ...core.stack import StackEntry, stack_after, stack_before
+from ...core.words import counted
 from ..selection import Selection
 from .stage import PaneSpec, StageView
 
@@ -289,7 +290,7 @@ class ExplainPane(ScrollView, StageView[None], can_focus=True):
                     shown = ", ".join(f"{i}: {v}" for i, v in enumerate(values[:20]))
                     more = ", …" if len(values) > 20 else ""
                     lines.append(Text.assemble((f"{title}: ", "bold"), shown + more))
-        lines.append(Text(f"{len(record.instruction_ids)} instructions"))
+        lines.append(Text(counted(len(record.instruction_ids), "instruction")))
         return lines
 
 
