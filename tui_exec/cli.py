@@ -194,6 +194,12 @@ def _run_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="a Python file, or - for standard input")
     parser.add_argument("--format", choices=("json", "text"), default="text")
+    parser.add_argument(
+        "--stack-values",
+        action="store_true",
+        help="also record the values on CPython's value stack before each step (JSON: each "
+        'step gains "stack", bottom first, entries {"repr", "type"}, null for NULL)',
+    )
     _add_run_options(parser)
     return parser
 
@@ -301,11 +307,19 @@ def run_main(argv: Sequence[str]) -> int:
     limits = RunLimits(args.time_limit, args.output_limit, args.step_limit)
     path = None if args.file == "-" else args.file
     analysis, result = record_run(
-        data, name, path=path, limits=limits, stdin=stdin, args=tuple(program_args)
+        data,
+        name,
+        path=path,
+        limits=limits,
+        stdin=stdin,
+        args=tuple(program_args),
+        stack_values=args.stack_values,
     )
-    write = write_json if args.format == "json" else write_text
     try:
-        write(analysis, result, sys.stdout)
+        if args.format == "json":
+            write_json(analysis, result, sys.stdout, stack_values=args.stack_values)
+        else:
+            write_text(analysis, result, sys.stdout, stack_values=args.stack_values)
         sys.stdout.flush()
     except BrokenPipeError:  # `tui-exec run x.py | head` is fine
         sys.stderr.close()

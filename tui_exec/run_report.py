@@ -44,6 +44,7 @@ def record_run(
     limits: RunLimits,
     stdin: bytes = b"",
     args: tuple[str, ...] = (),
+    stack_values: bool = False,
 ) -> tuple[Analysis, RunResult]:
     """Analyse the program and run it exactly as F5 does (the file's own folder and name;
     a program from stdin runs from a temporary folder)."""
@@ -60,6 +61,7 @@ def record_run(
         stdin=stdin,
         limits=limits,
         args=args,
+        stack_values=stack_values,
     )
     try:
         program.start()
@@ -114,8 +116,12 @@ def ending_note(result: RunResult, name: str) -> str:
     return f"tui-exec: {name}: {how} (exit status {exit_status(result)})"
 
 
-def write_json(analysis: Analysis, result: RunResult, out: TextIO) -> None:
-    """The recording as JSON, in the shape ``tui-exec run --format json`` documents."""
+def write_json(
+    analysis: Analysis, result: RunResult, out: TextIO, *, stack_values: bool = False
+) -> None:
+    """The recording as JSON, in the shape ``tui-exec run --format json`` documents; with
+    ``stack_values``, each step has its ``stack`` (null where it was not read) and the
+    head says whether values were read (``stack_values``: ``recorded``, ``why`` not)."""
     dumps = json.dumps
     head = {
         "python": analysis.python,
@@ -141,13 +147,19 @@ def write_json(analysis: Analysis, result: RunResult, out: TextIO) -> None:
     }
     if result.detail:
         head["exit"]["detail"] = result.detail  # type: ignore[index]
+    stacks = result.stacks if stack_values else None
+    if stack_values:
+        head["stack_values"] = {"recorded": stacks is not None, "why": result.stacks_note}
     out.write(dumps(head)[:-1])  # the steps and snapshots follow inside the same object
     out.write(', "steps": [')
     for number, (code, offset, line, frames, _) in enumerate(_steps(analysis, result)):
-        out.write(
-            ("," if number else "")
-            + dumps({"code": code, "offset": offset, "line": line, "frames": frames})
-        )
+        step: dict[str, Any] = {"code": code, "offset": offset, "line": line, "frames": frames}
+        if stack_values:
+            values = stacks.at(number) if stacks is not None else None
+            step["stack"] = (
+                None if values is None else [{"repr": v.repr, "type": v.type} for v in values]
+            )
+        out.write(("," if number else "") + dumps(step))
     out.write('], "snapshots": [')
     for number, record in enumerate(result.lines):
         snapshot = {
@@ -159,9 +171,15 @@ def write_json(analysis: Analysis, result: RunResult, out: TextIO) -> None:
     out.write("]}\n")
 
 
-def write_text(analysis: Analysis, result: RunResult, out: TextIO) -> None:
-    """The recording for people: how it ended, the output, one line per step."""
+def write_text(
+    analysis: Analysis, result: RunResult, out: TextIO, *, stack_values: bool = False
+) -> None:
+    """The recording for people: how it ended, the output, one line per step (with
+    ``stack_values``, the value stack before each step, bottom first)."""
     out.write(f"# {analysis.filename}: Python {analysis.python}, {result.describe()}\n")
+    stacks = result.stacks if stack_values else None
+    if stack_values and stacks is None:
+        out.write(f"# no stack values: {result.stacks_note or 'none were recorded'}\n")
     for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
         if text:
             out.write(f"== {name}\n{text}" + ("" if text.endswith("\n") else "\n"))
@@ -176,7 +194,15 @@ def write_text(analysis: Analysis, result: RunResult, out: TextIO) -> None:
             out.write(f"          {_locals_text(result.lines[i])}\n")
         qualname = names[code] if code < len(names) else "?"
         where = f", line {line}" if line is not None else ""
-        out.write(f"{step:>8}: {qualname} @{offset} {opname}{where}\n")
+        shown_stack = ""
+        if stacks is not None:
+            values = stacks.at(step)
+            shown_stack = (
+                "  ["
+                + ("?" if values is None else " | ".join(v.repr or "NULL" for v in values))
+                + "]"
+            )
+        out.write(f"{step:>8}: {qualname} @{offset} {opname}{where}{shown_stack}\n")
 
 
 def _steps(

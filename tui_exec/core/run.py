@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple, overload
 
 from .objects import ObjectsField, Snapshot, snapshot
+from .recorded_stacks import RecordedStacks, read_stacks
 from .trace import (
     HAS_NOTES,
     LINES_FILE,
@@ -129,6 +130,11 @@ class RunResult:
     line), so a transcript can show it where a terminal would echo it."""
     signal_number: int | None = None
     """The signal that killed the program (status ``signal``)."""
+    stacks: RecordedStacks | None = field(default=None, repr=False)
+    """The value stack before each step, read from CPython's frames (when asked for and
+    readable on this Python)."""
+    stacks_note: str = ""
+    """Why the value stacks were not recorded, when they were asked for and were not."""
 
     def transcript(self) -> str:
         """stdout with the typed input echoed where it was typed, as a terminal shows it."""
@@ -229,6 +235,7 @@ class ProgramRun:
         record: bool = True,
         source: bytes | None = None,
         interactive: bool = False,
+        stack_values: bool = False,
     ) -> None:
         """Run the file at ``path``; or, given ``source``, run those bytes (a program that
         came on stdin, the sample) from a file in the run's own temporary folder."""
@@ -242,6 +249,8 @@ class ProgramRun:
         self.limits = limits
         self.python = python
         self.record = record
+        self.stack_values = stack_values
+        """Record the value stack at each step too (see :mod:`value_stack`)."""
         self.interactive = interactive
         """Standard input is a pipe the user types into (:meth:`send_input`), not a file; the
         time the program spends waiting for it does not count toward the time limit."""
@@ -261,7 +270,7 @@ class ProgramRun:
             str(self._dir),
             str(self.limits.max_steps),
             str(self.limits.max_output),
-            "record" if self.record else "plain",
+            ("record-values" if self.stack_values else "record") if self.record else "plain",
             self.path,
             *self.args,
         ]
@@ -444,6 +453,10 @@ class ProgramRun:
         steps = read_steps(self._dir / STEPS_FILE)
         if last is not None:
             del steps[2 * last :]
+        stacks = read_stacks(self._dir, len(steps) // 2) if self.stack_values else None
+        stacks_note = str(result.get("stack_values", ""))
+        if self.stack_values and stacks is None and not stacks_note:
+            stacks_note = "the run recorded none"
         return RunResult(
             specialized=specialized,
             status=status,
@@ -458,6 +471,8 @@ class ProgramRun:
             exception=exception,
             detail=detail,
             signal_number=signal_number,
+            stacks=stacks,
+            stacks_note=stacks_note,
         )
 
     def _bytes(self, name: str) -> bytes:

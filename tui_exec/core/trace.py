@@ -31,9 +31,12 @@ from array import array
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .bytecode import walk_code
+
+if TYPE_CHECKING:
+    from .value_stack import ValueRecorder
 
 STEPS_FILE = "steps.bin"
 """Little-endian uint32 pairs: (code id, instruction offset), one pair per executed step."""
@@ -256,11 +259,18 @@ class Recorder:
         """The last record taken (its chunk may be written already)."""
         self.changers = [changing_offsets(code) for code in codes]
         """Per code id, the offsets of the instructions that change the state shown."""
+        self.values: ValueRecorder | None = None
+        """Records the value stack at every step, when asked for and readable here."""
 
     def entered(self, frame: types.FrameType, code_id: int, offset: int) -> None:
         """One of the file's frames starts or resumes at its RESUME, which no instruction
         event reports: the new frame's state, then the RESUME as a step."""
         self.line(frame, code_id, frame.f_lineno, STATE_CHANGED)
+        values = self.values
+        if values is not None:
+            if not frame.f_code.co_code[offset + 1] & 3:  # RESUME 0: a start, not a resumption
+                values.started(frame)
+            values.record(frame, code_id, offset)
         self.step(code_id, offset)
 
     def step(self, code_id: int, offset: int) -> None:
@@ -277,6 +287,8 @@ class Recorder:
             self.steps.byteswap()
         self.steps.tofile(self._steps_file)
         self.steps = array("I")
+        if self.values is not None:
+            self.values.flush()
 
     def flush_steps(self) -> None:
         self._write_steps()
@@ -402,6 +414,8 @@ class Recorder:
         self.flush_lines()
         self._write_steps()
         self._steps_file.close()
+        if self.values is not None:
+            self.values.close()
         self._lines_file.close()
         self._states_file.close()
 
@@ -704,6 +718,20 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
         if offset in changers[code_id]:
             recorder.pending = True
 
+    values = recorder.values
+    if values is not None:
+        record_values = values.record
+
+        def on_instruction(code: types.CodeType, offset: int) -> None:
+            code_id = index[code]
+            frame = getframe(1)
+            if recorder.pending:
+                line(frame, code_id, frame.f_lineno, STATE_CHANGED)
+            record_values(frame, code_id, offset)
+            step(code_id, offset)
+            if offset in changers[code_id]:
+                recorder.pending = True
+
     def on_start(code: types.CodeType, offset: int) -> None:
         recorder.pending = True
         code_id = index.get(code)
@@ -718,6 +746,8 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
     def on_return(code: types.CodeType, offset: int, value: object) -> None:
         recorder.pending = True
         note(code, "returned", value)
+        if values is not None and code in index:
+            values.finished(getframe(1))
 
     def on_yield(code: types.CodeType, offset: int, value: object) -> None:
         recorder.pending = True
@@ -729,6 +759,8 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
         recorder.pending = True
         left[0] = exc
         note(code, "unwound", exc)
+        if values is not None and code in index:
+            values.finished(getframe(1))
 
     def on_raise(code: types.CodeType, offset: int, exc: BaseException) -> None:
         if exc is not left[0]:  # RAISE fires again in each caller it reaches
@@ -786,6 +818,7 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
     left: list[BaseException | None] = [None]  # the exception that last left a frame
 
     changers = recorder.changers
+    values = recorder.values
 
     def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "opcode":
@@ -795,6 +828,8 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             if recorder.pending:
                 line(frame, code_id, frame.f_lineno, STATE_CHANGED)
             offset = frame.f_lasti
+            if values is not None:
+                values.record(frame, code_id, offset)
             step(code_id, offset)
             if offset in changers[code_id]:
                 recorder.pending = True
@@ -804,6 +839,8 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             line(frame, index[frame.f_code], frame.f_lineno)
         elif event == "return":
             recorder.pending = True
+            if values is not None:
+                values.finished(frame)
             if frame in unwinding:
                 left[0] = unwinding.pop(frame)
                 note(frame.f_code, "unwound", left[0])
@@ -843,7 +880,8 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
 def main(argv: list[str]) -> int:
     """``OUT_DIR MAX_STEPS MAX_OUTPUT MODE SCRIPT [ARGS...]``: run SCRIPT into OUT_DIR.
 
-    MODE ``record`` records every step; ``plain`` records nothing and, at the end, collects
+    MODE ``record`` records every step, ``record-values`` also the value stack at each
+    (see :mod:`value_stack`); ``plain`` records nothing and, at the end, collects
     the specialized (adaptive) instructions, which only a run without tracing produces:
     measured, under settrace or sys.monitoring CPython specializes (almost) nothing.
     """
@@ -912,7 +950,9 @@ def main(argv: list[str]) -> int:
     marker = os.environ.pop(WAITING_VARIABLE, "")
     if marker:
         sys.stdin = WaitingStdin(sys.stdin.buffer, marker, sys.stdin.encoding or "utf-8")
-    if mode == "record":
+    if mode == "record-values":
+        result["stack_values"] = _record_values(recorder, out)
+    if mode.startswith("record"):
         install = _install_monitoring if sys.version_info >= (3, 12) else _install_settrace
         remove = install(recorder)
     else:
@@ -941,6 +981,18 @@ def main(argv: list[str]) -> int:
     sys.stderr.flush()
     finish(status, exit_code)
     return exit_code
+
+
+def _record_values(recorder: Recorder, out: Path) -> str:
+    """Arm ``recorder`` to record the value stack at each step; returns why it cannot
+    (empty when it can)."""
+    from .value_stack import ValueRecorder, probe
+
+    reader, why = probe(recorder.codes)
+    if reader is not None:
+        describe = lambda value: _bounded_repr(value, REPR_LIMIT)  # noqa: E731
+        recorder.values = ValueRecorder(reader, describe, recorder.changers, out)
+    return why
 
 
 # Generators and coroutines: their 'return' events are also suspensions (a yield).
