@@ -193,6 +193,8 @@ class Running(Navigation):
             stdin=self.run_options.stdin,
             limits=limits,
             record=record,
+            # The values on CPython's stack at each step (the run without recording has none).
+            stack_values=record,
             # No prepared input (F6, --stdin): the user types it when the program asks.
             interactive=not self.run_options.stdin,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from array import array
@@ -12,6 +13,7 @@ from functools import cached_property
 from itertools import compress
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.highlighter import Highlighter
 from rich.table import Table
@@ -22,15 +24,17 @@ from textual.widget import Widget
 from textual.widgets import Log
 
 from ...core import Analysis
+from ...core.bytecode import Instruction
+from ...core.recorded_stacks import StackValue
 from ...core.run import LineRecord, LineRecords, RunLimits, RunResult
-from ...core.stack import stack_before
+from ...core.stack import StackEntry, stack_before
 from ...core.trace import NO_LINE
 from ..commands import Command, bindings
 from ..messages import ItemPicked
 from .explain import stack_text
 from .printable import Spans, printable_lines, styled_lines
 from .stage import PaneSpec, StageView
-from .values import ValuesScreen, objects_section, variable_value
+from .values import StackItem, ValuesScreen, objects_section, variable_value
 
 
 class Timeline:
@@ -199,6 +203,101 @@ class Timeline:
         return None
 
 
+_STACK_HEADING = "Value stack  "
+_ENTRY_LIMIT = 24
+"""An entry of the values line is cut to this many characters (``v`` shows it whole)."""
+
+
+def _one_line(text: str, limit: int = _ENTRY_LIMIT) -> str:
+    """``text`` on one line (runs of white space as one space), cut to ``limit`` with …."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def labelled_stack(
+    values: tuple[StackValue, ...], entries: tuple[StackEntry, ...] | None
+) -> tuple[StackItem, ...]:
+    """The recorded values with the static stack's labels, bottom first. The two have the
+    same depth; should they not, labels are matched from the top (what runs next) and an
+    entry without one has None."""
+    texts = [entry.text for entry in entries] if entries is not None else []
+    texts = texts[len(texts) - len(values) :] if len(texts) > len(values) else texts
+    labels: list[str | None] = [None] * (len(values) - len(texts))
+    labels.extend(texts)
+    return tuple(zip(labels, values, strict=True))
+
+
+def stack_value_lines(items: tuple[StackItem, ...], width: int) -> list[Text]:
+    """The Run pane's value stack as recorded: one line of values, bottom first, top last,
+    and under it, in the same columns, a dim line of what produced each value (left blank
+    where the value reads as its label: a constant, NULL). When ``width`` (the pane's, 0 if
+    unknown) is too narrow, the bottom entries give way to ``…`` first: the top is what the
+    next instruction uses."""
+    if not items:
+        return [Text.assemble((_STACK_HEADING, "bold"), "empty")]
+    columns: list[tuple[str, str]] = []
+    for label, value in items:
+        named = "" if label is None else _one_line(label)
+        if value.repr is None:
+            shown = "NULL"
+        elif label is not None and _named_by(value.repr, label):
+            shown = named  # `<built-in function print>` labelled print: v shows it whole
+        else:
+            shown = _one_line(value.repr)
+        columns.append((shown, "" if named == shown else named))
+    widths = [max(cell_len(shown), cell_len(named)) for shown, named in columns]
+    first = 0
+    if width > 0:
+        room = width - cell_len(_STACK_HEADING) - cell_len(" ← top")
+        # Drop entries from the bottom (behind a "… | ") until the rest fit.
+        while first < len(columns) - 1:
+            kept = len(columns) - first
+            if sum(widths[first:]) + 3 * (kept - 1) + (4 if first else 0) <= room:
+                break
+            first += 1
+    values = Text(no_wrap=True, overflow="ellipsis")
+    labels = Text(no_wrap=True, overflow="ellipsis", style="dim")
+    values.append(_STACK_HEADING, style="bold")
+    labels.append(" " * cell_len(_STACK_HEADING))
+    if first:
+        values.append("… | ", style="dim")
+        labels.append(" " * 4)
+    for i in range(first, len(columns)):
+        shown, named = columns[i]
+        if i > first:
+            values.append(" | ")
+            labels.append("   ")
+        values.append(shown, style="dim italic" if items[i][1].repr is None else "")
+        if i < len(columns) - 1:
+            values.append(" " * (widths[i] - cell_len(shown)))
+        labels.append(named + " " * (widths[i] - cell_len(named)))
+    values.append(" ← top")
+    lines = [values]
+    if labels.plain.strip():
+        labels.rstrip()
+        lines.append(labels)
+    return lines
+
+
+_NAMED_REPRS = ("<function ", "<built-in function ", "<class ", "<module ", "<built-in method ")
+
+
+def _named_by(text: str, label: str) -> bool:
+    """Whether ``text``, a function's, class's or module's repr, only names ``label``
+    (``<function fact at 0x7f…>`` for ``fact``): the values line then shows the label."""
+    return (
+        label.isidentifier()
+        and text.startswith(_NAMED_REPRS)
+        and re.search(rf"[ '.]{re.escape(label)}[ '>]", text) is not None
+    )
+
+
+def is_conditional_jump(opname: str) -> bool:
+    """A jump taken or not by the value it tests: ``POP_JUMP_IF_FALSE``, 3.11's
+    ``POP_JUMP_FORWARD_IF_NONE`` and ``JUMP_IF_TRUE_OR_POP``, their instrumented forms."""
+    return any(part in opname for part in ("JUMP_IF", "JUMP_FORWARD_IF", "JUMP_BACKWARD_IF"))
+
+
 class RunPane(Widget, StageView[None], can_focus=True):
     """Step through the recorded run: the instruction, call stack, locals and output so far."""
 
@@ -263,7 +362,7 @@ class RunPane(Widget, StageView[None], can_focus=True):
             "v",
             "values",
             "Values",
-            "Every variable's value in full, and the objects they refer to",
+            "Every variable's value in full, the objects they refer to and the value stack",
             footer=True,
         ),
         Command("run.first", "home", "edge(0)", "First step", "First step"),
@@ -367,7 +466,56 @@ class RunPane(Widget, StageView[None], can_focus=True):
         scope = "Globals" if len(record.stack) == 1 else "Locals"
         frame = timeline.qualnames[record.code]
         where = f"{scope} of {frame} before step {self.step + 1:,}"
-        self.app.push_screen(ValuesScreen(record.snapshot, where, timeline.qualnames))
+        values = self._recorded_stack(self.step)
+        stack: tuple[StackItem, ...] | None = None
+        if values is not None:
+            instruction = timeline.instruction(self.step)
+            entries = None if instruction is None else stack_before(timeline.analysis, instruction)
+            stack = labelled_stack(values, entries)
+        result = timeline.result
+        note = result.stacks_note if result.stacks is None else "not read at this step"
+        screen = ValuesScreen(
+            record.snapshot, where, timeline.qualnames, stack=stack, stack_note=note
+        )
+        self.app.push_screen(screen)
+
+    def _recorded_stack(self, step: int) -> tuple[StackValue, ...] | None:
+        """The values on CPython's stack before ``step``, if the run read them there."""
+        stacks = self.timeline.result.stacks if self.timeline is not None else None
+        return stacks.at(step) if stacks is not None else None
+
+    def _jump_text(
+        self,
+        timeline: Timeline,
+        ins: Instruction,
+        stack: tuple[StackEntry, ...] | None,
+        values: tuple[StackValue, ...] | None,
+    ) -> Text:
+        """What a conditional jump tests, the value it found, and where the run went:
+        ``tests n <= 1: False → falls through``."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("tests ", style="bold")
+        label = _one_line(stack[-1].text, 40) if stack else None
+        text.append(label or "the top of the stack")
+        if values:
+            top = values[-1]
+            shown = "NULL" if top.repr is None else _one_line(top.repr, 40)
+            if shown != label:
+                text.append(": ")
+                text.append(shown, style="bold")
+        step = self.step
+        following = timeline.instruction(step + 1) if step + 1 < timeline.count else None
+        if following is not None and not timeline.raises_at(step):
+            after = timeline.analysis.instructions[following]
+            if after.code != ins.code:
+                pass  # the next step is in another frame: nothing to say about this jump
+            elif after.offset == ins.jump_target:
+                text.append(f" → jumps to @{after.offset}")
+                if after.line is not None and after.line != ins.line:
+                    text.append(f", line {after.line}")
+            else:
+                text.append(" → falls through")
+        return text
 
     def action_edge(self, end: int) -> None:
         """To the first or last step."""
@@ -406,11 +554,21 @@ class RunPane(Widget, StageView[None], can_focus=True):
         if timeline.raises_at(self.step):
             parts.append(Text("! this instruction raises an exception", style="bold red"))
         if instruction is not None:
+            ins = analysis.instructions[instruction]
             stack = stack_before(analysis, instruction)
-            if stack is not None:
-                shown = Text.assemble(("Value stack  ", "bold"), stack_text(stack))
+            values = self._recorded_stack(self.step)
+            if values is not None:
+                items = labelled_stack(values, stack)
+                parts.extend(stack_value_lines(items, self.content_size.width))
+            elif stack is not None:
+                shown = Text.assemble((_STACK_HEADING, "bold"), stack_text(stack))
                 shown.no_wrap, shown.overflow = True, "ellipsis"
                 parts.append(shown)
+            if timeline.result.stacks is None and timeline.result.stacks_note:
+                why = f"values on the stack are not shown: {timeline.result.stacks_note}"
+                parts.append(Text(why, style="dim"))
+            if is_conditional_jump(ins.opname):
+                parts.append(self._jump_text(timeline, ins, stack, values))
         if record is not None:
             names = [analysis.code_objects[c].qualname for c in record.stack]
             parts.append(Text.assemble(("Call stack  ", "bold"), " → ".join(names) or "-"))

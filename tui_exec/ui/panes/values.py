@@ -15,6 +15,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ...core.objects import ObjectInfo, Snapshot
+from ...core.recorded_stacks import StackValue
+from ...core.trace import REPR_LIMIT
+
+StackItem = tuple[str | None, StackValue]
+"""One value on CPython's stack as recorded, with what produced it (the static stack's
+label, e.g. ``x + y``; None when there is none)."""
 
 REFERENCE_STYLE = "bold cyan"
 _CONTAINERS = frozenset({"list", "tuple", "dict", "set", "frozenset"})
@@ -123,9 +129,57 @@ def objects_section(snapshot: Snapshot, qualnames: Sequence[str]) -> list[Render
     return parts
 
 
-def values_text(snapshot: Snapshot, where: str, qualnames: Sequence[str]) -> RenderableType:
-    """Every variable with its type and its value as recorded in full, then every object
-    reached with its id, the names bound to it and its items."""
+def stack_section(stack: Sequence[StackItem] | None, note: str = "") -> list[RenderableType]:
+    """The values on CPython's stack (given bottom first), listed top first: what produced
+    each, its type and its repr as recorded; when there are none, ``note`` says why (no
+    section when there is nothing to say)."""
+    if stack is None:
+        if not note:
+            return []
+        return [
+            Text("Value stack", style="bold underline"),
+            Text(f"not recorded: {note}", style="italic"),
+        ]
+    count = len(stack)
+    heading = Text("Value stack", style="bold underline")
+    heading.append(
+        f"  top first, {count:,} entr{'y' if count == 1 else 'ies'}" if stack else "  empty",
+        style="dim",
+    )
+    parts: list[RenderableType] = [heading]
+    for position, (label, value) in enumerate(reversed(stack)):
+        line = Text()
+        line.append(label if label is not None else "(no label)", style="bold")
+        if value.repr is None:
+            line.append("  NULL", style="dim")
+        elif value.type:
+            line.append(f"  {value.type}", style="dim")
+        if position == 0:
+            line.append("  ← top", style="dim")
+        parts.append(line)
+        if value.repr is None:
+            shown = Text("NULL (a slot with no object in it)", style="italic")
+        else:
+            shown = Text(value.repr)
+            if value.repr.endswith("…"):
+                cut = f"  (cut: the recorder keeps the first {REPR_LIMIT} characters)"
+                shown.append(cut, style="italic")
+        shown.pad_left(4)
+        parts.append(shown)
+    return parts
+
+
+def values_text(
+    snapshot: Snapshot,
+    where: str,
+    qualnames: Sequence[str],
+    *,
+    stack: Sequence[StackItem] | None = None,
+    stack_note: str = "",
+) -> RenderableType:
+    """Every variable with its type and its value as recorded in full, then the values on
+    CPython's stack (:func:`stack_section`), then every object reached with its id, the
+    names bound to it and its items."""
     numbers = snapshot.numbers()
     parts: list[RenderableType] = [Text(where, style="bold")]
     if not snapshot.variables:
@@ -145,6 +199,10 @@ def values_text(snapshot: Snapshot, where: str, qualnames: Sequence[str]) -> Ren
             value.append("  (cut: the recording keeps the first characters)", style="italic")
         value.pad_left(4)
         parts.append(value)
+    section = stack_section(stack, stack_note)
+    if section:
+        parts.append(Text(""))
+        parts.extend(section)
     if snapshot.objects:
         parts.append(Text(""))
         parts.append(Text("Objects", style="bold underline"))
@@ -163,17 +221,35 @@ class ValuesScreen(ModalScreen[None]):
         Binding("escape,q,v", "dismiss", "Close", id="values.close"),
     ]
 
-    def __init__(self, snapshot: Snapshot, where: str, qualnames: Sequence[str]) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        where: str,
+        qualnames: Sequence[str],
+        *,
+        stack: Sequence[StackItem] | None = None,
+        stack_note: str = "",
+    ) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.where = where
         self.qualnames = qualnames
+        self.stack = stack
+        """The values on CPython's stack at the step, bottom first (None: not recorded)."""
+        self.stack_note = stack_note
+        """Why there are none, when there are none."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="values-box"):
             yield Label("Values in full  (Esc or v closes, arrows scroll)", id="values-title")
             with VerticalScroll():
-                text = values_text(self.snapshot, self.where, self.qualnames)
+                text = values_text(
+                    self.snapshot,
+                    self.where,
+                    self.qualnames,
+                    stack=self.stack,
+                    stack_note=self.stack_note,
+                )
                 yield Static(text, id="values-text")
 
     def on_mount(self) -> None:
