@@ -502,8 +502,9 @@ async def test_the_run_pane_shows_the_value_stack_of_the_current_step(tmp_path: 
         app.run_pane.go(adds[0], user=True)
         console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
         console.print(app.run_pane.render())
-        # Before `a + b` runs, its operands are on the stack, named by their expressions.
-        assert "Value stack  a | b ← top" in console.export_text()
+        # Before `a + b` runs, its operands are on the stack: their values as recorded, and
+        # under them the expressions that produced them.
+        assert "Value stack  1 | 2 ← top\n             a   b\n" in console.export_text()
 
 
 async def test_aliases_show_one_object_and_v_opens_every_value_in_full(tmp_path: Path) -> None:
