@@ -1,7 +1,8 @@
 """Recording cost per executed instruction, and the time to load a 2M-step trace.
 
 Run: ``uv run python -m benchmarks.bench_run``. Targets: <= 3 us per recorded instruction on
-3.12+; the UI usable within 2 s of the run ending.
+3.12+; recording the value stack too at most 2x that; the UI usable within 2 s of the run
+ending.
 """
 
 from __future__ import annotations
@@ -54,23 +55,33 @@ def main() -> None:
         path = Path(folder) / "loop.py"
         path.write_text(PROGRAM.format(n=120_000))
         baseline = statistics.median(_baseline(path) for _ in range(5))
-        traced = []
-        steps = 0
-        for _ in range(3):
-            program = ProgramRun(str(path), limits=RunLimits(max_steps=10**8, wall_time=60))
-            program.start()
-            start = time.perf_counter()
-            result = program.wait()
-            traced.append(time.perf_counter() - start)
-            steps = result.step_count
         # The traced wall time includes starting the interpreter; so does the baseline's.
         startup = statistics.median(_timed([sys.executable, "-c", "pass"]) for _ in range(5))
-        run_time = statistics.median(traced) - startup
-        per = (run_time - baseline) / steps * 1e6
-        print(
-            f"  loop of {steps:,} instructions: {baseline * 1000:.0f} ms plain, "
-            f"{run_time * 1000:.0f} ms recorded -> {per:.2f} us per recorded instruction"
-        )
+        traced: dict[bool, list[float]] = {False: [], True: []}
+        steps = 0
+        for _ in range(3):  # interleaved: a machine getting busier slows both alike
+            for values in (False, True):
+                program = ProgramRun(
+                    str(path),
+                    limits=RunLimits(max_steps=10**8, wall_time=60),
+                    stack_values=values,
+                )
+                program.start()
+                start = time.perf_counter()
+                result = program.wait()
+                traced[values].append(time.perf_counter() - start)
+                steps = result.step_count
+                assert (result.stacks is not None) == values, result.stacks_note
+        per = {}
+        for values, times in traced.items():
+            run_time = statistics.median(times) - startup
+            per[values] = (run_time - baseline) / steps * 1e6
+            what = "with stack values" if values else "recorded"
+            print(
+                f"  loop of {steps:,} instructions: {baseline * 1000:.0f} ms plain, "
+                f"{run_time * 1000:.0f} ms {what} -> {per[values]:.2f} us per instruction"
+            )
+        print(f"  stack values cost {per[True] / per[False]:.2f}x recording without them")
 
         path.write_text(PROGRAM.format(n=400_000))
         program = ProgramRun(str(path), limits=RunLimits(max_steps=2_000_000, wall_time=60))

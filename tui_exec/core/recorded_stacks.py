@@ -40,7 +40,9 @@ class RecordedStacks:
     ) -> None:
         self._ends = ends
         self._refs = refs
-        self._table = [NULL if kind is None else StackValue(text, kind) for kind, text in table]
+        self._table = table
+        """(type name, repr) per value id, as recorded (made StackValues when asked for:
+        a long run has hundreds of thousands)."""
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -54,7 +56,9 @@ class RecordedStacks:
         table = self._table
         if len(ids) == 1 and ids[0] == UNKNOWN_ENTRY or any(i >= len(table) for i in ids):
             return None
-        return tuple(table[i] for i in ids)
+        return tuple(
+            NULL if table[i][0] is None else StackValue(table[i][1], table[i][0]) for i in ids
+        )
 
 
 def read_stacks(folder: Path, steps: int) -> RecordedStacks | None:

@@ -27,6 +27,7 @@ import sys
 import types
 from array import array
 from collections.abc import Callable
+from itertools import accumulate, chain
 from typing import Any, NamedTuple
 
 from .bytecode import NOT_A_JUMP
@@ -82,8 +83,8 @@ def unsupported_reason() -> str | None:
         return "a free-threaded build keeps its frames differently"
     if "d" in flags or hasattr(sys, "gettotalrefcount"):
         return "a debug build keeps its objects differently"
-    if sys.maxsize < 2**32:
-        return "a 32-bit build"
+    if sys.maxsize < 2**32 or sys.byteorder != "little":
+        return "a 32-bit or big-endian build"
     return None
 
 
@@ -368,6 +369,58 @@ _STABLE = frozenset(
 """Types whose repr cannot change while the object lives: their entries are not looked at
 again. Any other value left on the stack is described again after something could have
 changed it (an instruction that stores, calls or fills a container, or other frames ran)."""
+_FLAT = frozenset({int, float, bool, type(None)})
+"""Types whose repr is taken at once (cut when long: an int may have thousands of digits)."""
+_REPR_LIMIT = 80
+_TABLE_LIMIT = 100_000
+"""Distinct values remembered to share ids; past it they are forgotten (memory stays bounded)
+and a value seen again gets a new id."""
+
+
+_NAME_ONLY = frozenset(
+    {
+        "STORE_NAME",
+        "STORE_FAST",
+        "STORE_GLOBAL",
+        "STORE_DEREF",
+        "STORE_FAST_LOAD_FAST",
+        "STORE_FAST_STORE_FAST",
+        "DELETE_NAME",
+        "DELETE_FAST",
+        "DELETE_GLOBAL",
+        "DELETE_DEREF",
+    }
+)
+"""Instructions that change the variables shown but no object a stack entry can hold."""
+
+
+def value_changers(code: types.CodeType, changers: frozenset[int]) -> frozenset[int]:
+    """Of ``changers`` (the offsets after which the state shown may differ), those after
+    which an object left on the stack may have changed in place, and BINARY_OP (``a += b``
+    on a list extends the list the stack keeps)."""
+    return frozenset(
+        ins.offset
+        for ins in dis.get_instructions(code)
+        if ins.offset in changers
+        and ins.opname not in _NAME_ONLY
+        or ins.opname.startswith("BINARY_")
+    )
+
+
+class _Everything:
+    """A set that holds every value id (see ``volatile`` in ``ValueRecorder._recorder``)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return 0
+
+    def add(self, item: int) -> None:
+        """Every id is in already."""
+
+    def isdisjoint(self, items: object) -> bool:
+        return False
 
 
 class ValueRecorder:
@@ -376,7 +429,9 @@ class ValueRecorder:
 
     Only what changed is described: the words of the frame's stack are compared with those
     at the frame's previous step, and the unchanged bottom reuses that step's ids (an object
-    still on the stack is still alive, so an equal word is the same object).
+    still on the stack is still alive, so an equal word is the same object). Values whose
+    repr may change in place (a list a comprehension fills) are described again after an
+    instruction that may change them or after other frames ran.
     """
 
     def __init__(
@@ -387,97 +442,230 @@ class ValueRecorder:
         out_dir: Any,
     ) -> None:
         self.reader = reader
-        self.describe = describe
-        self.changers = changers
-        self.refs = array("I")
-        self.ends = array("I")
-        self.count = 0
-        """Steps recorded (the index of the next one)."""
-        self._total_refs = 0
-        self._table: dict[tuple[str | None, str | None], int] = {
-            (None, None): NULL_ENTRY,
-            ("", ""): UNKNOWN_ENTRY,
-        }
-        self._new: list[tuple[str | None, str | None]] = [(None, None), ("", "")]
-        self._last: dict[int, tuple[bytes, tuple[int, ...], int, bool]] = {}
-        """Per frame address: its stack's words and ids at its last step, that step's
-        index, and whether the instruction there may change objects left on the stack."""
+        self._stacks: list[tuple[int, ...]] = []
+        """Each step's value ids since the last flush (one append a step: the files' arrays
+        are built at the flush, in C)."""
+        self._total = 0
+        self._table: dict[tuple[str | None, str | None], int] = {}
+        """The id of each distinct value described (forgotten past :data:`_TABLE_LIMIT`)."""
+        self._new: list[tuple[str | None, str | None]] = []
+        """The values described since the last flush, in id order."""
+        self._last: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        """Per frame address (but the current one's): its stack's words and ids at its
+        last step."""
+        self._forget: Callable[[int], None] = lambda address: None
         self._ends_file = open(out_dir / STACK_ENDS_FILE, "wb")  # noqa: SIM115 (for the run)
         self._refs_file = open(out_dir / STACK_REFS_FILE, "wb")  # noqa: SIM115
         self._values_file = open(out_dir / STACK_VALUES_FILE, "wb")  # noqa: SIM115
+        changers = [
+            value_changers(code, found) for code, found in zip(reader.codes, changers, strict=True)
+        ]
+        self.record = self._recorder(describe, changers)
+        """``record(frame, code id, offset)``: the stack of ``frame`` before the instruction
+        at ``offset`` runs (one step)."""
+
+    def _recorder(
+        self, describe: Callable[[Any], str], changers: list[frozenset[int]]
+    ) -> Callable[[types.FrameType, int, int], None]:
+        """The per-step function, every name it uses bound locally: it runs at every step
+        (measured: attribute and method lookups there cost more than the reading itself)."""
+        import ctypes
+
+        reader = self.reader
+        layout = reader.layout
+        word = ctypes.c_size_t.from_address
+        bases = reader._bases
+        sizes = reader._sizes
+        top_offset, tagged = layout.top, layout.tagged
+        pointer = layout.top_kind == "pointer"
+        saved = layout.top_kind != "static"
+        locals_size = [(base - layout.localsplus) >> 3 for base in bases]
+        static = reader.depth
+        from_address = reader.from_address
+        last_of = self._last
+        table = self._table
+        new_values = self._new
+        stacks = self._stacks
+        stable, flat, limit = _STABLE, _FLAT, _REPR_LIMIT
+        object_repr = object.__repr__  # <X object at 0x...>: the identity, never the contents
+        unknown: tuple[int, ...] = (UNKNOWN_ENTRY,)
+        null_word = 1 if tagged else 0
+        f_frame = _F_FRAME
+        next_id = 0
+
+        def value_id(key: tuple[str | None, str | None]) -> int:
+            nonlocal next_id
+            if len(table) >= _TABLE_LIMIT:
+                table.clear()  # memory stays bounded: a value seen again gets a new id
+            found = table[key] = next_id
+            next_id += 1
+            new_values.append(key)
+            return found
+
+        for key in ((None, None), ("", "")):  # NULL_ENTRY, UNKNOWN_ENTRY
+            value_id(key)
+
+        def describe_words(
+            raw: bytes, old_raw: bytes, old_ids: tuple[int, ...], fresh: bool
+        ) -> tuple[int, ...]:
+            """The ids of the words in ``raw``, those of the unchanged bottom taken from
+            ``old_ids`` (``fresh``: described again unless their type cannot change in place)."""
+            words = memoryview(raw).cast("Q").tolist() if raw else []
+            old = memoryview(old_raw).cast("Q").tolist() if old_raw else []
+            kept = 0
+            for a, b in zip(words, old, strict=False):
+                if a != b:
+                    break
+                kept += 1
+            ids = list(old_ids[:kept])
+            for position in range(0 if fresh else kept, len(words)):
+                if position >= kept:
+                    ids.append(describe_word(words[position]))
+                elif ids[position] in volatile:  # its repr may have changed in place
+                    ids[position] = describe_word(words[position])
+            return tuple(ids)
+
+        # Objects that never move and never change while the run lasts: the small ints,
+        # None, True, False, and the constants of the file's code objects (which the
+        # recorder keeps alive). Their ids are remembered by address once described.
+        fixable = {id(value) for value in (*range(-5, 257), None, True, False, ...)}
+        fixable.update(id(value) for code in reader.codes for value in code.co_consts)
+        fixed: dict[int, int] = {}
+        volatile: set[int] | _Everything = set()
+        """The ids of values whose repr may change while they sit on the stack (a list, an
+        instance with its own __repr__): described again after an instruction that may
+        change them."""
+
+        def describe_word(bits: int) -> int:
+            """The value id of one stack word."""
+            if bits == null_word:
+                return NULL_ENTRY
+            if tagged and bits & 3 == 3:
+                key: tuple[str | None, str | None] = ("int", str(bits >> 2))
+            else:
+                address = bits & ~3 if tagged else bits
+                known = fixed.get(address)
+                if known is not None:
+                    return known
+                value = from_address(address)
+                kind = type(value)
+                changeable = not (kind in stable or kind.__repr__ is object_repr)  # type: ignore[comparison-overlap]
+                if kind in flat:
+                    try:
+                        text = repr(value)
+                    except ValueError:  # an int too long to convert
+                        text = describe(value)
+                    if len(text) > limit:
+                        text = text[: limit - 1] + "…"
+                else:
+                    text = describe(value)
+                key = (kind.__name__, text)
+                found = table.get(key)
+                if found is None:
+                    found = value_id(key)
+                if changeable:
+                    add_volatile(found)
+                elif address in fixable:
+                    fixed[address] = found
+                return found
+            found = table.get(key)
+            return value_id(key) if found is None else found
+
+        def add_volatile(found: int) -> None:
+            nonlocal volatile
+            if len(volatile) >= _TABLE_LIMIT:
+                volatile = _Everything()  # past the bound, everything counts as changeable
+            volatile.add(found)
+
+        # 3.11, 3.14, 3.15: the saved top and the stack in one read, from the top's field
+        # to the end of the stack (the locals between are skipped). Words stay bytes: equal
+        # stacks, pops and a push are bytes comparisons (turning words into ints costs more
+        # than all the rest).
+        spans = [(base - top_offset) for base in bases]
+        # A c_char array's .raw copies in one step (measured: 3x faster than string_at).
+        blocks = [
+            ctypes.c_char * (span + 8 * size) for span, size in zip(spans, sizes, strict=True)
+        ]
+        stacks_of = [ctypes.c_char * (8 * n) for n in range(max([0, *sizes]) + 1)]
+        from_bytes = int.from_bytes
+        current = 0  # the frame of the previous step: its words, ids and whether it changes them
+        current_words = b""
+        current_ids: tuple[int, ...] = ()
+        current_changes = True
+
+        def record(frame: types.FrameType, code_id: int, offset: int) -> None:
+            nonlocal current, current_words, current_ids, current_changes
+            try:
+                address = word(id(frame) + f_frame).value
+                depth = -1
+                if saved:
+                    block = blocks[code_id].from_address(address + top_offset).raw
+                    span = spans[code_id]
+                    if pointer:
+                        depth = (from_bytes(block[:8], "little") - address - bases[code_id]) >> 3
+                    else:  # a C int
+                        depth = from_bytes(block[:4], "little", signed=True) - locals_size[code_id]
+                    if 0 <= depth <= sizes[code_id]:
+                        words = block[span : span + 8 * depth]
+                    else:
+                        depth = -1
+                if depth < 0:
+                    depth = static(address, code_id, offset)  # not saved here: the static one
+                    if depth >= 0:
+                        base = address + bases[code_id]
+                        words = stacks_of[depth].from_address(base).raw if depth else b""
+                if depth < 0:
+                    ids = unknown
+                    current = 0
+                else:
+                    if address == current and (
+                        not current_changes or volatile.isdisjoint(current_ids)
+                    ):
+                        # The common cases at once: nothing changed, pops, one push.
+                        if words == current_words:
+                            ids = current_ids
+                        elif current_words.startswith(words):
+                            ids = current_ids[:depth]
+                        elif current_words.startswith(words[:-8]):  # pops, then one push
+                            top = describe_word(from_bytes(words[-8:], "little"))
+                            ids = (*current_ids[: depth - 1], top)
+                        else:
+                            ids = describe_words(words, current_words, current_ids, False)
+                    elif address == current:  # the instruction may have changed them
+                        ids = describe_words(words, current_words, current_ids, True)
+                    else:
+                        if current:
+                            last_of[current] = (current_words, current_ids)
+                        last = last_of.pop(address, None)
+                        if last is None:
+                            ids = describe_words(words, b"", (), False)
+                        else:  # other frames ran since: anything may have changed
+                            ids = describe_words(words, last[0], last[1], True)
+                    current, current_words, current_ids = address, words, ids
+                    current_changes = offset in changers[code_id]
+            except Exception:  # noqa: BLE001 (a value that cannot be described must not stop the run)
+                ids = unknown
+                current = 0
+            stacks.append(ids)
+
+        def forget(address: int) -> None:
+            nonlocal current
+            if address == current:
+                current = 0
+            last_of.pop(address, None)
+
+        self._forget = forget
+        return record
 
     def started(self, frame: types.FrameType) -> None:
         """A new frame: whatever an earlier frame at its address left is not its."""
-        self._last.pop(self.reader.frame_address(frame), None)
+        self._forget(self.reader.frame_address(frame))
 
     def finished(self, frame: types.FrameType) -> None:
         """``frame`` returned or was left by an exception (a generator suspending keeps its
         entry: it resumes with the same stack)."""
         with contextlib.suppress(Exception):
-            self._last.pop(self.reader.frame_address(frame), None)
-
-    def record(self, frame: types.FrameType, code_id: int, offset: int) -> None:
-        """The stack of ``frame`` before the instruction at ``offset`` runs (one step)."""
-        reader = self.reader
-        step = self.count
-        self.count = step + 1
-        try:
-            address = reader.frame_address(frame)
-            depth = reader.depth(address, code_id, offset)
-            if depth < 0:
-                ids: tuple[int, ...] = (UNKNOWN_ENTRY,)
-            else:
-                raw = reader.raw(address, code_id, depth) if depth else b""
-                last = self._last.get(address)
-                if last is not None and last[0] == raw and last[2] == step - 1 and not last[3]:
-                    ids = last[1]
-                else:
-                    ids = self._describe(raw, last, step)
-                self._last[address] = (raw, ids, step, offset in self.changers[code_id])
-        except Exception:  # noqa: BLE001 (a value that cannot be described must not stop the run)
-            ids = (UNKNOWN_ENTRY,)
-        self.refs.extend(ids)
-        self._total_refs += len(ids)
-        self.ends.append(self._total_refs & 0xFFFFFFFF)
-
-    def _describe(
-        self, raw: bytes, last: tuple[bytes, tuple[int, ...], int, bool] | None, step: int
-    ) -> tuple[int, ...]:
-        words = memoryview(raw).cast("Q").tolist() if raw else []
-        kept = 0
-        fresh = last is not None and (last[2] != step - 1 or last[3])
-        if last is not None:
-            old = memoryview(last[0]).cast("Q").tolist() if last[0] else []
-            for a, b in zip(words, old, strict=False):
-                if a != b:
-                    break
-                kept += 1
-        ids = list(last[1][:kept]) if last is not None else []
-        tagged = self.reader.layout.tagged
-        from_address = self.reader.from_address
-        for position, word in enumerate(words):
-            if position < kept and not fresh:
-                continue
-            entry = decode_word(word, tagged)
-            if entry.kind == "null":
-                key: tuple[str | None, str | None] = (None, None)
-            elif entry.kind == "int":
-                key = ("int", str(entry.value))
-            else:
-                value = from_address(entry.value)
-                kind = type(value)
-                if position < kept and kind in _STABLE:
-                    continue  # unchanged, and it cannot have changed
-                key = (kind.__name__, self.describe(value))
-            found = self._table.get(key)
-            if found is None:
-                found = self._table[key] = len(self._table)
-                self._new.append(key)
-            if position < kept:
-                ids[position] = found
-            else:
-                ids.append(found)
-        return tuple(ids)
+            self._forget(self.reader.frame_address(frame))
 
     def flush(self) -> None:
         """Write what was recorded since the last flush (with the steps: a reader trusts
@@ -486,14 +674,19 @@ class ValueRecorder:
             blob = marshal.dumps(self._new)
             self._values_file.write(len(blob).to_bytes(4, "little") + blob)
             self._values_file.flush()
-            self._new = []
-        for data, handle in ((self.refs, self._refs_file), (self.ends, self._ends_file)):
+            del self._new[:]  # emptied in place: the recording function holds these
+        stacks = self._stacks
+        refs = array("I", chain.from_iterable(stacks))
+        ends = array("I", accumulate(map(len, stacks), initial=self._total))
+        del ends[0]
+        if ends:
+            self._total = ends[-1]
+        del stacks[:]  # emptied in place: the recording function holds it
+        for data, handle in ((refs, self._refs_file), (ends, self._ends_file)):
             if sys.byteorder != "little":
                 data.byteswap()
             data.tofile(handle)
             handle.flush()
-        self.refs = array("I")
-        self.ends = array("I")
 
     def close(self) -> None:
         self.flush()
