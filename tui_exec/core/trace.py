@@ -991,7 +991,10 @@ def _record_values(recorder: Recorder, out: Path) -> str:
     reader, why = probe(recorder.codes)
     if reader is not None:
         describe = lambda value: _bounded_repr(value, REPR_LIMIT)  # noqa: E731
-        recorder.values = ValueRecorder(reader, describe, recorder.changers, out)
+        try:
+            recorder.values = ValueRecorder(reader, describe, recorder.changers, out)
+        except Exception as exc:  # noqa: BLE001 (the run goes on without values)
+            return f"the value recorder could not start ({type(exc).__name__}: {exc})"
     return why
 
 

@@ -549,8 +549,11 @@ class ValueRecorder:
                     return known
                 value = from_address(address)
                 kind = type(value)
-                changeable = not (kind in stable or kind.__repr__ is object_repr)  # type: ignore[comparison-overlap]
-                if kind in flat:
+                plain = kind.__repr__ is object_repr  # type: ignore[comparison-overlap]
+                changeable = not (plain or kind in stable)
+                if plain and kind.__module__ == "builtins":
+                    text = f"<{kind.__name__}>"  # <list_iterator object at 0x7f...>, briefly
+                elif kind in flat:
                     try:
                         text = repr(value)
                     except ValueError:  # an int too long to convert
