@@ -719,21 +719,32 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
             recorder.pending = True
 
     values = recorder.values
+    # The previous step left the stack as it was and no frame started, ended or raised
+    # since: the next step's stack is the same, and is not read again.
+    unbroken = [False]
     if values is not None:
         record_values = values.record
+        again = values.again
+        neutral = values.neutral
 
         def on_instruction(code: types.CodeType, offset: int) -> None:
             code_id = index[code]
-            frame = getframe(1)
             if recorder.pending:
+                frame = getframe(1)
                 line(frame, code_id, frame.f_lineno, STATE_CHANGED)
-            record_values(frame, code_id, offset)
+                record_values(frame, code_id, offset)
+            elif unbroken[0]:
+                again()
+            else:
+                record_values(getframe(1), code_id, offset)
+            unbroken[0] = offset in neutral[code_id]
             step(code_id, offset)
             if offset in changers[code_id]:
                 recorder.pending = True
 
     def on_start(code: types.CodeType, offset: int) -> None:
         recorder.pending = True
+        unbroken[0] = False
         code_id = index.get(code)
         if code_id is not None:  # the file's frame: its RESUME is a step
             recorder.entered(getframe(1), code_id, offset)
@@ -745,28 +756,33 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
 
     def on_return(code: types.CodeType, offset: int, value: object) -> None:
         recorder.pending = True
+        unbroken[0] = False
         note(code, "returned", value)
         if values is not None and code in index:
             values.finished(getframe(1))
 
     def on_yield(code: types.CodeType, offset: int, value: object) -> None:
         recorder.pending = True
+        unbroken[0] = False
         note(code, "yielded", value)
 
     left: list[BaseException | None] = [None]  # the exception that last left a frame
 
     def on_unwind(code: types.CodeType, offset: int, exc: BaseException) -> None:
         recorder.pending = True
+        unbroken[0] = False
         left[0] = exc
         note(code, "unwound", exc)
         if values is not None and code in index:
             values.finished(getframe(1))
 
     def on_raise(code: types.CodeType, offset: int, exc: BaseException) -> None:
+        unbroken[0] = False
         if exc is not left[0]:  # RAISE fires again in each caller it reaches
             note(code, "raised", exc)
 
     def on_handled(code: types.CodeType, offset: int, exc: BaseException) -> None:
+        unbroken[0] = False
         note(code, "caught", exc)
 
     events = mon.events
@@ -819,6 +835,11 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
 
     changers = recorder.changers
     values = recorder.values
+    record_values = values.record if values is not None else None
+    # As for sys.monitoring: the previous step left the stack as it was, in this frame, and
+    # no frame started, returned or raised since.
+    unbroken: list[types.FrameType | None] = [None]
+    neutral = values.neutral if values is not None else []
 
     def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "opcode":
@@ -828,8 +849,12 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             if recorder.pending:
                 line(frame, code_id, frame.f_lineno, STATE_CHANGED)
             offset = frame.f_lasti
-            if values is not None:
-                values.record(frame, code_id, offset)
+            if record_values is not None:
+                if unbroken[0] is frame:
+                    values.again()  # type: ignore[union-attr]
+                else:
+                    record_values(frame, code_id, offset)
+                unbroken[0] = frame if offset in neutral[code_id] else None
             step(code_id, offset)
             if offset in changers[code_id]:
                 recorder.pending = True
@@ -839,6 +864,7 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             line(frame, index[frame.f_code], frame.f_lineno)
         elif event == "return":
             recorder.pending = True
+            unbroken[0] = None
             if values is not None:
                 values.finished(frame)
             if frame in unwinding:
@@ -849,6 +875,7 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             else:
                 note(frame.f_code, "returned", arg)
         elif event == "exception":
+            unbroken[0] = None
             exc = arg[1]
             if exc is not left[0] and unwinding.get(frame) is not exc:
                 note(frame.f_code, "raised", exc)  # new here, not passing through from a callee
@@ -860,6 +887,7 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
         # module's frame returns to the file's, pending is still set (or set again by the
         # return of the file's callback it ran): other frames need no local tracing.
         recorder.pending = True
+        unbroken[0] = None
         code_id = index.get(frame.f_code)
         if code_id is not None:
             frame.f_trace = local  # before f_trace_opcodes (3.13 needs this order)

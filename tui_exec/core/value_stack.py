@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dis
 import marshal
+import struct
 import sys
 import types
 from array import array
@@ -197,11 +198,12 @@ def _object_reader() -> Callable[[int], Any]:
     """A function from a live object's address to the object."""
     import ctypes
 
-    holder = (ctypes.c_size_t * 1)()
-    view = (ctypes.py_object * 1).from_buffer(holder)
+    slot = bytearray(8)
+    address_of = memoryview(slot).cast("Q")  # writing an int here is one C store
+    view = (ctypes.py_object * 1).from_buffer(slot)
 
     def from_address(address: int) -> Any:
-        holder[0] = address
+        address_of[0] = address
         return view[0]
 
     return from_address
@@ -407,6 +409,26 @@ def value_changers(code: types.CodeType, changers: frozenset[int]) -> frozenset[
     )
 
 
+_NEUTRAL = frozenset(
+    {
+        "NOP",
+        "NOT_TAKEN",
+        "JUMP_FORWARD",
+        "JUMP_BACKWARD",
+        "JUMP_BACKWARD_NO_INTERRUPT",
+        "JUMP",
+        "JUMP_NO_INTERRUPT",
+        "EXTENDED_ARG",
+    }
+)
+"""Instructions that change nothing on the stack (any code run meanwhile, a signal
+handler's, shows as a frame starting, which the recorder sees)."""
+
+
+def _neutral_offsets(code: types.CodeType) -> frozenset[int]:
+    return frozenset(ins.offset for ins in dis.get_instructions(code) if ins.opname in _NEUTRAL)
+
+
 class _Everything:
     """A set that holds every value id (see ``volatile`` in ``ValueRecorder._recorder``)."""
 
@@ -446,7 +468,7 @@ class ValueRecorder:
         """Each step's value ids since the last flush (one append a step: the files' arrays
         are built at the flush, in C)."""
         self._total = 0
-        self._table: dict[tuple[str | None, str | None], int] = {}
+        self._table: dict[tuple[type | None, str | None], int] = {}
         """The id of each distinct value described (forgotten past :data:`_TABLE_LIMIT`)."""
         self._new: list[tuple[str | None, str | None]] = []
         """The values described since the last flush, in id order."""
@@ -457,6 +479,8 @@ class ValueRecorder:
         self._ends_file = open(out_dir / STACK_ENDS_FILE, "wb")  # noqa: SIM115 (for the run)
         self._refs_file = open(out_dir / STACK_REFS_FILE, "wb")  # noqa: SIM115
         self._values_file = open(out_dir / STACK_VALUES_FILE, "wb")  # noqa: SIM115
+        self.neutral = [_neutral_offsets(code) for code in reader.codes]
+        """Per code id, the offsets of instructions that leave the stack as it is."""
         changers = [
             value_changers(code, found) for code, found in zip(reader.codes, changers, strict=True)
         ]
@@ -493,17 +517,20 @@ class ValueRecorder:
         f_frame = _F_FRAME
         next_id = 0
 
-        def value_id(key: tuple[str | None, str | None]) -> int:
+        def value_id(key: tuple[type | None, str | None]) -> int:
+            """A new id for ``key`` (a type, which hashes faster than its name, and a repr)."""
             nonlocal next_id
             if len(table) >= _TABLE_LIMIT:
                 table.clear()  # memory stays bounded: a value seen again gets a new id
             found = table[key] = next_id
             next_id += 1
-            new_values.append(key)
+            kind = key[0]
+            new_values.append((None if kind is None else kind.__name__, key[1]))
             return found
 
-        for key in ((None, None), ("", "")):  # NULL_ENTRY, UNKNOWN_ENTRY
-            value_id(key)
+        value_id((None, None))  # NULL_ENTRY
+        value_id((type(None), ""))  # UNKNOWN_ENTRY (never looked up: its repr is empty)
+        new_values[UNKNOWN_ENTRY] = ("", "")
 
         def describe_words(
             raw: bytes, old_raw: bytes, old_ids: tuple[int, ...], fresh: bool
@@ -526,53 +553,65 @@ class ValueRecorder:
             return tuple(ids)
 
         # Objects that never move and never change while the run lasts: the small ints,
-        # None, True, False, and the constants of the file's code objects (which the
-        # recorder keeps alive). Their ids are remembered by address once described.
+        # None, True, False, the constants of the file's code objects (which the recorder
+        # keeps alive) and the numbers it holds (below). Their ids are remembered by address.
         fixable = {id(value) for value in (*range(-5, 257), None, True, False, ...)}
         fixable.update(id(value) for code in reader.codes for value in code.co_consts)
         fixed: dict[int, int] = {}
+        held: list[Any] = []
+        """Numbers described, kept alive so that their address stays theirs while their id
+        is remembered (a number has no finalizer: holding it changes nothing the program
+        sees); forgotten past :data:`_TABLE_LIMIT`."""
         volatile: set[int] | _Everything = set()
         """The ids of values whose repr may change while they sit on the stack (a list, an
         instance with its own __repr__): described again after an instruction that may
         change them."""
 
         def describe_word(bits: int) -> int:
-            """The value id of one stack word."""
+            """The value id of one stack word (the common case, a number, tested first)."""
             if bits == null_word:
                 return NULL_ENTRY
-            if tagged and bits & 3 == 3:
-                key: tuple[str | None, str | None] = ("int", str(bits >> 2))
-            else:
-                address = bits & ~3 if tagged else bits
-                known = fixed.get(address)
-                if known is not None:
-                    return known
-                value = from_address(address)
-                kind = type(value)
-                plain = kind.__repr__ is object_repr  # type: ignore[comparison-overlap]
-                changeable = not (plain or kind in stable)
-                if plain and kind.__module__ == "builtins":
-                    text = f"<{kind.__name__}>"  # <list_iterator object at 0x7f...>, briefly
-                elif kind in flat:
-                    try:
-                        text = repr(value)
-                    except ValueError:  # an int too long to convert
-                        text = describe(value)
-                    if len(text) > limit:
-                        text = text[: limit - 1] + "…"
-                else:
+            if tagged:
+                if bits & 3 == 3:
+                    key: tuple[type | None, str | None] = (int, str(bits >> 2))
+                    found = table.get(key)
+                    return value_id(key) if found is None else found
+                bits &= ~3
+            known = fixed.get(bits)
+            if known is not None:
+                return known
+            value = from_address(bits)
+            kind = type(value)
+            changeable = False
+            if kind in flat:
+                try:
+                    text = repr(value)
+                except ValueError:  # an int too long to convert
                     text = describe(value)
-                key = (kind.__name__, text)
-                found = table.get(key)
-                if found is None:
-                    found = value_id(key)
-                if changeable:
-                    add_volatile(found)
-                elif address in fixable:
-                    fixed[address] = found
-                return found
+                if len(text) > limit:
+                    text = text[: limit - 1] + "…"
+            elif kind.__repr__ is object_repr:  # type: ignore[comparison-overlap]
+                # <list_iterator object at 0x7f...>: a built-in one shows as its type.
+                builtin = kind.__module__ == "builtins"
+                text = f"<{kind.__name__}>" if builtin else describe(value)
+            else:
+                changeable = kind not in stable
+                text = describe(value)
+            key = (kind, text)
             found = table.get(key)
-            return value_id(key) if found is None else found
+            if found is None:
+                found = value_id(key)
+            if changeable:
+                add_volatile(found)
+            elif bits in fixable:
+                fixed[bits] = found
+            elif kind in flat:
+                if len(held) >= _TABLE_LIMIT:
+                    fixed.clear()
+                    held.clear()
+                fixed[bits] = found
+                held.append(value)
+            return found
 
         def add_volatile(found: int) -> None:
             nonlocal volatile
@@ -590,7 +629,8 @@ class ValueRecorder:
             ctypes.c_char * (span + 8 * size) for span, size in zip(spans, sizes, strict=True)
         ]
         stacks_of = [ctypes.c_char * (8 * n) for n in range(max([0, *sizes]) + 1)]
-        from_bytes = int.from_bytes
+        unpack_word = struct.Struct("<Q").unpack_from
+        unpack_int = struct.Struct("<i").unpack_from
         current = 0  # the frame of the previous step: its words, ids and whether it changes them
         current_words = b""
         current_ids: tuple[int, ...] = ()
@@ -605,9 +645,9 @@ class ValueRecorder:
                     block = blocks[code_id].from_address(address + top_offset).raw
                     span = spans[code_id]
                     if pointer:
-                        depth = (from_bytes(block[:8], "little") - address - bases[code_id]) >> 3
+                        depth = (unpack_word(block)[0] - address - bases[code_id]) >> 3
                     else:  # a C int
-                        depth = from_bytes(block[:4], "little", signed=True) - locals_size[code_id]
+                        depth = unpack_int(block)[0] - locals_size[code_id]
                     if 0 <= depth <= sizes[code_id]:
                         words = block[span : span + 8 * depth]
                     else:
@@ -630,7 +670,7 @@ class ValueRecorder:
                         elif current_words.startswith(words):
                             ids = current_ids[:depth]
                         elif current_words.startswith(words[:-8]):  # pops, then one push
-                            top = describe_word(from_bytes(words[-8:], "little"))
+                            top = describe_word(unpack_word(words, 8 * depth - 8)[0])
                             ids = (*current_ids[: depth - 1], top)
                         else:
                             ids = describe_words(words, current_words, current_ids, False)
@@ -650,6 +690,14 @@ class ValueRecorder:
                 ids = unknown
                 current = 0
             stacks.append(ids)
+
+        def again() -> None:
+            """The step after a stack-neutral one in the same frame: the same stack."""
+            stacks.append(current_ids if current else unknown)
+
+        self.again = again
+        """``again()``: record the previous step's stack again, for a step that follows one
+        of :attr:`neutral`'s instructions in the same frame with nothing else in between."""
 
         def forget(address: int) -> None:
             nonlocal current
