@@ -117,9 +117,8 @@ OUTPUT_NOTICE = "\n[tui-exec: output limit reached; the rest of the output was d
 
 class CountingStream(io.TextIOWrapper):
     """stdout or stderr as the program sees them: the real stream's API (``buffer``,
-    ``fileno``, ``encoding``, ``reconfigure``...), with every character written counted and
-    what exceeds the output limit dropped (bytes written to ``buffer`` count as characters
-    of their UTF-8 decoding, near enough for a limit).
+    ``fileno``, ``encoding``, ``reconfigure``...), with every byte written counted (text as
+    its encoding, UTF-8 here) and what exceeds the output limit, in bytes, dropped.
 
     It is a TextIOWrapper around a counting binary layer over the real stream's own buffer,
     so ``sys.stdout.buffer.write(b"...")`` works as under plain Python.
@@ -140,7 +139,7 @@ class CountingStream(io.TextIOWrapper):
 
     @property
     def written(self) -> int:
-        """Characters (for bytes written to ``buffer``: bytes) kept so far."""
+        """Bytes kept so far (text counted as encoded)."""
         return self._layer.kept
 
     def write(self, text: str) -> int:
