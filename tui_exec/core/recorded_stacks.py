@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 import sys
 from array import array
+from bisect import bisect_right
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,22 +28,29 @@ class StackValue(NamedTuple):
 
 
 NULL = StackValue(None, None)
+_DECODED_CHUNKS = 8
+"""Chunks of the value table kept decoded (stepping stays within a few)."""
 
 
 class RecordedStacks:
-    """Per step, the value stack just before the step ran, bottom first."""
+    """Per step, the value stack just before the step ran, bottom first.
+
+    The table of values stays as the recorder wrote it, in marshal'ed chunks, each decoded
+    when a step first shows one of its values: a 2M-step run describes hundreds of
+    thousands of values, and decoding them all cost 100+ MB and a quarter second.
+    """
 
     def __init__(
-        self,
-        ends: array[int],
-        refs: array[int],
-        table: list[tuple[str | None, str | None]],
+        self, ends: array[int], refs: array[int], chunks: list[tuple[int, bytes]], count: int
     ) -> None:
         self._ends = ends
         self._refs = refs
-        self._table = table
-        """(type name, repr) per value id, as recorded (made StackValues when asked for:
-        a long run has hundreds of thousands)."""
+        self._starts = [start for start, _ in chunks]
+        """The first value id of each chunk."""
+        self._blobs = [blob for _, blob in chunks]
+        self._count = count
+        """Value ids recorded."""
+        self._decoded: dict[int, list[tuple[str | None, str | None]]] = {}
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -53,12 +61,21 @@ class RecordedStacks:
             return None
         start = self._ends[step - 1] if step else 0
         ids = self._refs[start : self._ends[step]]
-        table = self._table
-        if len(ids) == 1 and ids[0] == UNKNOWN_ENTRY or any(i >= len(table) for i in ids):
+        if len(ids) == 1 and ids[0] == UNKNOWN_ENTRY or any(i >= self._count for i in ids):
             return None
-        return tuple(
-            NULL if table[i][0] is None else StackValue(table[i][1], table[i][0]) for i in ids
-        )
+        return tuple(self._value(i) for i in ids)
+
+    def _value(self, value_id: int) -> StackValue:
+        if value_id == NULL_ENTRY:
+            return NULL
+        chunk = bisect_right(self._starts, value_id) - 1
+        rows = self._decoded.get(chunk)
+        if rows is None:
+            if len(self._decoded) >= _DECODED_CHUNKS:
+                self._decoded.pop(next(iter(self._decoded)))
+            rows = self._decoded[chunk] = marshal.loads(self._blobs[chunk])
+        kind, text = rows[value_id - self._starts[chunk]]
+        return NULL if kind is None else StackValue(text, kind)
 
 
 def read_stacks(folder: Path, steps: int) -> RecordedStacks | None:
@@ -70,25 +87,25 @@ def read_stacks(folder: Path, steps: int) -> RecordedStacks | None:
         data = (folder / STACK_VALUES_FILE).read_bytes()
     except OSError:
         return None
-    table: list[tuple[str | None, str | None]] = []
+    chunks: list[tuple[int, bytes]] = []
+    first = 0
     position = 0
-    while position + 4 <= len(data):
+    while position + 8 <= len(data):
         size = int.from_bytes(data[position : position + 4], "little")
-        chunk = data[position + 4 : position + 4 + size]
-        if len(chunk) < size:
+        count = int.from_bytes(data[position + 4 : position + 8], "little")
+        blob = data[position + 8 : position + 8 + size]
+        if len(blob) < size:
             break
-        try:
-            table.extend(marshal.loads(chunk))
-        except (ValueError, EOFError, TypeError):
-            break
-        position += 4 + size
-    if len(table) <= UNKNOWN_ENTRY or table[NULL_ENTRY] != (None, None):
+        chunks.append((first, blob))
+        first += count
+        position += 8 + size
+    if not chunks or first <= UNKNOWN_ENTRY:
         return None
     kept = min(len(ends), steps)
     while kept and ends[kept - 1] > len(refs):
         kept -= 1
     del ends[kept:]
-    return RecordedStacks(ends, refs, table)
+    return RecordedStacks(ends, refs, chunks, first)
 
 
 def _uint32s(path: Path) -> array[int]:

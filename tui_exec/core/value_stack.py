@@ -345,8 +345,8 @@ STACK_ENDS_FILE = "stack_ends.bin"
 STACK_REFS_FILE = "stack_refs.bin"
 """Little-endian uint32 value ids: each step's stack, bottom first."""
 STACK_VALUES_FILE = "stack_values.bin"
-"""Chunks of new values: a little-endian uint32 byte count, then a marshal'ed list of
-``(type name, repr)``; value ids count from 0 across chunks (0 is NULL, 1 is unknown)."""
+"""Chunks of new values: little-endian uint32 byte and value counts, then a marshal'ed list
+of ``(type name, repr)``; value ids count from 0 across chunks (0 is NULL, 1 is unknown)."""
 UNKNOWN_ENTRY = 1
 """A step whose stack could not be read (its only entry)."""
 
@@ -723,7 +723,8 @@ class ValueRecorder:
         the steps both files cover)."""
         if self._new:
             blob = marshal.dumps(self._new)
-            self._values_file.write(len(blob).to_bytes(4, "little") + blob)
+            sizes = len(blob).to_bytes(4, "little") + len(self._new).to_bytes(4, "little")
+            self._values_file.write(sizes + blob)
             self._values_file.flush()
             del self._new[:]  # emptied in place: the recording function holds these
         stacks = self._stacks
