@@ -293,3 +293,31 @@ def test_a_value_recorder_that_cannot_start_leaves_the_run_alone(
     }
     assert recording["stdout"] == "1\n"
     assert recording["exit"]["reason"] == "exited"
+
+
+@pytest.mark.parametrize("demo", ["fibonacci.py", "comprehensions.py", "exceptions.py"])
+def test_stacks_known_without_reading_are_the_stacks_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo: str
+) -> None:
+    """After a jump or an instruction that only pops, the recorder derives the next stack
+    instead of reading it: the same stacks as reading them all (the derivation turned off
+    in the child by a sitecustomize), at every step."""
+    source = (Path(__file__).parent.parent / "demo_scripts" / demo).read_text()
+    derived = record(tmp_path, source, "--stack-values")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "from tui_exec.core import value_stack\nvalue_stack._pops_only = lambda code: {}\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    read = record(tmp_path, source, "--stack-values")
+
+    def shown(recording: dict[str, Any]) -> list[Any]:
+        address = re.compile(r"0x[0-9a-f]+")
+        return [
+            None if step["stack"] is None else [address.sub("0x?", str(e)) for e in step["stack"]]
+            for step in recording["steps"]
+        ]
+
+    assert len(derived["steps"]) > 50
+    assert shown(derived) == shown(read)

@@ -718,32 +718,36 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
             recorder.pending = True
 
     values = recorder.values
-    # The previous step left the stack as it was and no frame started, ended or raised
-    # since: the next step's stack is the same, and is not read again.
-    unbroken = [False]
+    # How many entries the previous step only popped, when no frame started, ended or
+    # raised since: the next step's stack is known without reading it (-1: not known).
+    unbroken = [-1]
     if values is not None:
         record_values = values.record
-        again = values.again
-        neutral = values.neutral
+        after_pops = values.after_pops
+        pops_only = values.pops_only
 
         def on_instruction(code: types.CodeType, offset: int) -> None:
             code_id = index[code]
+            popped = unbroken[0]
             if recorder.pending:
                 frame = getframe(1)
                 line(frame, code_id, frame.f_lineno, STATE_CHANGED)
-                record_values(frame, code_id, offset)
-            elif unbroken[0]:
-                again()
+                if popped < 0:
+                    record_values(frame, code_id, offset)
+                else:
+                    after_pops(popped, code_id, offset)
+            elif popped >= 0:
+                after_pops(popped, code_id, offset)
             else:
                 record_values(getframe(1), code_id, offset)
-            unbroken[0] = offset in neutral[code_id]
+            unbroken[0] = pops_only[code_id].get(offset, -1)
             step(code_id, offset)
             if offset in changers[code_id]:
                 recorder.pending = True
 
     def on_start(code: types.CodeType, offset: int) -> None:
         recorder.pending = True
-        unbroken[0] = False
+        unbroken[0] = -1
         code_id = index.get(code)
         if code_id is not None:  # the file's frame: its RESUME is a step
             recorder.entered(getframe(1), code_id, offset)
@@ -755,33 +759,33 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
 
     def on_return(code: types.CodeType, offset: int, value: object) -> None:
         recorder.pending = True
-        unbroken[0] = False
+        unbroken[0] = -1
         note(code, "returned", value)
         if values is not None and code in index:
             values.finished(getframe(1))
 
     def on_yield(code: types.CodeType, offset: int, value: object) -> None:
         recorder.pending = True
-        unbroken[0] = False
+        unbroken[0] = -1
         note(code, "yielded", value)
 
     left: list[BaseException | None] = [None]  # the exception that last left a frame
 
     def on_unwind(code: types.CodeType, offset: int, exc: BaseException) -> None:
         recorder.pending = True
-        unbroken[0] = False
+        unbroken[0] = -1
         left[0] = exc
         note(code, "unwound", exc)
         if values is not None and code in index:
             values.finished(getframe(1))
 
     def on_raise(code: types.CodeType, offset: int, exc: BaseException) -> None:
-        unbroken[0] = False
+        unbroken[0] = -1
         if exc is not left[0]:  # RAISE fires again in each caller it reaches
             note(code, "raised", exc)
 
     def on_handled(code: types.CodeType, offset: int, exc: BaseException) -> None:
-        unbroken[0] = False
+        unbroken[0] = -1
         note(code, "caught", exc)
 
     events = mon.events
@@ -835,10 +839,11 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
     changers = recorder.changers
     values = recorder.values
     record_values = values.record if values is not None else None
-    # As for sys.monitoring: the previous step left the stack as it was, in this frame, and
-    # no frame started, returned or raised since.
+    # As for sys.monitoring: the frame whose previous step only popped, how many, when no
+    # frame started, returned or raised since.
     unbroken: list[types.FrameType | None] = [None]
-    neutral = values.neutral if values is not None else []
+    popped = [0]
+    pops_only = values.pops_only if values is not None else []
 
     def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "opcode":
@@ -850,10 +855,12 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             offset = frame.f_lasti
             if record_values is not None:
                 if unbroken[0] is frame:
-                    values.again()  # type: ignore[union-attr]
+                    values.after_pops(popped[0], code_id, offset)  # type: ignore[union-attr]
                 else:
                     record_values(frame, code_id, offset)
-                unbroken[0] = frame if offset in neutral[code_id] else None
+                count = pops_only[code_id].get(offset, -1)
+                unbroken[0] = frame if count >= 0 else None
+                popped[0] = count
             step(code_id, offset)
             if offset in changers[code_id]:
                 recorder.pending = True

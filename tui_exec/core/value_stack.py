@@ -423,10 +423,38 @@ _NEUTRAL = frozenset(
 )
 """Instructions that change nothing on the stack (any code run meanwhile, a signal
 handler's, shows as a frame starting, which the recorder sees)."""
+_POP_ONE = frozenset(
+    {
+        "POP_TOP",
+        "STORE_NAME",
+        "STORE_FAST",
+        "STORE_GLOBAL",
+        "STORE_DEREF",
+        "POP_JUMP_IF_TRUE",
+        "POP_JUMP_IF_FALSE",
+        "POP_JUMP_IF_NONE",
+        "POP_JUMP_IF_NOT_NONE",
+        "POP_JUMP_FORWARD_IF_TRUE",
+        "POP_JUMP_FORWARD_IF_FALSE",
+        "POP_JUMP_FORWARD_IF_NONE",
+        "POP_JUMP_FORWARD_IF_NOT_NONE",
+        "POP_JUMP_BACKWARD_IF_TRUE",
+        "POP_JUMP_BACKWARD_IF_FALSE",
+        "POP_JUMP_BACKWARD_IF_NONE",
+        "POP_JUMP_BACKWARD_IF_NOT_NONE",
+    }
+)
+"""Instructions whose only change to the stack is to pop its top, whatever they do."""
 
 
-def _neutral_offsets(code: types.CodeType) -> frozenset[int]:
-    return frozenset(ins.offset for ins in dis.get_instructions(code) if ins.opname in _NEUTRAL)
+def _pops_only(code: types.CodeType) -> dict[int, int]:
+    """Offset → how many entries the instruction there pops, for the instructions that
+    only pop (0: :data:`_NEUTRAL`): the stack after them is known without reading it."""
+    return {
+        ins.offset: 0 if ins.opname in _NEUTRAL else 1
+        for ins in dis.get_instructions(code)
+        if ins.opname in _NEUTRAL or ins.opname in _POP_ONE
+    }
 
 
 class _Everything:
@@ -479,8 +507,8 @@ class ValueRecorder:
         self._ends_file = open(out_dir / STACK_ENDS_FILE, "wb")  # noqa: SIM115 (for the run)
         self._refs_file = open(out_dir / STACK_REFS_FILE, "wb")  # noqa: SIM115
         self._values_file = open(out_dir / STACK_VALUES_FILE, "wb")  # noqa: SIM115
-        self.neutral = [_neutral_offsets(code) for code in reader.codes]
-        """Per code id, the offsets of instructions that leave the stack as it is."""
+        self.pops_only = [_pops_only(code) for code in reader.codes]
+        """Per code id, offset → the entries popped by an instruction that only pops."""
         changers = [
             value_changers(code, found) for code, found in zip(reader.codes, changers, strict=True)
         ]
@@ -691,13 +719,23 @@ class ValueRecorder:
                 current = 0
             stacks.append(ids)
 
-        def again() -> None:
-            """The step after a stack-neutral one in the same frame: the same stack."""
-            stacks.append(current_ids if current else unknown)
+        def after_pops(count: int, code_id: int, offset: int) -> None:
+            """The step at ``offset`` after one that only popped ``count`` entries, in the
+            same frame."""
+            nonlocal current, current_words, current_ids, current_changes
+            if not current or count > len(current_ids):
+                current = 0
+                stacks.append(unknown)
+                return
+            if count:
+                current_words = current_words[: -8 * count]
+                current_ids = current_ids[:-count]
+            current_changes = offset in changers[code_id]
+            stacks.append(current_ids)
 
-        self.again = again
-        """``again()``: record the previous step's stack again, for a step that follows one
-        of :attr:`neutral`'s instructions in the same frame with nothing else in between."""
+        self.after_pops = after_pops
+        """``after_pops(count, code id, offset)``: record the stack of a step that follows one of
+        :attr:`pops_only`'s instructions in the same frame with nothing else in between."""
 
         def forget(address: int) -> None:
             nonlocal current
