@@ -299,7 +299,8 @@ def test_a_value_recorder_that_cannot_start_leaves_the_run_alone(
 def test_stacks_known_without_reading_are_the_stacks_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo: str
 ) -> None:
-    """After a jump or an instruction that only pops, the recorder derives the next stack
+    """After a jump, an instruction that only pops or a constant pushed (3.11-3.13), the
+    recorder derives the next stack
     instead of reading it: the same stacks as reading them all (the derivation turned off
     in the child by a sitecustomize), at every step."""
     source = (Path(__file__).parent.parent / "demo_scripts" / demo).read_text()
@@ -307,7 +308,8 @@ def test_stacks_known_without_reading_are_the_stacks_read(
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(
-        "from tui_exec.core import value_stack\nvalue_stack._pops_only = lambda code: {}\n"
+        "from tui_exec.core import value_stack\n"
+        "value_stack._known_after = lambda code, tagged: {}\n"
     )
     monkeypatch.setenv("PYTHONPATH", str(site))
     read = record(tmp_path, source, "--stack-values")

@@ -718,13 +718,14 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
             recorder.pending = True
 
     values = recorder.values
-    # How many entries the previous step only popped, when no frame started, ended or
-    # raised since: the next step's stack is known without reading it (-1: not known).
+    # What the previous step did to the stack when the stack after it is known without
+    # reading it and no frame started, ended or raised since (-1: not known; see
+    # value_stack._known_after).
     unbroken = [-1]
     if values is not None:
         record_values = values.record
-        after_pops = values.after_pops
-        pops_only = values.pops_only
+        after_known = values.after_known
+        known_after = values.known_after
 
         def on_instruction(code: types.CodeType, offset: int) -> None:
             code_id = index[code]
@@ -732,15 +733,15 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
             if recorder.pending:
                 frame = getframe(1)
                 line(frame, code_id, frame.f_lineno, STATE_CHANGED)
-                if popped < 0:
+                if popped == -1:
                     record_values(frame, code_id, offset)
                 else:
-                    after_pops(popped, code_id, offset)
-            elif popped >= 0:
-                after_pops(popped, code_id, offset)
+                    after_known(popped, code_id, offset)
+            elif popped != -1:
+                after_known(popped, code_id, offset)
             else:
                 record_values(getframe(1), code_id, offset)
-            unbroken[0] = pops_only[code_id].get(offset, -1)
+            unbroken[0] = known_after[code_id].get(offset, -1)
             step(code_id, offset)
             if offset in changers[code_id]:
                 recorder.pending = True
@@ -839,11 +840,12 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
     changers = recorder.changers
     values = recorder.values
     record_values = values.record if values is not None else None
-    # As for sys.monitoring: the frame whose previous step only popped, how many, when no
-    # frame started, returned or raised since.
+    # As for sys.monitoring: the frame whose previous step's effect on the stack is known,
+    # and that effect, when no frame started, returned or raised since.
     unbroken: list[types.FrameType | None] = [None]
     popped = [0]
-    pops_only = values.pops_only if values is not None else []
+    known_after = values.known_after if values is not None else []
+    after_known = values.after_known if values is not None else None
 
     def local(frame: types.FrameType, event: str, arg: Any) -> Any:
         if event == "opcode":
@@ -855,12 +857,12 @@ def _install_settrace(recorder: Recorder) -> Callable[[], None]:
             offset = frame.f_lasti
             if record_values is not None:
                 if unbroken[0] is frame:
-                    values.after_pops(popped[0], code_id, offset)  # type: ignore[union-attr]
+                    after_known(popped[0], code_id, offset)  # type: ignore[misc]
                 else:
                     record_values(frame, code_id, offset)
-                count = pops_only[code_id].get(offset, -1)
-                unbroken[0] = frame if count >= 0 else None
-                popped[0] = count
+                change = known_after[code_id].get(offset, -1)
+                unbroken[0] = frame if change != -1 else None
+                popped[0] = change
             step(code_id, offset)
             if offset in changers[code_id]:
                 recorder.pending = True

@@ -447,14 +447,20 @@ _POP_ONE = frozenset(
 """Instructions whose only change to the stack is to pop its top, whatever they do."""
 
 
-def _pops_only(code: types.CodeType) -> dict[int, int]:
-    """Offset → how many entries the instruction there pops, for the instructions that
-    only pop (0: :data:`_NEUTRAL`): the stack after them is known without reading it."""
-    return {
-        ins.offset: 0 if ins.opname in _NEUTRAL else 1
-        for ins in dis.get_instructions(code)
-        if ins.opname in _NEUTRAL or ins.opname in _POP_ONE
-    }
+def _known_after(code: types.CodeType, tagged: bool) -> dict[int, int]:
+    """Offset → what the instruction there does to the stack, for those after which the
+    stack is known without reading it: ``n >= 0`` pops n entries (0: :data:`_NEUTRAL`),
+    ``-2 - i`` pushes ``co_consts[i]`` (only where a stack word is the object's address,
+    3.11-3.13: 3.14+ words carry tag bits the recorder cannot know)."""
+    known = {}
+    for ins in dis.get_instructions(code):
+        if ins.opname in _NEUTRAL:
+            known[ins.offset] = 0
+        elif ins.opname in _POP_ONE:
+            known[ins.offset] = 1
+        elif ins.opname == "LOAD_CONST" and not tagged and ins.arg is not None:
+            known[ins.offset] = -2 - ins.arg
+    return known
 
 
 class _Everything:
@@ -507,8 +513,10 @@ class ValueRecorder:
         self._ends_file = open(out_dir / STACK_ENDS_FILE, "wb")  # noqa: SIM115 (for the run)
         self._refs_file = open(out_dir / STACK_REFS_FILE, "wb")  # noqa: SIM115
         self._values_file = open(out_dir / STACK_VALUES_FILE, "wb")  # noqa: SIM115
-        self.pops_only = [_pops_only(code) for code in reader.codes]
-        """Per code id, offset → the entries popped by an instruction that only pops."""
+        tagged = reader.layout.tagged
+        self.known_after = [_known_after(code, tagged) for code in reader.codes]
+        """Per code id, offset → what the instruction there does to the stack, when the
+        stack after it is known without reading it (see :func:`_known_after`)."""
         changers = [
             value_changers(code, found) for code, found in zip(reader.codes, changers, strict=True)
         ]
@@ -719,23 +727,30 @@ class ValueRecorder:
                 current = 0
             stacks.append(ids)
 
-        def after_pops(count: int, code_id: int, offset: int) -> None:
-            """The step at ``offset`` after one that only popped ``count`` entries, in the
-            same frame."""
+        consts = [code.co_consts for code in reader.codes]
+
+        def after_known(change: int, code_id: int, offset: int) -> None:
+            """The step at ``offset``, after one in the same frame that did ``change`` (see
+            :func:`_known_after`) to the stack."""
             nonlocal current, current_words, current_ids, current_changes
-            if not current or count > len(current_ids):
+            if not current or change > len(current_ids):
                 current = 0
                 stacks.append(unknown)
                 return
-            if count:
-                current_words = current_words[: -8 * count]
-                current_ids = current_ids[:-count]
+            if change > 0:
+                current_words = current_words[: -8 * change]
+                current_ids = current_ids[:-change]
+            elif change < 0:  # a constant pushed (its code object keeps it alive)
+                address = id(consts[code_id][-2 - change])
+                current_words += address.to_bytes(8, "little")
+                current_ids = (*current_ids, describe_word(address))
             current_changes = offset in changers[code_id]
             stacks.append(current_ids)
 
-        self.after_pops = after_pops
-        """``after_pops(count, code id, offset)``: record the stack of a step that follows one of
-        :attr:`pops_only`'s instructions in the same frame with nothing else in between."""
+        self.after_known = after_known
+        """``after_known(change, code id, offset)``: record the stack of a step that follows
+        one of :attr:`known_after`'s instructions in the same frame with nothing else in
+        between."""
 
         def forget(address: int) -> None:
             nonlocal current
