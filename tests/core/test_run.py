@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -249,3 +250,60 @@ def test_the_recorders_own_future_imports_never_reach_the_program(tmp_path: Path
     plain = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
     assert "<class 'int'>" in plain.stdout
     assert run(path).stdout == plain.stdout
+
+
+def test_a_stop_that_comes_while_a_step_is_recorded_saves_that_step_whole(
+    tmp_path: Path,
+) -> None:
+    # The value recorder describes the object on the stack, and its repr asks (twice) for the
+    # run to stop: the signals come in the middle of recording that step. The run must save
+    # once the step is whole (not half of it, and not twice), then end.
+    path = write(
+        tmp_path,
+        "import os, signal\n"
+        "class Loud:\n"
+        "    def __repr__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        return 'Loud()'\n"
+        "x = Loud()\n"
+        "while True:\n"
+        "    pass\n",
+    )
+    program = ProgramRun(str(path), limits=RunLimits(wall_time=30.0), stack_values=True)
+    program.start()
+    result = program.wait()
+    assert result.status == "stopped", result.stderr
+    assert "Traceback" not in result.stderr
+    analysis = analyze(path.read_bytes(), str(path))
+    by_offset = {(i.code, i.offset): i for i in analysis.instructions}
+    last = result.step_count - 1
+    # The step described when the stop came is the last one recorded, whole.
+    assert by_offset[(result.steps[2 * last], result.steps[2 * last + 1])].opname == "STORE_NAME"
+    assert result.stacks is not None
+    stack = result.stacks.at(last)
+    assert stack is not None and stack[-1].repr == "Loud()" and stack[-1].type == "Loud"
+    assert [record.step for record in result.lines][-1] <= last
+
+
+def test_a_stop_while_the_program_waits_for_input_saves_what_it_recorded(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "print('name?', flush=True)\nname = input()\nprint(name)\n")
+    program = ProgramRun(str(path), interactive=True, stack_values=True)
+    program.start()
+    done: list[RunResult] = []
+    waiter = threading.Thread(target=lambda: done.append(program.wait()))
+    waiter.start()
+    for _ in range(400):  # waiting for a state, with a bound (20 s)
+        if program.waiting_for_input:
+            break
+        time.sleep(0.05)
+    assert program.waiting_for_input
+    program.stop()
+    waiter.join(30)
+    (result,) = done
+    assert result.status == "stopped"
+    # Saved by the recorder (a kill after the grace time would have lost every step).
+    assert result.step_count >= 4 and result.stacks is not None
+    assert "Traceback" not in result.stderr

@@ -385,9 +385,13 @@ class ProgramRun:
                     detail = "ended: it wrote far past the output limit"
             if status and asked is None:
                 asked = now
-                self._signal(signal.SIGTERM)  # the recorder saves, then exits
-            elif asked is not None and now - asked > _SAVE_GRACE:
-                self._signal(signal.SIGKILL)  # stuck in C code, or it caught SIGTERM
+            if asked is not None:
+                if now - asked > _SAVE_GRACE:
+                    self._signal(signal.SIGKILL)  # stuck in C code, or it caught SIGTERM
+                else:
+                    # The recorder saves, then exits. Sent again at each tick: one that came
+                    # while it recorded a step waits for the next, which may never come.
+                    self._signal(signal.SIGTERM)
             if on_tick is not None:
                 on_tick(elapsed)
             with contextlib.suppress(subprocess.TimeoutExpired):

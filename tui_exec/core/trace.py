@@ -247,6 +247,9 @@ class Recorder:
         self.stdout: CountingStream | None = None
         self.stderr: CountingStream | None = None
         self.on_limit: Callable[[], None] = lambda: None
+        self.on_stop: Callable[[], None] | None = None
+        """Set when a stop came in the middle of a step: called once that step is recorded."""
+        self._flush_at = _CHUNK
         self.pending = False
         """The state changed since the last record: take one before the next step."""
         self._sizes = (0, 0)
@@ -276,7 +279,7 @@ class Recorder:
         steps = self.steps
         steps.append(code_id)
         steps.append(offset)
-        if len(steps) >= _CHUNK:
+        if len(steps) >= self._flush_at:
             self.flush_steps()
 
     def _write_steps(self) -> None:
@@ -289,8 +292,16 @@ class Recorder:
         if self.values is not None:
             self.values.flush()
 
+    def stop_after_step(self, stop: Callable[[], None]) -> None:
+        """Call ``stop`` (which saves and ends the run) once the step being recorded is
+        recorded whole: a stop that came in its middle would save half of it."""
+        self.on_stop = stop
+        self._flush_at = 0
+
     def flush_steps(self) -> None:
         self._write_steps()
+        if self.on_stop is not None:
+            self.on_stop()
         if self.step_count >= self.max_steps:
             self.on_limit()
 
@@ -812,6 +823,8 @@ def _install_monitoring(recorder: Recorder) -> Callable[[], None]:
         mon.set_local_events(tool, code, events.INSTRUCTION | events.LINE)
 
     def remove() -> None:
+        if mon.get_tool(tool) is None:  # removed already (a stop came while it ended)
+            return
         mon.set_events(tool, 0)
         for code in recorder.codes:
             mon.set_local_events(tool, code, 0)
@@ -949,8 +962,11 @@ def main(argv: list[str]) -> int:
 
     real_exit = os._exit
 
+    remove: Callable[[], None] = _no_hooks  # until the recorder's hooks are installed
+
     def save_and_exit(status: str, exit_code: int) -> None:
         """Save everything recorded, then end the process at once."""
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second stop must not save again
         remove()
         recorder.close()
         recorder.stdout.flush()  # type: ignore[union-attr]
@@ -963,9 +979,19 @@ def main(argv: list[str]) -> int:
     # At the step limit, ending the process is the only way user code cannot catch and
     # carry on; and os._exit skips every finally and flush, so save before it too.
     recorder.on_limit = lambda: save_and_exit("step-limit", 0)
+    main_code = sys._getframe().f_code
+
+    def stop_requested(signum: int, frame: types.FrameType | None) -> None:
+        if _inside_recorder(frame, main_code):
+            # Halfway through recording a step (or starting): save once it is whole. (The
+            # app also sends the signal again until the run ends, in case no step comes.)
+            recorder.stop_after_step(lambda: save_and_exit("stopped", -signum))
+            return
+        save_and_exit("stopped", -signum)
+
     # The app asks a run to end (a time limit, the user's stop) with SIGTERM: save what was
     # recorded, then go. (A program stuck in C code never runs this; the app then kills it.)
-    signal.signal(signal.SIGTERM, lambda signum, frame: save_and_exit("stopped", -signum))
+    signal.signal(signal.SIGTERM, stop_requested)
     os._exit = lambda status: save_and_exit("exited", status)  # type: ignore[assignment,return-value]
     real_write = os.write
 
@@ -991,10 +1017,6 @@ def main(argv: list[str]) -> int:
     if mode.startswith("record"):
         install = _install_monitoring if sys.version_info >= (3, 12) else _install_settrace
         remove = install(recorder)
-    else:
-
-        def remove() -> None:
-            """Nothing was installed."""
 
     status, exit_code = "exited", 0
     try:
@@ -1011,12 +1033,38 @@ def main(argv: list[str]) -> int:
         traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
     else:
         remove()
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # saving already: a stop changes nothing
     os._exit, os.write = real_exit, real_write
     recorder.close()
     sys.stdout.flush()
     sys.stderr.flush()
     finish(status, exit_code)
     return exit_code
+
+
+_PASS_THROUGH = frozenset({"CountingStream", "_CountingBuffer", "WaitingStdin"})
+"""The recorder's classes a program calls (its streams): a stop may save while the program
+waits in them for input or writes through them."""
+
+
+def _no_hooks() -> None:
+    """Removes nothing: no hooks were installed (a run without recording)."""
+
+
+def _inside_recorder(frame: types.FrameType | None, bottom: types.CodeType) -> bool:
+    """Whether ``frame`` (where a signal came) is the recorder's own code, or code it called,
+    above the program's bottom frame ``bottom`` (the one that runs the program)."""
+    here = __file__
+    values_file = os.path.join(os.path.dirname(here), "value_stack.py")
+    while frame is not None and frame.f_code is not bottom:
+        code = frame.f_code
+        if (
+            code.co_filename in (here, values_file)
+            and code.co_qualname.partition(".")[0] not in _PASS_THROUGH
+        ):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _record_values(recorder: Recorder, out: Path) -> str:
