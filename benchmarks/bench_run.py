@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tui_exec.core import analyze
 from tui_exec.core.run import ProgramRun, RunLimits
-from tui_exec.ui.panes.run import Timeline
+from tui_exec.ui.timeline import Timeline
 
 PROGRAM = """\
 total = 0

@@ -22,7 +22,7 @@ from rich.console import Console
 from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core.run import LineRecord
 from tui_exec.ui.app import StagePanel, TuiExecApp
-from tui_exec.ui.panes.run import Timeline
+from tui_exec.ui.timeline import Timeline
 from tui_exec.ui.tour_box import TourBox
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"

@@ -273,7 +273,7 @@ def analyze_pyc(data: bytes, filename: str) -> Analysis:
     import dataclasses
     import marshal
 
-    from .pyc import HEADER_SIZE, PycError, check_loadable
+    from .pyc_header import HEADER_SIZE, PycError, check_loadable
 
     check_loadable(data)
     try:

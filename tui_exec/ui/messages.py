@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from ..core import Analysis
 from ..core.run import RunResult
 from .selection import Origin
-
-if TYPE_CHECKING:
-    from .panes.run import Timeline
+from .timeline import Timeline
 
 
 @dataclass

@@ -16,8 +16,8 @@ from .commands import Command
 from .messages import RunFinished, RunProgress
 from .navigation import Navigation
 from .panes.explain import ExplainPane
-from .panes.run import Timeline
 from .selection import Origin
+from .timeline import Timeline
 
 
 @dataclass(frozen=True, slots=True)

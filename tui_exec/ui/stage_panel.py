@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
-from .panes import PaneSpec, StageView
+from .panes.stage import PaneSpec, StageView, TitleChanged
 
 # What a panel's title adds in each state (see the editing mixin).
 _STATE_NOTES = {
@@ -50,6 +50,10 @@ class StagePanel(Vertical):
         label.update(message or "")
         self.set_class(message is not None, "-message")
         self.set_class(error, "-error")
+
+    def on_title_changed(self, message: TitleChanged) -> None:
+        message.stop()
+        self.retitle()
 
     def retitle(self) -> None:
         """Title the border: key, name, and what the view adds (counts, the view shown)."""

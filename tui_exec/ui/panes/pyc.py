@@ -22,7 +22,7 @@ from ...core.pyc import (
 )
 from ..selection import Origin, Selection
 from .base import LinePane
-from .stage import PaneSpec, stage_error_text
+from .stage import PaneSpec, TitleChanged, stage_error_text
 
 HEX_BYTES = 8
 """Bytes shown on a row; longer items end in '…' (their children have rows of their own)."""
@@ -313,11 +313,7 @@ class PycPane(LinePane):
         self._layout = layout
         self._offset_width = len(str(len(layout.pyc.data))) + 1 if layout else 5
         self.reset_rows(layout.width if layout else 0)
-        from ..stage_panel import panel_of  # here: stage_panel imports the panes
-
-        panel = panel_of(self)
-        if panel is not None:
-            panel.retitle()  # the title counts what was just built
+        self.post_message(TitleChanged())  # the title counts what was just built
         if self._selection is not None:
             # After the refresh: until then the view cannot scroll past its old, empty size.
             self.call_after_refresh(self.show_selection, self._selection, from_here=False)

@@ -11,6 +11,7 @@ import os
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 
 from rich.text import Text
+from textual.message import Message
 
 from ...core import Analysis, StageError
 from ..selection import Origin, Selection
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from ..commands import Command
 
 LayoutT = TypeVar("LayoutT")
+
+
+class TitleChanged(Message):
+    """A view's :meth:`StageView.title_detail` changed by itself (work done in a worker, not
+    at the app's call): the panel around it titles itself again."""
 
 
 class StageView(Generic[LayoutT]):
