@@ -32,6 +32,7 @@ from .panes import (
     TokensPane,
     layout_panes,
 )
+from .program import OfProgram, ProgramState
 from .selection import Origin, Selection, links_for
 from .stage_panel import StagePanel, activate, panel_of
 from .status import describe_errors, describe_selection
@@ -80,25 +81,23 @@ class ExplorerScreen(Screen[None]):
 class Explorer(App[int]):
     """Source → tokens → AST → bytecode of one program, every pane showing one selection."""
 
+    # The program's state, as attributes of the app (tests and features read them here).
+    program_data = OfProgram[bytes]("data")
+    program_name = OfProgram[str]("name")
+    program_path = OfProgram["str | None"]("path")
+    program_is_pyc = OfProgram[bool]("is_pyc")
+    unsaved = OfProgram[bool]("unsaved")
+    analysis = OfProgram["Analysis | None"]("analysis")
+    selection = OfProgram["Selection | None"]("selection")
+
     def __init__(
         self, data: bytes, name: str, *, path: str | None = None, pyc: bool = False
     ) -> None:
         super().__init__()
-        self.program_data = data
-        """The bytes analysed (a run of a program from stdin runs these)."""
-        self.program_name = name
-        """The name shown for the program: its path, <stdin> or the sample's."""
-        self.program_path = path
-        """The file it came from, or None (stdin, the sample)."""
-        self.program_is_pyc = pyc
-        """The program is a .pyc file of this Python: its code objects, and no source."""
-        self.unsaved = False
-        """Whether the program was edited since it was read or saved (``program_data`` then
-        holds the edited text, which is what runs)."""
+        self.program = ProgramState(data, name, path=path, pyc=pyc)
+        """The program shown: what every feature reads and changes."""
         self.analysis_seconds = 0.0
         """How long the last analysis took in the worker (with the panes' layouts)."""
-        self.analysis: Analysis | None = None
-        """The program's analysis, once the worker has made it."""
         self._preview: Analysis | None = None
         """Until then, its decoded text alone: the source pane shows it and moves at once."""
         self._preview_selection: Selection | None = None
@@ -108,7 +107,6 @@ class Explorer(App[int]):
         self.analysis_started = False
         """Whether the first analysis was started (after the first frame, not at mount)."""
         """Whether an analysis was started (the first waits for the first frame)."""
-        self.selection: Selection | None = None
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
 
     def get_default_screen(self) -> Screen[None]:

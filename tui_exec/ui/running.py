@@ -16,6 +16,7 @@ from .commands import Command
 from .messages import RunFinished, RunProgress
 from .navigation import Navigation
 from .panes.explain import ExplainPane
+from .program import OfProgram
 from .selection import Origin
 from .timeline import Timeline
 
@@ -100,10 +101,8 @@ class Running(Navigation):
     """F5 and everything that follows from a run."""
 
     run_options: RunOptions = DEFAULT_RUN_OPTIONS
-    timeline: Timeline | None = None
-    """The last recorded run laid over the analysis it ran (None before any run)."""
-    specialized: dict[int, dict[int, str]] = {}  # noqa: RUF012 (replaced, never mutated)
-    """Code id -> offset -> specialized opname, from the last run without recording."""
+    timeline = OfProgram["Timeline | None"]("timeline")
+    specialized = OfProgram["dict[int, dict[int, str]]"]("specialized")
     _program: ProgramRun | None = None
     _asking_input = False
     """The command line is asking for the program's next line of input."""
