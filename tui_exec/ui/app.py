@@ -25,7 +25,7 @@ from .navigation import NAVIGATION_COMMANDS
 from .running import DEFAULT_RUN_OPTIONS, RUN_COMMANDS, RunOptions
 from .stage_panel import StagePanel
 from .touring import TOUR_COMMANDS, Touring
-from .watching import WATCH_COMMANDS
+from .watching import WATCH_COMMANDS, Watcher
 
 QUIT = Command(
     "app.quit", "q", "quit", "Quit", "Leave tui-exec (a run in progress is ended)", footer=True
@@ -60,6 +60,7 @@ class TuiExecApp(Touring):
         pyc: bool = False,
     ) -> None:
         super().__init__(data, name, path=path, pyc=pyc)
+        self.add_feature(Watcher(self))
         self.run_options = run_options
         self.open_in_editor = edit
         if "TEXTUAL_ANIMATIONS" not in os.environ:

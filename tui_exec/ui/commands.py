@@ -7,7 +7,7 @@ A command is data. The app and every pane list theirs; Textual gets bindings fro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -36,12 +36,21 @@ class Command:
     """Whether the footer shows it (when it applies: see ``check_action``)."""
     priority: bool = False
     """Checked before the focused widget's own bindings (for keys panes use too)."""
+    feature: str | None = None
+    """The feature that performs it (see :mod:`.feature`); None: the app or the pane."""
+
+    @property
+    def bound_action(self) -> str:
+        """The action its key runs: through the app to its feature, if it has one."""
+        if self.feature is None:
+            return self.action
+        return f"feature({self.feature!r}, {self.action!r})"
 
     def binding(self) -> Binding:
         """The Textual binding for this command."""
         return Binding(
             self.keys,
-            self.action,
+            self.bound_action,
             self.label,
             show=self.footer,
             id=self.id,
@@ -73,15 +82,19 @@ def help_rows(app: App[Any], commands: Iterable[Command]) -> list[tuple[str, str
 
 def palette_commands(app: App[Any], commands: Iterable[Command]) -> Iterator[SystemCommand]:
     """Palette entries for the commands that have one and apply now (``check_action``)."""
+
     # A command may act on its key only to say why it does not apply: the palette asks the
     # app's ``command_applies`` when it has one.
-    applies = getattr(app, "command_applies", None) or (lambda name: app.check_action(name, ()))
+    def checked(command: Command) -> bool:
+        return bool(app.check_action(command.action_name, ()))
+
+    applies: Callable[[Command], bool] = getattr(app, "command_applies", None) or checked
     for command in commands:
-        if command.palette is None or not applies(command.action_name):
+        if command.palette is None or not applies(command):
             continue
         keys = app.get_key_display(Binding(command.keys.split(",")[0], ""))
         yield SystemCommand(
             command.palette,
             f"{command.help} ({keys})",
-            partial(app.run_action, command.action),
+            partial(app.run_action, command.bound_action),
         )

@@ -17,8 +17,9 @@ from textual.widgets import TextArea
 from ..core import Analysis
 from .commands import Command
 from .panes.editor import Editor, editor_theme
+from .running import Running
 from .stage_panel import StagePanel
-from .watching import FileWatching
+from .watching import Watcher
 
 # After the last key, how long the text must rest before it is analysed again: half as long as
 # an analysis takes, within these bounds. Shorter, a big file would be analysed for every key
@@ -49,7 +50,7 @@ EDIT_COMMANDS = (
 )
 
 
-class Editing(FileWatching):
+class Editing(Running):
     """Turns the source pane into an editor and back; keeps the edits until saved."""
 
     editor: Editor | None = None
@@ -71,8 +72,6 @@ class Editing(FileWatching):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return self.editor is not None
-        if action == "reload" and self.unsaved:
-            return True  # it asks first
         return super().check_action(action, parameters)
 
     # -- edit mode -------------------------------------------------------------------------------
@@ -289,7 +288,7 @@ class Editing(FileWatching):
             return False
         renamed = path != self.program_path
         self.program_path = self.program_name = path
-        self._stat = self._file_stat()  # our own write is not a change to reload
+        self.feature(Watcher).file_written()
         self._saved = data
         self.unsaved = False
         self.panels["source"].remove_class("-unsaved")
@@ -303,14 +302,7 @@ class Editing(FileWatching):
 
     # -- keeping edits -----------------------------------------------------------------------
 
-    def _reload(self) -> None:
-        if self.unsaved:
-            self.notify(
-                "The file changed on disk; your unsaved edits are kept (save them with ctrl+s).",
-                severity="warning",
-            )
-            return
-        super()._reload()
+    def on_watcher_reloaded(self, message: Watcher.Reloaded) -> None:
         if self.editor is not None:
             self.call_after_refresh(self._editor_follows_file)
 

@@ -9,6 +9,7 @@ from typing import TypeVar, cast
 
 from rich.text import Text
 from textual import events, work
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.reactive import Reactive
@@ -20,6 +21,7 @@ from textual.worker import get_current_worker
 from ..core import EMPTY_LINKS, Analysis, Links, analyze, analyze_pyc, preview
 from ..core.pyc import PycError
 from .command_line import Answer, CommandLine
+from .feature import Feature
 from .footer import KeyFooter
 from .messages import AnalysisProgress, AnalysisReady, ItemPicked, ReloadFailed
 from .panes import (
@@ -52,6 +54,7 @@ _STAGE_STEPS = {
 _ERROR_PRECEDENCE = ("parse", "compile", "decode", "tokenize")
 
 ViewT = TypeVar("ViewT")
+FeatureT = TypeVar("FeatureT", bound=Feature)
 
 
 class ExplorerScreen(Screen[None]):
@@ -108,6 +111,29 @@ class Explorer(App[int]):
         """Whether the first analysis was started (after the first frame, not at mount)."""
         """Whether an analysis was started (the first waits for the first frame)."""
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
+        self.components: dict[str, Feature] = {}
+        """The features (components) the app is composed of, by name."""
+
+    def add_feature(self, feature: FeatureT) -> FeatureT:
+        """Compose ``feature`` into the app (before it is mounted)."""
+        self.components[feature.NAME] = feature
+        return feature
+
+    def feature(self, kind: type[FeatureT]) -> FeatureT:
+        """The feature of class ``kind``."""
+        return next(f for f in self.components.values() if isinstance(f, kind))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "feature":
+            name, inner = parameters
+            assert isinstance(name, str) and isinstance(inner, str)
+            _, inner_name, inner_parameters = parse_action(inner)
+            return self.components[name].check_action(inner_name, inner_parameters)
+        return super().check_action(action, parameters)
+
+    async def action_feature(self, name: str, action: str) -> None:
+        """Run ``action`` on the feature ``name``: the keys of the features come here."""
+        await self.run_action(action, self.components[name])
 
     def get_default_screen(self) -> Screen[None]:
         return ExplorerScreen(id="_default")
@@ -191,6 +217,7 @@ class Explorer(App[int]):
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
             yield from self.panels.values()
+        yield from self.components.values()
         yield Static(id="errors")
         yield Static("Analysing…", id="status")
         yield CommandLine(id="command-line")
@@ -306,7 +333,12 @@ class Explorer(App[int]):
         self.select("source", (source.cursor_line, source.cursor_col))
 
     def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
-        """A new analysis is on screen: mixins drop what belonged to the old one."""
+        """A new analysis is on screen: the features drop what belonged to the old one."""
+        for feature in self.components.values():
+            feature.analysis_changed(analysis, reloaded=reloaded)
+
+    def on_reload_failed(self, message: ReloadFailed) -> None:
+        self.notify(f"{message.reason}; still showing the previous version.", severity="error")
 
     def keeps_last_good(self, panel: StagePanel, analysis: Analysis) -> bool:
         """Whether ``panel`` keeps what it shows instead of showing ``analysis`` (the editor

@@ -103,11 +103,13 @@ class Navigation(Explorer):
     for_palette = False
     """Set while the palette asks which commands apply (not which keys act)."""
 
-    def command_applies(self, action: str) -> bool:
-        """Whether the palette offers ``action`` now."""
+    def command_applies(self, command: Command) -> bool:
+        """Whether the palette offers ``command`` now."""
         self.for_palette = True
         try:
-            return bool(self.check_action(action, ()))
+            if command.feature is not None:
+                return bool(self.check_action("feature", (command.feature, command.action)))
+            return bool(self.check_action(command.action_name, ()))
         finally:
             self.for_palette = False
 

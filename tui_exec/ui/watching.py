@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from textual.message import Message
+
 from ..core import Analysis
 from .commands import Command
+from .feature import Feature
 from .messages import ReloadFailed
-from .running import Running
 
 WATCH_INTERVAL = 1.0
 
@@ -21,6 +23,7 @@ WATCH_COMMANDS = (
         "For a .pyc: open the source file it was compiled from",
         "file: open the .pyc's source",
         footer=True,
+        feature="watching",
     ),
     Command(
         "app.reload",
@@ -29,12 +32,20 @@ WATCH_COMMANDS = (
         "Reload",
         "Read and analyse the file again",
         "file: reload",
+        feature="watching",
     ),
 )
 
 
-class FileWatching(Running):
+class Watcher(Feature):
     """Keeps the explorer on the file's current text."""
+
+    NAME = "watching"
+    COMMANDS = WATCH_COMMANDS
+
+    class Reloaded(Message):
+        """The file was read again from disk and its analysis started (an editor showing
+        the old text follows it)."""
 
     _stat: tuple[int, int] | None = None
     _from_disk = False
@@ -44,17 +55,22 @@ class FileWatching(Running):
         if action == "open_source":
             return self._pyc_source() is not None
         if action == "reload":
-            return self.program_path is not None
-        return super().check_action(action, parameters)
+            # With unsaved edits the key says why it keeps them.
+            return self.program.path is not None or self.program.unsaved
+        return True
 
     def on_mount(self) -> None:
         # Always: a program without a file gets one when the editor saves it.
         self._stat = self._file_stat()
         self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
 
+    def file_written(self) -> None:
+        """The app wrote the file itself (a save): that is no change to reload."""
+        self._stat = self._file_stat()
+
     def _pyc_source(self) -> str | None:
         """For a .pyc, the source file it was compiled from, if it is here."""
-        analysis = self.analysis
+        analysis = self.program.analysis
         if analysis is None or analysis.pyc is None or analysis.module_code is None:
             return None
         path = analysis.module_code.co_filename
@@ -70,22 +86,24 @@ class FileWatching(Running):
         except OSError as exc:
             self.notify(f"Cannot read {path}: {exc.strerror or exc}", severity="error")
             return
-        self.program_path = self.program_name = path
-        self.program_is_pyc = False
+        program = self.program
+        program.path = program.name = path
+        program.is_pyc = False
         self._stat = self._file_stat()
-        self.start_analysis(data, reloaded=False)
+        self.host.start_analysis(data, reloaded=False)
         self.refresh_bindings()
 
     def action_reload(self) -> None:
         """Read the file again and analyse it."""
-        if self.program_path is None:
+        if self.program.path is None:
             self.notify("Nothing to reload: the program did not come from a file.")
             return
         self._reload()
 
     def _file_stat(self) -> tuple[int, int] | None:
+        path = self.program.path
         try:
-            stat = os.stat(self.program_path) if self.program_path else None
+            stat = os.stat(path) if path else None
         except OSError:
             return None
         return (stat.st_mtime_ns, stat.st_size) if stat else None
@@ -97,23 +115,25 @@ class FileWatching(Running):
             self._reload()
 
     def _reload(self) -> None:
-        assert self.program_path is not None
-        try:
-            data = Path(self.program_path).read_bytes()
-        except OSError as exc:
-            self.post_message(
-                ReloadFailed(f"cannot read {self.program_path}: {exc.strerror or exc}")
+        path = self.program.path
+        assert path is not None
+        if self.program.unsaved:
+            self.notify(
+                "The file changed on disk; your unsaved edits are kept (save them with ctrl+s).",
+                severity="warning",
             )
+            return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            self.post_message(ReloadFailed(f"cannot read {path}: {exc.strerror or exc}"))
             return
         self._stat = self._file_stat()
         self._from_disk = True
-        self.start_analysis(data, reloaded=True)
+        self.host.start_analysis(data, reloaded=True)
+        self.post_message(self.Reloaded())
 
     def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
-        super().analysis_changed(analysis, reloaded=reloaded)
         if self._from_disk:
             self._from_disk = False
             self.notify("Reloaded: the file changed on disk.", timeout=3)
-
-    def on_reload_failed(self, message: ReloadFailed) -> None:
-        self.notify(f"{message.reason}; still showing the previous version.", severity="error")
