@@ -17,8 +17,7 @@ from pathlib import Path
 
 from benchmarks.bench_run import PROGRAM
 from tui_exec.core.run import RunLimits
-from tui_exec.ui.app import TuiExecApp, make_app
-from tui_exec.ui.running import RunOptions
+from tui_exec.ui.app import RunOptions, TuiExecApp, make_app
 
 PRINTS = "for i in range(200_000):\n    print('line', i)\n"
 LIMITS = RunLimits(max_steps=2_000_000, wall_time=120, max_output=50_000_000)
@@ -55,7 +54,7 @@ async def _measure(path: Path, keys: tuple[str, ...]) -> tuple[float, float, flo
 
 def _ended(app: TuiExecApp) -> bool:
     """Whether the program's process has exited (the app then reads the trace back)."""
-    program = app._program
+    program = app.runner.current
     process = program._process if program is not None else None
     return process is not None and process.poll() is not None
 

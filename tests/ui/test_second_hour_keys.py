@@ -11,10 +11,9 @@ from textual.pilot import Pilot
 
 from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core.run import RunLimits
-from tui_exec.ui.app import TuiExecApp, make_app
+from tui_exec.ui.app import RunOptions, TuiExecApp, make_app
 from tui_exec.ui.command_line import CommandLine
 from tui_exec.ui.commands import palette_commands
-from tui_exec.ui.running import RunOptions
 
 DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
 FIBONACCI = DEMOS / "fibonacci.py"

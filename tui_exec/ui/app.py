@@ -22,7 +22,8 @@ from textual.screen import Screen
 from .commands import Command, bindings, palette_commands
 from .editing import EDIT_COMMANDS
 from .navigation import NAVIGATION_COMMANDS
-from .running import DEFAULT_RUN_OPTIONS, RUN_COMMANDS, RunOptions
+from .program import DEFAULT_RUN_OPTIONS, RunOptions
+from .running import RUN_COMMANDS, Runner
 from .stage_panel import StagePanel
 from .touring import TOUR_COMMANDS, Touring
 from .watching import WATCH_COMMANDS, Watcher
@@ -61,6 +62,8 @@ class TuiExecApp(Touring):
     ) -> None:
         super().__init__(data, name, path=path, pyc=pyc)
         self.add_feature(Watcher(self))
+        self.runner = self.add_feature(Runner(self))
+        """Runs the program (F5) and lays the run over the panes."""
         self.run_options = run_options
         self.open_in_editor = edit
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -102,14 +105,14 @@ class TuiExecApp(Touring):
         self.notify(f"Screenshot saved to {path}", timeout=6)
 
     def on_unmount(self) -> None:
-        self.stop_run(save=False)
+        self.runner.stop_run(save=False)
 
     async def action_quit(self) -> None:
         """Quit, ending a run in progress first (with unsaved edits, ask first)."""
         if self.unsaved:
             self.ask_before_quitting()
             return
-        self.stop_run(save=False)
+        self.runner.stop_run(save=False)
         self.exit(0)
 
 

@@ -16,8 +16,9 @@ from textual.widgets import TextArea
 
 from ..core import Analysis
 from .commands import Command
+from .navigation import Navigation
 from .panes.editor import Editor, editor_theme
-from .running import Running
+from .running import Runner
 from .stage_panel import StagePanel
 from .watching import Watcher
 
@@ -50,7 +51,7 @@ EDIT_COMMANDS = (
 )
 
 
-class Editing(Running):
+class Editing(Navigation):
     """Turns the source pane into an editor and back; keeps the edits until saved."""
 
     editor: Editor | None = None
@@ -316,7 +317,7 @@ class Editing(Running):
         """Unsaved edits: ask whether to save them before quitting."""
 
         def quit_now() -> None:
-            self.stop_run(save=False)
+            self.feature(Runner).stop_run(save=False)
             self.exit(0)
 
         def answer(text: str | None) -> None:

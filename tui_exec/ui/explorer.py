@@ -34,10 +34,11 @@ from .panes import (
     TokensPane,
     layout_panes,
 )
-from .program import OfProgram, ProgramState
+from .program import OfProgram, ProgramState, RunOptions
 from .selection import Origin, Selection, links_for
 from .stage_panel import StagePanel, activate, panel_of
 from .status import describe_errors, describe_selection
+from .timeline import Timeline
 
 # Below this size the panes stack, the focused one taking the room.
 WIDE_MIN_WIDTH = 120
@@ -87,11 +88,14 @@ class Explorer(App[int]):
     # The program's state, as attributes of the app (tests and features read them here).
     program_data = OfProgram[bytes]("data")
     program_name = OfProgram[str]("name")
-    program_path = OfProgram["str | None"]("path")
+    program_path = OfProgram[str | None]("path")
     program_is_pyc = OfProgram[bool]("is_pyc")
     unsaved = OfProgram[bool]("unsaved")
-    analysis = OfProgram["Analysis | None"]("analysis")
-    selection = OfProgram["Selection | None"]("selection")
+    analysis = OfProgram[Analysis | None]("analysis")
+    selection = OfProgram[Selection | None]("selection")
+    timeline = OfProgram[Timeline | None]("timeline")
+    specialized = OfProgram[dict[int, dict[int, str]]]("specialized")
+    run_options = OfProgram[RunOptions]("run_options")
 
     def __init__(
         self, data: bytes, name: str, *, path: str | None = None, pyc: bool = False
@@ -206,6 +210,16 @@ class Explorer(App[int]):
             answer(text)
 
         self.query_one(CommandLine).ask(prompt, done, placeholder=placeholder, value=value, raw=raw)
+
+    def reveal_panes(self, *names: str) -> None:
+        """Show the panes that wait for a run (the Run and Output panes), now it came."""
+        for name in names:
+            self.panels[name].remove_class("-idle", "-hidden")
+        self.query_one("#panes").add_class("-ran")
+
+    def cancel_question(self) -> None:
+        """Close the question the command line asks, as Esc would."""
+        self.query_one(CommandLine).action_cancel()
 
     def retitle(self) -> None:
         """Title every panel from what its view shows now."""
@@ -371,6 +385,8 @@ class Explorer(App[int]):
         self.query_one("#status", Static).update(
             describe_selection(self.analysis, selection), layout=False
         )
+        for feature in self.components.values():
+            feature.selected(origin, item)
 
     def _select_in_preview(self, origin: Origin, item: int | tuple[int, int]) -> None:
         """Before the analysis: the source cursor moves, and nothing links anywhere yet."""
@@ -389,8 +405,12 @@ class Explorer(App[int]):
         self.query_one("#status", Static).update(status, layout=False)
 
     def links_for_step(self, step: int) -> Links:
-        """What a run step links to (the running mixin knows the recorded steps)."""
-        return EMPTY_LINKS
+        """What a step of the program's last run links to: its instruction's links."""
+        analysis, timeline = self.analysis, self.timeline
+        instruction = timeline.instruction(step) if timeline is not None else None
+        if analysis is None or instruction is None:
+            return EMPTY_LINKS
+        return analysis.index.for_instruction(instruction)
 
     def on_item_picked(self, message: ItemPicked) -> None:
         panel = self.focused_panel()  # the user moves in the focused pane

@@ -3,13 +3,27 @@ shows, and its last run. The features read and change it; none of them owns it."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from ..core import Analysis
+from ..core.run import RunLimits
 from .selection import Selection
 from .timeline import Timeline
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How F5 runs the program: limits, standard input and arguments."""
+
+    limits: RunLimits = RunLimits()
+    stdin: bytes = b""
+    args: tuple[str, ...] = ()
+
+
+DEFAULT_RUN_OPTIONS = RunOptions()
 
 
 class ProgramState:
@@ -34,6 +48,8 @@ class ProgramState:
         """Its last recorded run laid over the analysis it ran (None before any run)."""
         self.specialized: dict[int, dict[int, str]] = {}
         """Code id -> offset -> specialized opname, from the last run without recording."""
+        self.run_options = DEFAULT_RUN_OPTIONS
+        """How F5 runs it: limits, standard input and arguments."""
 
 
 class _HasProgram(Protocol):

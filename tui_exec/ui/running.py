@@ -5,32 +5,18 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from textual import work
 
-from ..core import EMPTY_LINKS, Analysis, Links
-from ..core.run import ProgramRun, RunLimits, RunResult, compile_error_report
-from .command_line import CommandLine
+from ..core import Analysis
+from ..core.run import ProgramRun, RunResult, compile_error_report
 from .commands import Command
+from .feature import Feature
 from .messages import RunFinished, RunProgress
-from .navigation import Navigation
 from .panes.explain import ExplainPane
-from .program import OfProgram
 from .selection import Origin
 from .timeline import Timeline
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    """How F5 runs the program: limits, standard input and arguments."""
-
-    limits: RunLimits = RunLimits()
-    stdin: bytes = b""
-    args: tuple[str, ...] = ()
-
-
-DEFAULT_RUN_OPTIONS = RunOptions()
 
 RUN_COMMANDS = (
     Command(
@@ -42,6 +28,7 @@ RUN_COMMANDS = (
         "run: run",
         footer=True,
         priority=True,  # the editor must not take the function keys (it binds F6 and F7)
+        feature="running",
     ),
     Command(
         "app.stop",
@@ -52,6 +39,7 @@ RUN_COMMANDS = (
         "run: stop",
         footer=True,
         priority=True,
+        feature="running",
     ),
     Command(
         "app.run_unrecorded",
@@ -61,6 +49,7 @@ RUN_COMMANDS = (
         "Run without recording, to see CPython's specialized bytecode",
         "run: run without recording",
         priority=True,
+        feature="running",
     ),
     Command(
         "app.input",
@@ -70,6 +59,7 @@ RUN_COMMANDS = (
         "Set the text the program reads from stdin",
         "run: program input…",
         priority=True,
+        feature="running",
     ),
     Command(
         "app.counts",
@@ -78,6 +68,7 @@ RUN_COMMANDS = (
         "Counts",
         "After a run: how often each line and instruction ran",
         "view: execution counts",
+        feature="running",
     ),
     Command(
         "app.specialized",
@@ -86,6 +77,7 @@ RUN_COMMANDS = (
         "Specialized",
         "After F7: the bytecode as the specializing interpreter rewrote it",
         "view: specialized bytecode",
+        feature="running",
     ),
     Command(
         "app.next_run",
@@ -93,74 +85,66 @@ RUN_COMMANDS = (
         "next_run",
         "Next run of it",
         "Bytecode pane: the next step that executes this instruction",
+        feature="running",
     ),
 )
 
 
-class Running(Navigation):
+class Runner(Feature):
     """F5 and everything that follows from a run."""
 
-    run_options: RunOptions = DEFAULT_RUN_OPTIONS
-    timeline = OfProgram["Timeline | None"]("timeline")
-    specialized = OfProgram["dict[int, dict[int, str]]"]("specialized")
-    _program: ProgramRun | None = None
+    NAME = "running"
+    COMMANDS = RUN_COMMANDS
+    current: ProgramRun | None = None
+    """The run in progress, if any."""
     _asking_input = False
     """The command line is asking for the program's next line of input."""
     _ran_fast = False
     """The last run of this text was a run without recording (F7)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        running = self._program is not None
+        running = self.current is not None
         if action == "run":
             return not running
         if action == "stop":
             return running
-        if action in ("toggle_counts", "next_run", "toggle_specialized") and not self.for_palette:
+        if (
+            action in ("toggle_counts", "next_run", "toggle_specialized")
+            and not self.host.for_palette
+        ):
             return True  # the key acts, or says why it cannot (a disabled key said nothing)
         if action in ("toggle_counts", "next_run"):
-            return self.timeline is not None and self.timeline.count > 0
+            return self.program.timeline is not None and self.program.timeline.count > 0
         if action == "toggle_specialized":
-            return bool(self.specialized) or self.bytecode_pane.showing_specialized
-        return super().check_action(action, parameters)
+            return bool(self.program.specialized) or self.host.bytecode_pane.showing_specialized
+        return True
 
-    def select(
-        self, origin: Origin, item: int | tuple[int, int], *, picked_in: str | None = None
-    ) -> None:
-        super().select(origin, item, picked_in=picked_in)
+    def selected(self, origin: Origin, item: int | tuple[int, int]) -> None:
         if origin == "step" and isinstance(item, int):
             self._mark_step(item)
 
     def _mark_step(self, step: int) -> None:
         """Mark the run's current step in the source gutter, apart from the selection."""
-        timeline, analysis = self.timeline, self.analysis
+        timeline, analysis = self.program.timeline, self.program.analysis
         if timeline is None or analysis is None or not timeline.count:
-            self.source_pane.show_step_line(None)
+            self.host.source_pane.show_step_line(None)
             return
         instruction = timeline.instruction(step)
         line = analysis.instructions[instruction].line if instruction is not None else None
-        self.source_pane.show_step_line(line or None, raises=timeline.raises_at(step))
-
-    def links_for_step(self, step: int) -> Links:
-        if self.analysis is None or self.timeline is None:
-            return EMPTY_LINKS
-        instruction = self.timeline.instruction(step)
-        if instruction is None:
-            return EMPTY_LINKS
-        return self.analysis.index.for_instruction(instruction)
+        self.host.source_pane.show_step_line(line or None, raises=timeline.raises_at(step))
 
     def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
-        super().analysis_changed(analysis, reloaded=reloaded)
         # A new analysis has new code objects: steps, counts and specialized names of a run
         # of the old code mean nothing for it.
-        if self.timeline is not None:
-            self.timeline = None
-            self.run_pane.show_timeline(None, "The file changed: run it again (F5).")
-            self.bytecode_pane.show_counts(None)
-            self.source_pane.show_counts(None)
-            self.source_pane.show_step_line(None)
-            self.output_pane.mark_stale()
-            self.run_pane.summary = self.output_pane.summary = "out of date"
-        self.specialized = {}
+        if self.program.timeline is not None:
+            self.program.timeline = None
+            self.host.run_pane.show_timeline(None, "The file changed: run it again (F5).")
+            self.host.bytecode_pane.show_counts(None)
+            self.host.source_pane.show_counts(None)
+            self.host.source_pane.show_step_line(None)
+            self.host.output_pane.mark_stale()
+            self.host.run_pane.summary = self.host.output_pane.summary = "out of date"
+        self.program.specialized = {}
         self._ran_fast = False
         self._show_specialized(None)
 
@@ -168,49 +152,48 @@ class Running(Navigation):
 
     def action_run(self, record: bool = True) -> None:
         """F5: run the program in a subprocess, recording every step (F7: without recording)."""
-        if self._program is not None or self.analysis is None:
+        if self.current is not None or self.program.analysis is None:
             return
-        if self.analysis.pyc is not None:
+        if self.program.analysis.pyc is not None:
             self.notify("A .pyc is run by importing it; here, run its source (o opens it).")
             return
-        if not self.analysis.compiled:
+        if not self.program.analysis.compiled:
             self._show_compile_error()
             return
-        for name in ("run", "output"):
-            self.panels[name].remove_class("-idle", "-hidden")
-        self.query_one("#panes").add_class("-ran")
-        limits = self.run_options.limits
-        self.run_pane.show_timeline(None, "Running… (F5 stops it)")
-        self.output_pane.show_running(0.0, limits)
-        self.run_pane.summary, self.output_pane.summary = "running", ""
-        self.retitle()
+        self.host.reveal_panes("run", "output")
+        limits = self.program.run_options.limits
+        self.host.run_pane.show_timeline(None, "Running… (F5 stops it)")
+        self.host.output_pane.show_running(0.0, limits)
+        self.host.run_pane.summary, self.host.output_pane.summary = "running", ""
+        self.host.retitle()
         program = ProgramRun(
-            self.program_path or "program.py",
+            self.program.path or "program.py",
             # A program from stdin, the sample or the editor: run the very bytes analysed.
-            source=self.program_data if self.program_path is None or self.unsaved else None,
-            args=self.run_options.args,
-            stdin=self.run_options.stdin,
+            source=self.program.data if self.program.path is None or self.program.unsaved else None,
+            args=self.program.run_options.args,
+            stdin=self.program.run_options.stdin,
             limits=limits,
             record=record,
             # The values on CPython's stack at each step (the run without recording has none).
             stack_values=record,
             # No prepared input (F6, --stdin): the user types it when the program asks.
-            interactive=not self.run_options.stdin,
+            interactive=not self.program.run_options.stdin,
         )
-        self._program = program
+        self.current = program
         self._ran_fast = not record
         self.refresh_bindings()
-        self._run_worker(program, self.analysis)
+        self._run_worker(program, self.program.analysis)
 
     def _show_compile_error(self) -> None:
         """F5 on a program that does not compile: what ``python FILE`` would print (the
         SyntaxError, its line and caret), in the Output pane, as a run would show it."""
-        name = os.path.abspath(self.program_path) if self.program_path else self.program_name
-        report = compile_error_report(self.program_data, name) or ""
-        self.panels["output"].remove_class("-idle", "-hidden")
-        self.query_one("#panes").add_class("-ran")
-        self.output_pane.show_result(RunResult.does_not_compile(report), self.run_options.limits)
-        self.retitle()
+        name = os.path.abspath(self.program.path) if self.program.path else self.program.name
+        report = compile_error_report(self.program.data, name) or ""
+        self.host.reveal_panes("output")
+        self.host.output_pane.show_result(
+            RunResult.does_not_compile(report), self.program.run_options.limits
+        )
+        self.host.retitle()
         self.notify("The program does not compile: 6 Output shows what python prints.")
 
     def action_stop(self) -> None:
@@ -220,8 +203,8 @@ class Running(Navigation):
     def stop_run(self, *, save: bool = True) -> None:
         """End the run in progress, if any (and what it spawned); with ``save``, keeping
         what it recorded (quitting does not wait for that)."""
-        if self._program is not None:
-            self._program.stop(save=save)
+        if self.current is not None:
+            self.current.stop(save=save)
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def _run_worker(self, program: ProgramRun, analysis: Analysis) -> None:
@@ -247,11 +230,11 @@ class Running(Navigation):
         self.post_message(RunFinished(result, Timeline(analysis, result)))
 
     def on_run_progress(self, message: RunProgress) -> None:
-        program = self._program
+        program = self.current
         if program is None:
             return
-        self.output_pane.show_running(
-            message.seconds, self.run_options.limits, message.stdout, message.stderr
+        self.host.output_pane.show_running(
+            message.seconds, self.program.run_options.limits, message.stdout, message.stderr
         )
         if message.waiting and not self._asking_input:
             self._asking_input = True
@@ -260,7 +243,7 @@ class Running(Navigation):
                 self._asking_input = False
                 program.send_input(line)
 
-            self.ask(
+            self.host.ask(
                 _input_prompt(message.stdout),
                 typed,
                 placeholder="type it, Enter sends it; Esc sends end of file (as Ctrl+D)",
@@ -269,37 +252,37 @@ class Running(Navigation):
 
     def on_run_finished(self, message: RunFinished) -> None:
         result = message.result
-        self._program = None
+        self.current = None
         if self._asking_input:  # the program ended while asking: the question is moot
-            self.query_one(CommandLine).action_cancel()
+            self.host.cancel_question()
         self.refresh_bindings()
-        analysis = self.analysis
+        analysis = self.program.analysis
         if analysis is None:
             return
-        self.timeline = timeline = message.timeline or Timeline(analysis, result)
+        self.program.timeline = timeline = message.timeline or Timeline(analysis, result)
         if result.specialized:
-            self.specialized = result.specialized
-            if self.bytecode_pane.showing_specialized:
-                self._show_specialized(self.specialized)
+            self.program.specialized = result.specialized
+            if self.host.bytecode_pane.showing_specialized:
+                self._show_specialized(self.program.specialized)
         # Counts stay on across runs, but a run without recording has none to show.
-        counting = self.bytecode_pane.showing_counts and timeline.count > 0
-        self.bytecode_pane.show_counts(timeline.instruction_counts if counting else None)
-        self.source_pane.show_counts(timeline.line_counts if counting else None)
-        self.run_pane.show_timeline(timeline, result.describe())
-        self.output_pane.show_result(result, self.run_options.limits)
+        counting = self.host.bytecode_pane.showing_counts and timeline.count > 0
+        self.host.bytecode_pane.show_counts(timeline.instruction_counts if counting else None)
+        self.host.source_pane.show_counts(timeline.line_counts if counting else None)
+        self.host.run_pane.show_timeline(timeline, result.describe())
+        self.host.output_pane.show_result(result, self.program.run_options.limits)
         count = result.step_count
-        self.run_pane.summary = (
+        self.host.run_pane.summary = (
             f"{count:,} step{'' if count == 1 else 's'}" if timeline.count else "not recorded"
         )
-        self.output_pane.summary = result.short_description()
-        self.retitle()
+        self.host.output_pane.summary = result.short_description()
+        self.host.retitle()
         clean = result.status == "exited" and result.exit_code == 0
         hint = ""
         if timeline.count:
-            self.screen.set_focus(self.run_pane)
+            self.screen.set_focus(self.host.run_pane)
             # During the tour → and ← move the tour, whose own step says how to step the run
             # (the tour is a feature above this one: it is known here only by its state).
-            if getattr(self, "tour_step", None) is None:
+            if getattr(self.host, "tour_step", None) is None:
                 hint = (
                     " Step through it here: ← → one instruction, ↓ ↑ one line; 6 shows the output."
                 )
@@ -311,27 +294,29 @@ class Running(Navigation):
         if timeline.count:
             # After an exception, start where it was raised; otherwise at the beginning.
             start = timeline.count - 1 if result.status == "exception" else 0
-            self.run_pane.go(start, user=False)
-            self.select("step", start)
-        elif self.selection is not None and self.selection.origin == "step":
+            self.host.run_pane.go(start, user=False)
+            self.host.select("step", start)
+        elif self.program.selection is not None and self.program.selection.origin == "step":
             # The selected step belonged to an earlier run: select what the source shows.
-            self.select("source", (self.source_pane.cursor_line, self.source_pane.cursor_col))
+            self.host.select(
+                "source", (self.host.source_pane.cursor_line, self.host.source_pane.cursor_col)
+            )
 
     # -- what a run shows ------------------------------------------------------------------------
 
     def action_toggle_specialized(self) -> None:
         """Show or hide the specialized instructions of the last run without recording."""
-        if self.bytecode_pane.showing_specialized:
+        if self.host.bytecode_pane.showing_specialized:
             self._show_specialized(None)
-        elif self.specialized:
-            self._show_specialized(self.specialized)
-            count = sum(len(names) for names in self.specialized.values())
+        elif self.program.specialized:
+            self._show_specialized(self.program.specialized)
+            count = sum(len(names) for names in self.program.specialized.values())
             self.notify(
                 f"{count:,} instruction{'' if count == 1 else 's'} specialized by the run "
                 "without recording: the bytecode pane shows their new names (s hides them).",
                 timeout=5,
             )
-        elif self._program is not None:
+        elif self.current is not None:
             self.notify("The program is still running: s shows what it specialized once it ends.")
             return
         elif self._ran_fast:
@@ -348,26 +333,28 @@ class Running(Navigation):
                 severity="warning",
             )
             return
-        self.retitle()
+        self.host.retitle()
 
     def _show_specialized(self, names: dict[int, dict[int, str]] | None) -> None:
         """The bytecode pane shows the specialized names, the Explain pane explains them."""
-        self.bytecode_pane.show_specialized(names)
-        if "explain" in self.panels:
-            self.view("explain", ExplainPane).show_specialized(names)
+        self.host.bytecode_pane.show_specialized(names)
+        if "explain" in self.host.panels:
+            self.host.view("explain", ExplainPane).show_specialized(names)
 
     def action_toggle_counts(self) -> None:
         """Show or hide execution counts in the source gutter and the bytecode pane."""
-        if self.timeline is None or not self.timeline.count:
+        if self.program.timeline is None or not self.program.timeline.count:
             self.notify(self._needs_steps("counts come from its steps"), severity="warning")
             return
-        showing = self.bytecode_pane.showing_counts
-        self.bytecode_pane.show_counts(None if showing else self.timeline.instruction_counts)
-        self.source_pane.show_counts(None if showing else self.timeline.line_counts)
+        showing = self.host.bytecode_pane.showing_counts
+        self.host.bytecode_pane.show_counts(
+            None if showing else self.program.timeline.instruction_counts
+        )
+        self.host.source_pane.show_counts(None if showing else self.program.timeline.line_counts)
 
     def _needs_steps(self, what: str) -> str:
         """Why a key that needs recorded steps does nothing, and what to do."""
-        if self._program is not None:
+        if self.current is not None:
             return f"The program is still running: {what}, once it ends."
         if self._ran_fast:
             return f"The run without recording (F7) kept no steps; run with F5: {what}."
@@ -375,34 +362,34 @@ class Running(Navigation):
 
     def action_next_run(self) -> None:
         """Bytecode pane: go to the next step that executes the instruction under the cursor."""
-        if self.timeline is None or not self.timeline.count:
+        if self.program.timeline is None or not self.program.timeline.count:
             what = ". goes to the next step that runs the instruction"
             self.notify(self._needs_steps(what), severity="warning")
             return
-        instruction = self.bytecode_pane.instruction_at(self.bytecode_pane.cursor_row)
+        instruction = self.host.bytecode_pane.instruction_at(self.host.bytecode_pane.cursor_row)
         if instruction is None:
             return
-        step = self.timeline.next_run_of(instruction, self.run_pane.step)
+        step = self.program.timeline.next_run_of(instruction, self.host.run_pane.step)
         if step is None:
             self.notify("That instruction never ran.", severity="warning")
             return
-        self.run_pane.go(step, user=False)
-        self.select("step", step)
+        self.host.run_pane.go(step, user=False)
+        self.host.select("step", step)
 
     def action_program_input(self) -> None:
         """F6: set the text the program reads from stdin (\\n for a new line)."""
-        current = self.run_options.stdin.decode("utf-8", "replace").replace("\n", "\\n")
+        current = self.program.run_options.stdin.decode("utf-8", "replace").replace("\n", "\\n")
 
         def keep(answer: str | None) -> None:
             if answer is not None:
                 text = answer.replace("\\n", "\n")
                 if text and not text.endswith("\n"):
                     text += "\n"
-                self.run_options = replace(self.run_options, stdin=text.encode())
+                self.program.run_options = replace(self.program.run_options, stdin=text.encode())
                 count = len(text)
                 self.notify(f"The next run reads {count:,} character{'' if count == 1 else 's'}.")
 
-        self.ask("The program's stdin (\\n for a new line)", keep, value=current)
+        self.host.ask("The program's stdin (\\n for a new line)", keep, value=current)
 
 
 def _input_prompt(stdout: str) -> str:

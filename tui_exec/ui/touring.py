@@ -21,6 +21,7 @@ from ..core.words import counted
 from .commands import Command
 from .editing import Editing
 from .messages import RunFinished
+from .running import Runner
 from .stage_panel import activate
 from .tour_box import TourBox
 
@@ -269,9 +270,9 @@ class Touring(Editing):
         )
         timeline = self.timeline
         if timeline is None or not timeline.count:
-            if self.check_action("run", ()):  # not running yet
+            if self.feature(Runner).check_action("run", ()):  # not running yet
                 text.append("Running the program now (F5)…")
-                self.action_run()
+                self.feature(Runner).action_run()
             else:
                 text.append("Running the program…")
             return text
