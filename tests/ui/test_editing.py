@@ -26,8 +26,8 @@ async def settled(pilot: Pilot[int], done: Callable[[], bool]) -> None:
 
 
 def _editor(app: TuiExecApp) -> Editor:
-    assert app.editor is not None
-    return app.editor
+    assert app.edit_mode.editor is not None
+    return app.edit_mode.editor
 
 
 def _title(app: TuiExecApp, name: str) -> str:
@@ -41,7 +41,7 @@ async def test_f2_edits_at_the_cursor_and_every_pane_follows_the_text() -> None:
         await pilot.press("down", "down", "end")  # line 3, after `print(x + y)`
         await pilot.press("f2")
         editor = _editor(app)
-        assert app.editing and app.focused is editor
+        assert app.edit_mode.editing and app.focused is editor
         assert editor.text == PROGRAM
         assert editor.cursor_location == (2, 12)
         await pilot.press("enter", *"z = x * y")
@@ -53,7 +53,7 @@ async def test_f2_edits_at_the_cursor_and_every_pane_follows_the_text() -> None:
         assert app.tokens_pane.row_count == len(app.analysis.tokens)
         # F2 again: reading, the source cursor where the editor's was.
         await pilot.press("f2")
-        assert not app.editing and app.focused is app.source_pane
+        assert not app.edit_mode.editing and app.focused is app.source_pane
         assert (app.source_pane.cursor_line, app.source_pane.cursor_col) == (4, 9)
 
 
@@ -102,7 +102,7 @@ async def test_a_program_without_a_file_asks_where_to_save(tmp_path: Path) -> No
     app = make_app(PROGRAM.encode(), "<sample>", edit=True)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
-        await settled(pilot, lambda: app.editing)  # opened in the editor
+        await settled(pilot, lambda: app.edit_mode.editing)  # opened in the editor
         await pilot.press("x")
         await pilot.press("ctrl+s")
         target = tmp_path / "mine.py"

@@ -190,9 +190,9 @@ async def test_e_the_editors_cursor_is_the_selection() -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await pilot.press("f2")
-        assert app.editing and app.editor is not None
+        assert app.edit_mode.editing and app.edit_mode.editor is not None
         await pilot.press("down", "down", *["right"] * 8)  # on the + of print(x + y)
-        assert app.editor.cursor_location == (2, 8)
+        assert app.edit_mode.editor.cursor_location == (2, 8)
         status = _status(app)
         assert status.startswith("3:8") and "'+' · BinOp" in status, status
         assert _selected_node_types(app) == ["BinOp"]
@@ -220,7 +220,7 @@ async def test_g_ctrl_home_ctrl_end_and_ctrl_g_move_in_the_editor_and_f1_is_help
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         await pilot.press("f2")
-        editor = app.editor
+        editor = app.edit_mode.editor
         assert editor is not None
         await pilot.press("ctrl+end")
         assert editor.cursor_location == (3, 0)  # after the last new line: an empty 4th line
@@ -266,7 +266,7 @@ def _prompt(app: TuiExecApp) -> str:
 
 async def _scratch_with_an_edit(pilot: Pilot[int]) -> TuiExecApp:
     app = await ready(pilot)
-    await wait_until(pilot, lambda: app.editing)  # a scratch program opens in the editor
+    await wait_until(pilot, lambda: app.edit_mode.editing)  # a scratch program opens in the editor
     await pilot.press("x")
     await wait_until(pilot, lambda: app.unsaved)
     return app

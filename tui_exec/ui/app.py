@@ -18,9 +18,10 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.filter import LineFilter, Monochrome, NoColor
 from textual.screen import Screen
+from textual.widgets import TextArea
 
 from .commands import Command, bindings, palette_commands
-from .editing import EDIT_COMMANDS
+from .editing import EDIT_COMMANDS, EditMode
 from .navigation import NAVIGATION_COMMANDS
 from .program import DEFAULT_RUN_OPTIONS, RunOptions
 from .running import RUN_COMMANDS, Runner
@@ -61,11 +62,14 @@ class TuiExecApp(Touring):
         pyc: bool = False,
     ) -> None:
         super().__init__(data, name, path=path, pyc=pyc)
-        self.add_feature(Watcher(self))
+        self.watcher = self.add_feature(Watcher(self))
+        """Follows the file on disk (reload)."""
         self.runner = self.add_feature(Runner(self))
         """Runs the program (F5) and lays the run over the panes."""
+        self.edit_mode = self.add_feature(EditMode(self))
+        """Turns the source pane into an editor (F2) and saves."""
+        self.edit_mode.open_in_editor = edit
         self.run_options = run_options
-        self.open_in_editor = edit
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # Smooth scrolling redraws a pane for a quarter second: over SSH that is dozens
             # of frames per key (Home in 200k lines of output kept the UI busy for 1.3 s).
@@ -110,10 +114,24 @@ class TuiExecApp(Touring):
     async def action_quit(self) -> None:
         """Quit, ending a run in progress first (with unsaved edits, ask first)."""
         if self.unsaved:
-            self.ask_before_quitting()
+            self.edit_mode.ask_before_quitting(self._quit_now)
             return
+        self._quit_now()
+
+    def _quit_now(self) -> None:
         self.runner.stop_run(save=False)
         self.exit(0)
+
+    # -- what one feature says that concerns another ---------------------------------------------
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.edit_mode.text_changed(event.text_area)
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        self.edit_mode.cursor_moved(event.text_area)
+
+    def on_watcher_reloaded(self, message: Watcher.Reloaded) -> None:
+        self.edit_mode.file_reloaded()
 
 
 def few_colours(app: App[Any]) -> bool:

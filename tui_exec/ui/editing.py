@@ -16,11 +16,9 @@ from textual.widgets import TextArea
 
 from ..core import Analysis
 from .commands import Command
-from .navigation import Navigation
+from .feature import Feature
 from .panes.editor import Editor, editor_theme
-from .running import Runner
 from .stage_panel import StagePanel
-from .watching import Watcher
 
 # After the last key, how long the text must rest before it is analysed again: half as long as
 # an analysis takes, within these bounds. Shorter, a big file would be analysed for every key
@@ -38,6 +36,7 @@ EDIT_COMMANDS = (
         "file: edit",
         footer=True,
         priority=True,  # also from inside the editor, which binds most control keys
+        feature="editing",
     ),
     Command(
         "app.save",
@@ -47,13 +46,16 @@ EDIT_COMMANDS = (
         "Save the edited program (asks for a path when it has none)",
         "file: save",
         priority=True,
+        feature="editing",
     ),
 )
 
 
-class Editing(Navigation):
+class EditMode(Feature):
     """Turns the source pane into an editor and back; keeps the edits until saved."""
 
+    NAME = "editing"
+    COMMANDS = EDIT_COMMANDS
     editor: Editor | None = None
     """The editor, once edit mode was first entered."""
     open_in_editor = False
@@ -68,22 +70,22 @@ class Editing(Navigation):
     @property
     def editing(self) -> bool:
         """Whether the source pane is the editor now."""
-        return self.panels["source"].has_class("-editing")
+        return self.host.panels["source"].has_class("-editing")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return self.editor is not None
-        return super().check_action(action, parameters)
+        return True
 
     # -- edit mode -------------------------------------------------------------------------------
 
     def action_toggle_edit(self) -> None:
         """F2: edit the program in the source pane, or go back to reading it."""
-        panel = self.panels["source"]
+        panel = self.host.panels["source"]
         if self.editing:
             self._leave_editor(panel)
             return
-        analysis = self.analysis
+        analysis = self.program.analysis
         if analysis is None:
             self.notify("Still analysing: edit mode opens when the analysis is done.")
             return
@@ -100,23 +102,23 @@ class Editing(Navigation):
         editor = self.editor
         if editor is None:
             editor = self.editor = Editor(analysis.source.text, id="source-editor")
-            self._saved = self.program_data
+            self._saved = self.program.data
             panel.mount(editor)
             self._style_editor(editor)
-        source = self.source_pane
+        source = self.host.source_pane
         panel.add_class("-editing")
         editor.show_tokens(analysis)
-        self._editor_analysed = self._encode(editor.text) == self.program_data
+        self._editor_analysed = self._encode(editor.text) == self.program.data
         editor.move_cursor((source.cursor_line - 1, source.cursor_col))
         self.screen.set_focus(editor)
-        self.retitle()
+        self.host.retitle()
 
-    def line_total(self) -> int:
+    def line_count(self) -> int | None:
         if self.editing and self.editor is not None:
             return self.editor.document.line_count
-        return super().line_total()
+        return None
 
-    def go_to_in_editor(self, line: int, col: int | None) -> bool:
+    def go_to_line(self, line: int, col: int | None) -> bool:
         editor = self.editor
         if editor is None or not self.editing:
             return False
@@ -134,12 +136,12 @@ class Editing(Navigation):
         self._analyse_now()
         panel.remove_class("-editing")
         row, col = editor.cursor_location
-        self.source_pane.go_to_line(row + 1, col)
-        self.screen.set_focus(self.source_pane)
-        self.retitle()
+        self.host.source_pane.go_to_line(row + 1, col)
+        self.screen.set_focus(self.host.source_pane)
+        self.host.retitle()
 
     def _style_editor(self, editor: Editor) -> None:
-        source = self.source_pane
+        source = self.host.source_pane
         names = ("keyword", "string", "number", "comment", "operator", "error")
         styles = {
             name: source.component_style(f"source-pane--{name}", text_only=name != "error")
@@ -151,8 +153,9 @@ class Editing(Navigation):
         editor.register_theme(theme)
         editor.theme = theme.name
 
-    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
-        if event.text_area is self.editor and self.editing:
+    def cursor_moved(self, text_area: TextArea) -> None:
+        """The cursor moved in ``text_area`` (the app passes on what the editor says)."""
+        if text_area is self.editor and self.editing:
             self._select_at_editor_cursor()
 
     def _select_at_editor_cursor(self) -> None:
@@ -164,21 +167,24 @@ class Editing(Navigation):
             return
         row, col = editor.cursor_location
         # The source pane keeps the point too: a new analysis selects where it is.
-        self.source_pane.move_point(row + 1, col, user=False)
-        self.select("source", (self.source_pane.cursor_line, self.source_pane.cursor_col))
+        self.host.source_pane.move_point(row + 1, col, user=False)
+        self.host.select(
+            "source", (self.host.source_pane.cursor_line, self.host.source_pane.cursor_col)
+        )
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if event.text_area is not self.editor:
+    def text_changed(self, text_area: TextArea) -> None:
+        """The text of ``text_area`` changed (the app passes on what the editor says)."""
+        if text_area is not self.editor:
             return
         self._editor_analysed = False
-        if not self.unsaved:  # once: a retitle on every key made each key cost a frame more
-            self.unsaved = True
-            self.panels["source"].add_class("-unsaved")
-            self.retitle()
+        if not self.program.unsaved:  # once: a retitle on every key made each key cost a frame more
+            self.program.unsaved = True
+            self.host.panels["source"].add_class("-unsaved")
+            self.host.retitle()
         if self._edit_timer is not None:
             self._edit_timer.stop()
         low, high = EDIT_PAUSE
-        pause = min(max(self.analysis_seconds / 2, low), high)
+        pause = min(max(self.host.analysis_seconds / 2, low), high)
         self._edit_timer = self.set_timer(pause, self._analyse_now, name="edit-pause")
 
     def _analyse_now(self) -> None:
@@ -190,20 +196,20 @@ class Editing(Navigation):
         if editor is None:
             return
         data = self._encode(editor.text)
-        if self.unsaved and data == self._saved:  # undone back to the file's text
+        if self.program.unsaved and data == self._saved:  # undone back to the file's text
             self._mark_saved()
-        if data != self.program_data:
-            self.start_analysis(data, reloaded=True)
+        if data != self.program.data:
+            self.host.start_analysis(data, reloaded=True)
 
     def _mark_saved(self) -> None:
-        self.unsaved = False
-        self.panels["source"].remove_class("-unsaved")
-        self.retitle()
+        self.program.unsaved = False
+        self.host.panels["source"].remove_class("-unsaved")
+        self.host.retitle()
 
     def _encode(self, text: str) -> bytes:
         """The text as the file would hold it: its encoding (UTF-8 when it cannot say), and
         its byte order mark if it had one."""
-        analysis = self.analysis
+        analysis = self.program.analysis
         encoding = analysis.source.encoding if analysis is not None else "utf-8"
         bom = b"\xef\xbb\xbf" if analysis is not None and analysis.source.has_bom else b""
         try:
@@ -213,19 +219,18 @@ class Editing(Navigation):
             return bom + text.encode("utf-8")
 
     def analysis_changed(self, analysis: Analysis, *, reloaded: bool) -> None:
-        super().analysis_changed(analysis, reloaded=reloaded)
         if self.open_in_editor:
             self.open_in_editor = False
             self.call_after_refresh(self.action_toggle_edit)
         editor = self.editor
         self._editor_analysed = (
-            editor is not None and self._encode(editor.text) == self.program_data
+            editor is not None and self._encode(editor.text) == self.program.data
         )
         if editor is not None and self._editor_analysed:
             editor.show_tokens(analysis)
             if self.editing:  # the new analysis is selected where the editor's cursor is
                 row, col = editor.cursor_location
-                self.source_pane.move_point(row + 1, col, user=False)
+                self.host.source_pane.move_point(row + 1, col, user=False)
 
     def keeps_last_good(self, panel: StagePanel, analysis: Analysis) -> bool:
         # While editing, a pane the new text leaves empty keeps the last text that filled it.
@@ -242,14 +247,14 @@ class Editing(Navigation):
         """ctrl+s: write the edited text to the file (asking for a path when there is none)."""
         if self.editor is None:
             return
-        if self.program_path is None:
+        if self.program.path is None:
             self._ask_path()
             return
-        self._write(self.program_path)
+        self._write(self.program.path)
 
     def _ask_path(self, then: Callable[[], None] | None = None, prompt: str = "Save as") -> None:
         """Ask where to save; save there (asking before replacing a file), then ``then``."""
-        self.ask(
+        self.host.ask(
             prompt, lambda path: self._save_as(path, then), placeholder="a path, e.g. program.py"
         )
 
@@ -257,7 +262,7 @@ class Editing(Navigation):
         if not path:
             return
         target = Path(path)
-        if target.is_file() and (self.program_path is None or not _same(target, self.program_path)):
+        if target.is_file() and (self.program.path is None or not _same(target, self.program.path)):
 
             def answer(text: str | None) -> None:
                 choice = (text or "").strip().lower()
@@ -266,7 +271,7 @@ class Editing(Navigation):
                 elif choice.startswith("n"):
                     self._ask_path(then)
 
-            self.ask(
+            self.host.ask(
                 f"{path} exists: replace it? (y replaces it, n asks for another path, "
                 "Esc keeps editing)",
                 answer,
@@ -287,54 +292,55 @@ class Editing(Navigation):
         except OSError as exc:
             self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error")
             return False
-        renamed = path != self.program_path
-        self.program_path = self.program_name = path
-        self.feature(Watcher).file_written()
+        renamed = path != self.program.path
+        self.program.path = self.program.name = path
+        self.program.note_file_read()  # our own write is not a change to reload
         self._saved = data
-        self.unsaved = False
-        self.panels["source"].remove_class("-unsaved")
+        self.program.unsaved = False
+        self.host.panels["source"].remove_class("-unsaved")
         if renamed:
-            self.start_analysis(data, reloaded=True)  # under its new name
+            self.host.start_analysis(data, reloaded=True)  # under its new name
         else:
             self._analyse_now()
-        self.retitle()
+        self.host.retitle()
         self.notify(f"Saved {path}", timeout=3)
         return True
 
     # -- keeping edits -----------------------------------------------------------------------
 
-    def on_watcher_reloaded(self, message: Watcher.Reloaded) -> None:
+    def file_reloaded(self) -> None:
+        """The file was read again from disk: an editor with no unsaved edits follows it."""
         if self.editor is not None:
             self.call_after_refresh(self._editor_follows_file)
 
     def _editor_follows_file(self) -> None:
-        if self.editor is not None and self.analysis is not None and not self.unsaved:
-            self.editor.load_text(self.analysis.source.text)
-            self._saved = self.program_data
-            self.unsaved = False
+        if (
+            self.editor is not None
+            and self.program.analysis is not None
+            and not self.program.unsaved
+        ):
+            self.editor.load_text(self.program.analysis.source.text)
+            self._saved = self.program.data
+            self.program.unsaved = False
 
-    def ask_before_quitting(self) -> None:
-        """Unsaved edits: ask whether to save them before quitting."""
-
-        def quit_now() -> None:
-            self.feature(Runner).stop_run(save=False)
-            self.exit(0)
+    def ask_before_quitting(self, quit_now: Callable[[], None]) -> None:
+        """Unsaved edits: ask whether to save them before calling ``quit_now``."""
 
         def answer(text: str | None) -> None:
             choice = (text or "").strip().lower()
             if choice.startswith("y"):
-                if self.program_path is None:  # a scratch program: where to, then quit
+                if self.program.path is None:  # a scratch program: where to, then quit
                     self._ask_path(quit_now, prompt="Save as (then quit)")
-                elif self._write(self.program_path):
+                elif self._write(self.program.path):
                     quit_now()
             elif choice.startswith("n"):
                 quit_now()
 
-        if self.program_path is None:
+        if self.program.path is None:
             choices = "y asks for a path, saves and quits; n quits without saving; Esc stays"
         else:
             choices = "y saves and quits, n quits without saving, Esc stays"
-        self.ask(f"Unsaved edits: save them first? ({choices})", answer)
+        self.host.ask(f"Unsaved edits: save them first? ({choices})", answer)
 
 
 def _same(path: Path, other: str) -> bool:

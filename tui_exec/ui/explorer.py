@@ -357,7 +357,7 @@ class Explorer(App[int]):
     def keeps_last_good(self, panel: StagePanel, analysis: Analysis) -> bool:
         """Whether ``panel`` keeps what it shows instead of showing ``analysis`` (the editor
         keeps the AST and bytecode of the last text that compiled while one does not)."""
-        return False
+        return any(f.keeps_last_good(panel, analysis) for f in self.components.values())
 
     # -- selection ---------------------------------------------------------------------------
 

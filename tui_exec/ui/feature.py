@@ -95,3 +95,16 @@ class Feature(Widget):
 
     def selected(self, origin: Origin, item: int | tuple[int, int]) -> None:
         """The selection changed (every pane shows it already)."""
+
+    def keeps_last_good(self, panel: StagePanel, analysis: Analysis) -> bool:
+        """Whether ``panel`` should keep what it shows instead of showing ``analysis`` (the
+        editor keeps the AST and bytecode of the last text that compiled)."""
+        return False
+
+    def line_count(self) -> int | None:
+        """How many lines the program has as this feature shows it (None: as analysed)."""
+        return None
+
+    def go_to_line(self, line: int, col: int | None) -> bool:
+        """Take a go-to-line (the editor moves its own cursor); False leaves it to the app."""
+        return False

@@ -197,12 +197,12 @@ class Navigation(Explorer):
         self.ask(f"Search the {panel.spec.title} pane", found, placeholder="text, type, opname…")
 
     def line_total(self) -> int:
-        """How many lines the program has, as the user sees it now."""
+        """How many lines the program has, as the user sees it now (the editor may say)."""
+        for feature in self.components.values():
+            count = feature.line_count()
+            if count is not None:
+                return count
         return len(self.analysis.source.lines) if self.analysis is not None else 0
-
-    def go_to_in_editor(self, line: int, col: int | None) -> bool:
-        """Go to ``line`` in the editor, if it is open (the editing mixin knows it)."""
-        return False
 
     def action_search_next(self, backwards: bool) -> None:
         """Repeat the last search forwards (n) or backwards (N)."""
@@ -235,7 +235,7 @@ class Navigation(Explorer):
             except ValueError:
                 self.notify(f"Not a line number: {answer!r}", severity="error")
                 return
-            if self.go_to_in_editor(line, col):
+            if any(f.go_to_line(line, col) for f in self.components.values()):
                 return
             self.screen.set_focus(self.source_pane)
             # Selected here, in the handler that closes the question, not when the pane's

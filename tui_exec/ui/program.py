@@ -3,6 +3,7 @@ shows, and its last run. The features read and change it; none of them owns it."
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -50,6 +51,21 @@ class ProgramState:
         """Code id -> offset -> specialized opname, from the last run without recording."""
         self.run_options = DEFAULT_RUN_OPTIONS
         """How F5 runs it: limits, standard input and arguments."""
+        self.read_stamp = self.file_stamp()
+        """The file's (modification time, size) when the app last read or wrote it: any
+        other stamp means something else changed the file."""
+
+    def file_stamp(self) -> tuple[int, int] | None:
+        """The file's modification time (ns) and size now; None without a readable file."""
+        try:
+            stat = os.stat(self.path) if self.path else None
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+    def note_file_read(self) -> None:
+        """The app has just read or written the file: what it holds now is no news."""
+        self.read_stamp = self.file_stamp()
 
 
 class _HasProgram(Protocol):

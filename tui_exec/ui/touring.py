@@ -19,8 +19,9 @@ from ..core.pyc import cache_path
 from ..core.syntax import Node
 from ..core.words import counted
 from .commands import Command
-from .editing import Editing
+from .editing import EditMode
 from .messages import RunFinished
+from .navigation import Navigation
 from .running import Runner
 from .stage_panel import activate
 from .tour_box import TourBox
@@ -68,7 +69,7 @@ _TOKEN_WORDS = {
 }
 
 
-class Touring(Editing):
+class Touring(Navigation):
     """Walks a learner through the stages; the steps are computed as they are shown."""
 
     tour_step: int | None = None
@@ -85,8 +86,9 @@ class Touring(Editing):
         if self.analysis.pyc is not None:
             self.notify("The tour follows a program from its source: o opens this .pyc's source.")
             return
-        if self.editing:
-            self.action_toggle_edit()
+        edit_mode = self.feature(EditMode)
+        if edit_mode.editing:
+            edit_mode.action_toggle_edit()
         box = TourBox(id="tour")
         self.mount(box, before=self.query_one("#errors"))
         self.add_class("-touring")  # notifications move up, off the tour's text (app.tcss)

@@ -47,7 +47,6 @@ class Watcher(Feature):
         """The file was read again from disk and its analysis started (an editor showing
         the old text follows it)."""
 
-    _stat: tuple[int, int] | None = None
     _from_disk = False
     """The analysis under way is of the file as read again from disk."""
 
@@ -61,12 +60,8 @@ class Watcher(Feature):
 
     def on_mount(self) -> None:
         # Always: a program without a file gets one when the editor saves it.
-        self._stat = self._file_stat()
+        self.program.note_file_read()
         self.set_interval(WATCH_INTERVAL, self._check_file, name="watch-file")
-
-    def file_written(self) -> None:
-        """The app wrote the file itself (a save): that is no change to reload."""
-        self._stat = self._file_stat()
 
     def _pyc_source(self) -> str | None:
         """For a .pyc, the source file it was compiled from, if it is here."""
@@ -89,7 +84,7 @@ class Watcher(Feature):
         program = self.program
         program.path = program.name = path
         program.is_pyc = False
-        self._stat = self._file_stat()
+        program.note_file_read()
         self.host.start_analysis(data, reloaded=False)
         self.refresh_bindings()
 
@@ -100,18 +95,11 @@ class Watcher(Feature):
             return
         self._reload()
 
-    def _file_stat(self) -> tuple[int, int] | None:
-        path = self.program.path
-        try:
-            stat = os.stat(path) if path else None
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size) if stat else None
-
     def _check_file(self) -> None:
-        stat = self._file_stat()
-        if stat is not None and stat != self._stat:
-            self._stat = stat
+        program = self.program
+        stamp = program.file_stamp()
+        if stamp is not None and stamp != program.read_stamp:
+            program.read_stamp = stamp
             self._reload()
 
     def _reload(self) -> None:
@@ -128,7 +116,7 @@ class Watcher(Feature):
         except OSError as exc:
             self.post_message(ReloadFailed(f"cannot read {path}: {exc.strerror or exc}"))
             return
-        self._stat = self._file_stat()
+        self.program.note_file_read()
         self._from_disk = True
         self.host.start_analysis(data, reloaded=True)
         self.post_message(self.Reloaded())
