@@ -54,7 +54,7 @@ async def _measure(path: Path, keys: tuple[str, ...]) -> tuple[float, float, flo
 
 def _ended(app: TuiExecApp) -> bool:
     """Whether the program's process has exited (the app then reads the trace back)."""
-    program = app.runner.current
+    program = app.program.run
     process = program._process if program is not None else None
     return process is not None and process.poll() is not None
 

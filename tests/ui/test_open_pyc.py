@@ -39,7 +39,7 @@ async def test_a_pyc_shows_its_bytecode_and_offers_its_source(tmp_path: Path) ->
         await pilot.pause()
         assert "· the file" in str(app.query_one("#pyc", StagePanel).border_title)
         await pilot.press("f5")  # nothing runs: a .pyc is not a program to run here
-        assert app.timeline is None and app.runner.current is None
+        assert app.timeline is None and app.program.run is None
         await pilot.press("o")
         await ready(pilot)
         assert app.program_path == str(source) and app.analysis is not None

@@ -129,7 +129,7 @@ async def test_quitting_ends_the_program_and_what_it_spawned(tmp_path: Path) -> 
         await ready(pilot)
         await pilot.press("f5")
         await wait_until(pilot, lambda: pid_file.exists() and pid_file.read_text() != "")
-        program = app.runner.current
+        program = app.program.run
         assert program is not None and program._process is not None
         process = program._process
         child = int(pid_file.read_text())

@@ -286,7 +286,7 @@ async def test_the_app_stays_responsive_during_a_run_and_f5_stops_it(tmp_path: P
         await ready(pilot)
         await pilot.press("f5")
         await wait_until(pilot, lambda: "Limits: 30 s" in "\n".join(app.output_pane.lines))
-        assert app.runner.current is not None  # still running
+        assert app.program.run is not None  # still running
         await pilot.press("down", "down")
         assert app.source_pane.cursor_line == 3
         await pilot.press("f5")  # stop
@@ -306,9 +306,9 @@ async def test_quitting_kills_a_run_in_progress(tmp_path: Path) -> None:
         await pilot.press("f5")
         await wait_until(
             pilot,
-            lambda: app.runner.current is not None and app.runner.current._process is not None,
+            lambda: app.program.run is not None and app.program.run._process is not None,
         )
-        program = app.runner.current
+        program = app.program.run
         assert program is not None and program._process is not None
         process = program._process
         await pilot.press("q")
@@ -361,7 +361,7 @@ async def test_output_streams_in_while_the_program_runs_and_a_stop_keeps_the_ste
             if "hello" in app.output_pane.lines:
                 break
             await pilot.pause(0.05)
-        assert "hello" in app.output_pane.lines and app.runner.current is not None  # still running
+        assert "hello" in app.output_pane.lines and app.program.run is not None  # still running
         await pilot.press("f5")  # stop: what was recorded is kept
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -55,7 +55,7 @@ async def test_the_tour_walks_one_statement_through_the_six_stages() -> None:
         await pilot.press("left")
         assert _active(app) == "run"
         await pilot.press("right", "right")  # past the last step: the tour ends
-        assert not app.query(TourBox) and app.tour_step is None
+        assert not app.query(TourBox) and app.tour.step is None
         assert app.focused is app.output_pane
 
 

@@ -22,11 +22,13 @@ from textual.widgets import TextArea
 
 from .commands import Command, bindings, palette_commands
 from .editing import EDIT_COMMANDS, EditMode
-from .navigation import NAVIGATION_COMMANDS
+from .messages import RunFinished
+from .navigation import NAVIGATION_COMMANDS, Navigation
 from .program import DEFAULT_RUN_OPTIONS, RunOptions
 from .running import RUN_COMMANDS, Runner
 from .stage_panel import StagePanel
-from .touring import TOUR_COMMANDS, Touring
+from .tour_box import TourBox
+from .touring import TOUR_COMMANDS, Tour
 from .watching import WATCH_COMMANDS, Watcher
 
 QUIT = Command(
@@ -36,7 +38,7 @@ QUIT = Command(
 __all__ = ["DEFAULT_RUN_OPTIONS", "RunOptions", "StagePanel", "TuiExecApp", "make_app"]
 
 
-class TuiExecApp(Touring):
+class TuiExecApp(Navigation):
     """Source → tokens → AST → bytecode → run → output of one Python file, every pane in sync."""
 
     CSS_PATH = "app.tcss"
@@ -69,6 +71,8 @@ class TuiExecApp(Touring):
         self.edit_mode = self.add_feature(EditMode(self))
         """Turns the source pane into an editor (F2) and saves."""
         self.edit_mode.open_in_editor = edit
+        self.tour = self.add_feature(Tour(self))
+        """The guided tour of the stages (t)."""
         self.run_options = run_options
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # Smooth scrolling redraws a pane for a quarter second: over SSH that is dozens
@@ -132,6 +136,30 @@ class TuiExecApp(Touring):
 
     def on_watcher_reloaded(self, message: Watcher.Reloaded) -> None:
         self.edit_mode.file_reloaded()
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        # After the runner's own handler (the message comes up from it) laid the run out.
+        self.tour.run_finished()
+
+    def on_tour_run_wanted(self, message: Tour.RunWanted) -> None:
+        if self.runner.check_action("run", ()):  # not running already
+            self.runner.action_run()
+
+    def on_tour_box_moved(self, message: TourBox.Moved) -> None:
+        self.tour.moved(message)
+
+    def on_tour_box_left(self, message: TourBox.Left) -> None:
+        self.tour.leave()
+
+    @property
+    def touring(self) -> bool:
+        """Whether the guided tour is on."""
+        return self.tour.step is not None
+
+    def leave_editor(self) -> None:
+        """Show the source pane again if the editor is open (the tour starts from it)."""
+        if self.edit_mode.editing:
+            self.edit_mode.action_toggle_edit()
 
 
 def few_colours(app: App[Any]) -> bool:

@@ -217,6 +217,10 @@ class Explorer(App[int]):
             self.panels[name].remove_class("-idle", "-hidden")
         self.query_one("#panes").add_class("-ran")
 
+    def add_overlay(self, widget: Widget) -> None:
+        """Show ``widget`` below the panes, above the status line (the tour's box)."""
+        self.mount(widget, before=self.query_one("#errors"))
+
     def cancel_question(self) -> None:
         """Close the question the command line asks, as Esc would."""
         self.query_one(CommandLine).action_cancel()

@@ -126,6 +126,10 @@ class Navigation(Explorer):
         # with this one (`3 z` over SSH) must reach the pane it focuses.
         self.screen.set_focus(panel.view)
 
+    def focus_pane(self, name: str) -> None:
+        """Focus one pane, as its number key does."""
+        self.action_focus_pane(name)
+
     def action_toggle_maximize(self) -> None:
         """Maximize the focused pane, or restore the layout."""
         if self.screen.maximized is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from ..core import Analysis
-from ..core.run import RunLimits
+from ..core.run import ProgramRun, RunLimits
 from .selection import Selection
 from .timeline import Timeline
 
@@ -45,6 +45,8 @@ class ProgramState:
         """Its analysis, once the worker has made it."""
         self.selection: Selection | None = None
         """What every pane shows as selected."""
+        self.run: ProgramRun | None = None
+        """Its run in progress, if any."""
         self.timeline: Timeline | None = None
         """Its last recorded run laid over the analysis it ran (None before any run)."""
         self.specialized: dict[int, dict[int, str]] = {}

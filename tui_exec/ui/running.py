@@ -95,15 +95,13 @@ class Runner(Feature):
 
     NAME = "running"
     COMMANDS = RUN_COMMANDS
-    current: ProgramRun | None = None
-    """The run in progress, if any."""
     _asking_input = False
     """The command line is asking for the program's next line of input."""
     _ran_fast = False
     """The last run of this text was a run without recording (F7)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        running = self.current is not None
+        running = self.program.run is not None
         if action == "run":
             return not running
         if action == "stop":
@@ -152,7 +150,7 @@ class Runner(Feature):
 
     def action_run(self, record: bool = True) -> None:
         """F5: run the program in a subprocess, recording every step (F7: without recording)."""
-        if self.current is not None or self.program.analysis is None:
+        if self.program.run is not None or self.program.analysis is None:
             return
         if self.program.analysis.pyc is not None:
             self.notify("A .pyc is run by importing it; here, run its source (o opens it).")
@@ -179,7 +177,7 @@ class Runner(Feature):
             # No prepared input (F6, --stdin): the user types it when the program asks.
             interactive=not self.program.run_options.stdin,
         )
-        self.current = program
+        self.program.run = program
         self._ran_fast = not record
         self.refresh_bindings()
         self._run_worker(program, self.program.analysis)
@@ -203,8 +201,8 @@ class Runner(Feature):
     def stop_run(self, *, save: bool = True) -> None:
         """End the run in progress, if any (and what it spawned); with ``save``, keeping
         what it recorded (quitting does not wait for that)."""
-        if self.current is not None:
-            self.current.stop(save=save)
+        if self.program.run is not None:
+            self.program.run.stop(save=save)
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def _run_worker(self, program: ProgramRun, analysis: Analysis) -> None:
@@ -230,7 +228,7 @@ class Runner(Feature):
         self.post_message(RunFinished(result, Timeline(analysis, result)))
 
     def on_run_progress(self, message: RunProgress) -> None:
-        program = self.current
+        program = self.program.run
         if program is None:
             return
         self.host.output_pane.show_running(
@@ -252,7 +250,7 @@ class Runner(Feature):
 
     def on_run_finished(self, message: RunFinished) -> None:
         result = message.result
-        self.current = None
+        self.program.run = None
         if self._asking_input:  # the program ended while asking: the question is moot
             self.host.cancel_question()
         self.refresh_bindings()
@@ -282,7 +280,7 @@ class Runner(Feature):
             self.screen.set_focus(self.host.run_pane)
             # During the tour → and ← move the tour, whose own step says how to step the run
             # (the tour is a feature above this one: it is known here only by its state).
-            if getattr(self.host, "tour_step", None) is None:
+            if not self.host.touring:
                 hint = (
                     " Step through it here: ← → one instruction, ↓ ↑ one line; 6 shows the output."
                 )
@@ -316,7 +314,7 @@ class Runner(Feature):
                 "without recording: the bytecode pane shows their new names (s hides them).",
                 timeout=5,
             )
-        elif self.current is not None:
+        elif self.program.run is not None:
             self.notify("The program is still running: s shows what it specialized once it ends.")
             return
         elif self._ran_fast:
@@ -354,7 +352,7 @@ class Runner(Feature):
 
     def _needs_steps(self, what: str) -> str:
         """Why a key that needs recorded steps does nothing, and what to do."""
-        if self.current is not None:
+        if self.program.run is not None:
             return f"The program is still running: {what}, once it ends."
         if self._ran_fast:
             return f"The run without recording (F7) kept no steps; run with F5: {what}."

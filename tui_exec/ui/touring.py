@@ -13,16 +13,14 @@ import os
 from collections.abc import Callable
 
 from rich.text import Text
+from textual.message import Message
 
 from ..core import Analysis, StageError
 from ..core.pyc import cache_path
 from ..core.syntax import Node
 from ..core.words import counted
 from .commands import Command
-from .editing import EditMode
-from .messages import RunFinished
-from .navigation import Navigation
-from .running import Runner
+from .feature import Feature
 from .stage_panel import activate
 from .tour_box import TourBox
 
@@ -34,6 +32,7 @@ TOUR_COMMANDS = (
         "Tour",
         "A guided tour of the six stages, on this program",
         "help: guided tour of the stages",
+        feature="touring",
     ),
 )
 
@@ -69,67 +68,72 @@ _TOKEN_WORDS = {
 }
 
 
-class Touring(Navigation):
+class Tour(Feature):
     """Walks a learner through the stages; the steps are computed as they are shown."""
 
-    tour_step: int | None = None
+    NAME = "touring"
+    COMMANDS = TOUR_COMMANDS
+    step: int | None = None
     """The step shown (0-5), or None when no tour is on."""
+
+    class RunWanted(Message):
+        """The tour's step on the virtual machine needs a run: start one (F5)."""
 
     def action_tour(self) -> None:
         """t: start the guided tour (or leave it)."""
-        if self.tour_step is not None:
+        if self.step is not None:
             self._leave_tour()
             return
-        if self.analysis is None:
+        if self.program.analysis is None:
             self.notify("Still analysing: the tour starts when the analysis is done.")
             return
-        if self.analysis.pyc is not None:
+        if self.program.analysis.pyc is not None:
             self.notify("The tour follows a program from its source: o opens this .pyc's source.")
             return
-        edit_mode = self.feature(EditMode)
-        if edit_mode.editing:
-            edit_mode.action_toggle_edit()
+        self.host.leave_editor()
         box = TourBox(id="tour")
-        self.mount(box, before=self.query_one("#errors"))
-        self.add_class("-touring")  # notifications move up, off the tour's text (app.tcss)
-        self.tour_step = 0
+        self.host.add_overlay(box)
+        self.app.add_class("-touring")  # notifications move up, off the tour's text (app.tcss)
+        self.step = 0
         self.screen.set_focus(box)
         self._show_step()
 
-    def on_tour_box_moved(self, message: TourBox.Moved) -> None:
-        if self.tour_step is None:
+    def moved(self, message: TourBox.Moved) -> None:
+        """The tour's box asks for the next or previous step (the app passes it on)."""
+        if self.step is None:
             return
         last = self._last_step()
-        step = self.tour_step + message.delta
+        step = self.step + message.delta
         if step > last:
             self._leave_tour()
             return
-        self.tour_step = max(0, step)
+        self.step = max(0, step)
         self._show_step()
 
-    def on_tour_box_left(self, message: TourBox.Left) -> None:
+    def leave(self) -> None:
+        """End the tour (its box was left: Esc)."""
         self._leave_tour()
 
     def _leave_tour(self) -> None:
-        step, self.tour_step = self.tour_step, None
+        step, self.step = self.step, None
         panes = ("source", "tokens", "ast", "bytecode", "run", "output")
-        for box in self.query(TourBox):
+        for box in self.app.query(TourBox):
             box.remove()
-        self.remove_class("-touring")
+        self.app.remove_class("-touring")
         if step is not None:
-            self.action_focus_pane(panes[step])
+            self.host.focus_pane(panes[step])
 
-    def on_run_finished(self, message: RunFinished) -> None:
-        # After the run mixin's own handler has laid out the run: the tour's step 5 waits.
-        if self.tour_step == 4:
+    def run_finished(self) -> None:
+        """A run ended and the panes show it: the tour's step on the virtual machine waits."""
+        if self.step == 4:
             self.call_after_refresh(self._show_step)
 
     # -- the steps -------------------------------------------------------------------------------
 
     def _failure(self) -> tuple[int, StageError] | None:
         """The step whose stage failed, and its error."""
-        assert self.analysis is not None
-        errors = {error.stage: error for error in self.analysis.errors}
+        assert self.program.analysis is not None
+        errors = {error.stage: error for error in self.program.analysis.errors}
         if "parse" in errors:
             errors.pop("tokenize", None)  # the parser's words for the same problem are better
         for stage, step in _FAILING_STEP.items():
@@ -142,8 +146,8 @@ class Touring(Navigation):
         return failure[0] if failure is not None else 5
 
     def _show_step(self) -> None:
-        analysis = self.analysis
-        step = self.tour_step
+        analysis = self.program.analysis
+        step = self.step
         if analysis is None or step is None:
             return
         steps: tuple[tuple[str, Callable[[Analysis, Node | None], Text]], ...] = (
@@ -164,14 +168,14 @@ class Touring(Navigation):
         if statement is not None and step < 4:
             # Picked by the tour, not in a pane: every pane, the AST's too, moves its cursor
             # to the statement and scrolls it into view.
-            self.select("node", statement.id, picked_in="tour")
-        panel = self.panels[pane]
+            self.host.select("node", statement.id, picked_in="tour")
+        panel = self.host.panels[pane]
         if panel.has_class("-idle") and step < 4:
             pane = "source"
         if not panel.has_class("-idle"):
             panel.remove_class("-hidden")
-            activate(self.panels.values(), panel)
-        for box in self.query(TourBox):
+            activate(self.host.panels.values(), panel)
+        for box in self.app.query(TourBox):
             box.show(step + 1, self._last_step() + 1, title, body)
             self.screen.set_focus(box)  # a finished run takes the focus to its pane
 
@@ -205,9 +209,9 @@ class Touring(Navigation):
             "symbols Python's grammar is made of. Spaces between them are dropped; line "
             "breaks and indentation become tokens of their own. "
         )
-        if statement is None or self.selection is None:
+        if statement is None or self.program.selection is None:
             return text
-        tokens = [analysis.tokens[i] for i in self.selection.links.tokens][:12]
+        tokens = [analysis.tokens[i] for i in self.program.selection.links.tokens][:12]
         text.append("The first statement's tokens: ")
         for number, token in enumerate(tokens):
             if number:
@@ -241,8 +245,8 @@ class Touring(Navigation):
             "The compiler turns the tree into bytecode: small instructions for Python's "
             "virtual machine, kept with their constants and names in a code object. "
         )
-        if statement is not None and self.selection is not None:
-            links = self.selection.links
+        if statement is not None and self.program.selection is not None:
+            links = self.program.selection.links
             ids = sorted({*links.instructions, *links.secondary_instructions})
             names = [analysis.instructions[i].opname for i in ids]
             if names:
@@ -259,9 +263,9 @@ class Touring(Navigation):
                 f"its bytecode to {cached}{there}, so that the next import can skip the first "
                 "stages."
             )
-        if "pyc" in self.panels:
+        if "pyc" in self.host.panels:
             text.append(" Key 7 shows the bytes that file would hold;")
-        if "explain" in self.panels:
+        if "explain" in self.host.panels:
             text.append(" key 8 says in plain words what any selected instruction does.")
         return text
 
@@ -270,17 +274,17 @@ class Touring(Navigation):
             "The Python virtual machine runs the instructions one at a time. Most take their "
             "operands from a stack of values and put their result back on it. "
         )
-        timeline = self.timeline
+        timeline = self.program.timeline
         if timeline is None or not timeline.count:
-            if self.feature(Runner).check_action("run", ()):  # not running yet
+            if self.program.run is None:
                 text.append("Running the program now (F5)…")
-                self.feature(Runner).action_run()
+                self.post_message(self.RunWanted())
             else:
                 text.append("Running the program…")
             return text
         start = _first_step_of(self, statement)
-        self.run_pane.go(start, user=False)
-        self.select("step", start)
+        self.host.run_pane.go(start, user=False)
+        self.host.select("step", start)
         text.append(
             f"It ran {timeline.count:,} instructions. The Run pane shows step {start + 1:,}, "
             "the first of the first statement. After the tour (Esc), → and ← there step one "
@@ -293,7 +297,7 @@ class Touring(Navigation):
             "Last, what the program wrote to its standard output and standard error, in the "
             "order it wrote them, and how it ended"
         )
-        summary = self.output_pane.summary
+        summary = self.host.output_pane.summary
         text.append(f": {summary}." if summary else ".")
         text.append(" Edit the program (F2) and every stage changes with it.")
         return text
@@ -307,10 +311,10 @@ def _first_statement(analysis: Analysis) -> Node | None:
     )
 
 
-def _first_step_of(app: Touring, statement: Node | None) -> int:
+def _first_step_of(tour: Tour, statement: Node | None) -> int:
     """The first recorded step that runs an instruction of ``statement`` (else step 0)."""
-    timeline = app.timeline
-    analysis = app.analysis
+    timeline = tour.program.timeline
+    analysis = tour.program.analysis
     if timeline is None or analysis is None or statement is None:
         return 0
     links = analysis.index.for_node(statement.id)
