@@ -106,7 +106,7 @@ async def test_b_keys_after_the_one_that_asks_go_to_the_question() -> None:
         assert not app.query_one(CommandLine).is_open and app.focused is source
         await burst(pilot, "slash", *"print", "enter")
         await wait_until(pilot, lambda: source.cursor_line == 15)  # print(fibonacci(10))
-        assert app._search_term == "print"
+        assert app.navigator._search_term == "print"
         # A key after the Enter that answers goes where the focus is then: the source pane.
         await burst(pilot, "g", "1", "2", "enter", "down")
         await wait_until(pilot, lambda: source.cursor_line == 13)

@@ -1,10 +1,13 @@
-"""The tui-exec application: the explorer, its commands, and the factory the CLI and tests use.
+"""The tui-exec application: the explorer composed of its features, and the factory the CLI
+and tests use.
 
-The panes come from the registry in ``panes/__init__.py``; what the app can do comes from the
-mixins, one module each: ``navigation`` (focus, search, go to line, help), ``running`` (F5 and
-what a run shows), ``watching`` (reload), ``editing`` (the editor, saving) and ``touring`` (the
-guided tour). Every command is declared once, as a :class:`~tui_exec.ui.commands.Command`, and
-gives its binding, footer entry, palette entry and help line from that declaration.
+The panes come from the registry in ``panes/__init__.py``; what the app can do comes from its
+features, components of one module each (see :mod:`.feature`): ``navigation`` (focus, search,
+go to line, help), ``running`` (F5 and what a run shows), ``watching`` (reload), ``editing``
+(the editor, saving) and ``touring`` (the guided tour). No feature knows another: what one
+says that concerns another comes up here as a message and goes down to it as a call. Every
+command is declared once, as a :class:`~tui_exec.ui.commands.Command`, and gives its
+binding, footer entry, palette entry and help line from that declaration.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from textual.widgets import TextArea
 
 from .commands import Command, bindings, palette_commands
 from .editing import EDIT_COMMANDS, EditMode
+from .explorer import Explorer
 from .messages import RunFinished
-from .navigation import NAVIGATION_COMMANDS, Navigation
+from .navigation import NAVIGATION_COMMANDS, Navigator
 from .program import DEFAULT_RUN_OPTIONS, RunOptions
 from .running import RUN_COMMANDS, Runner
 from .stage_panel import StagePanel
@@ -38,7 +42,7 @@ QUIT = Command(
 __all__ = ["DEFAULT_RUN_OPTIONS", "RunOptions", "StagePanel", "TuiExecApp", "make_app"]
 
 
-class TuiExecApp(Navigation):
+class TuiExecApp(Explorer):
     """Source → tokens → AST → bytecode → run → output of one Python file, every pane in sync."""
 
     CSS_PATH = "app.tcss"
@@ -64,6 +68,8 @@ class TuiExecApp(Navigation):
         pyc: bool = False,
     ) -> None:
         super().__init__(data, name, path=path, pyc=pyc)
+        self.navigator = self.add_feature(Navigator(self))
+        """Focus, zoom, search, go to line, help."""
         self.watcher = self.add_feature(Watcher(self))
         """Follows the file on disk (reload)."""
         self.runner = self.add_feature(Runner(self))
@@ -155,6 +161,10 @@ class TuiExecApp(Navigation):
     def touring(self) -> bool:
         """Whether the guided tour is on."""
         return self.tour.step is not None
+
+    def focus_pane(self, name: str) -> None:
+        """Focus one pane, as its number key does."""
+        self.navigator.action_focus_pane(name)
 
     def leave_editor(self) -> None:
         """Show the source pane again if the editor is open (the tour starts from it)."""

@@ -1,5 +1,6 @@
 """The explorer's core: panels built from the pane registry, the analysis worker, and the one
-selection every pane shows. Commands live in mixins beside it (navigation, running, watching)."""
+selection every pane shows, for one program (:class:`~.program.ProgramState`). What the user
+can do with it comes from the features composed into it (:mod:`.feature`, :mod:`.app`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from textual.worker import get_current_worker
 from ..core import EMPTY_LINKS, Analysis, Links, analyze, analyze_pyc, preview
 from ..core.pyc import PycError
 from .command_line import Answer, CommandLine
+from .commands import Command
 from .feature import Feature
 from .footer import KeyFooter
 from .messages import AnalysisProgress, AnalysisReady, ItemPicked, ReloadFailed
@@ -117,6 +119,35 @@ class Explorer(App[int]):
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
         self.components: dict[str, Feature] = {}
         """The features (components) the app is composed of, by name."""
+
+    for_palette = False
+    """Set while the palette asks which commands apply (not which keys act)."""
+
+    def command_applies(self, command: Command) -> bool:
+        """Whether the palette offers ``command`` now."""
+        self.for_palette = True
+        try:
+            if command.feature is not None:
+                return bool(self.check_action("feature", (command.feature, command.action)))
+            return bool(self.check_action(command.action_name, ()))
+        finally:
+            self.for_palette = False
+
+    def app_commands(self) -> tuple[Command, ...]:
+        """Every app-wide command (the app lists them all)."""
+        return ()
+
+    def line_total(self) -> int:
+        """How many lines the program has, as the user sees it now (the editor may say)."""
+        for feature in self.components.values():
+            count = feature.line_count()
+            if count is not None:
+                return count
+        return len(self.analysis.source.lines) if self.analysis is not None else 0
+
+    def taken_go_to_line(self, line: int, col: int | None) -> bool:
+        """Whether a feature took a go-to-line itself (the editor moves its own cursor)."""
+        return any(feature.go_to_line(line, col) for feature in self.components.values())
 
     def add_feature(self, feature: FeatureT) -> FeatureT:
         """Compose ``feature`` into the app (before it is mounted)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .commands import Command, help_rows
-from .explorer import Explorer
+from .feature import Feature
 from .panes import PANES, LinePane
 from .screens import HelpGroup, HelpScreen
 
@@ -17,6 +17,7 @@ FOCUS_COMMANDS = tuple(
         spec.title,
         f"Focus the {spec.title} pane" + (" (after a run)" if spec.after_run else ""),
         palette=f"go: {spec.title} pane",
+        feature="navigation",
     )
     for spec in PANES
 )
@@ -30,6 +31,7 @@ NAVIGATION_COMMANDS = (
         "Every key, pane and term",
         "view: help",
         footer=True,
+        feature="navigation",
     ),
     Command(
         "app.search",
@@ -39,11 +41,24 @@ NAVIGATION_COMMANDS = (
         "Search the focused pane",
         "search: focused pane…",
         footer=True,
+        feature="navigation",
     ),
     Command(
-        "app.search_next", "n", "search_next(False)", "Next match", "Next match of the last search"
+        "app.search_next",
+        "n",
+        "search_next(False)",
+        "Next match",
+        "Next match of the last search",
+        feature="navigation",
     ),
-    Command("app.search_previous", "N", "search_next(True)", "Previous match", "Previous match"),
+    Command(
+        "app.search_previous",
+        "N",
+        "search_next(True)",
+        "Previous match",
+        "Previous match",
+        feature="navigation",
+    ),
     Command(
         "app.goto_line",
         "g",
@@ -52,6 +67,7 @@ NAVIGATION_COMMANDS = (
         "Go to a line (line or line:column)",
         "go: line…",
         footer=True,
+        feature="navigation",
     ),
     Command(
         "app.maximize",
@@ -61,10 +77,25 @@ NAVIGATION_COMMANDS = (
         "Maximize the focused pane, or restore",
         "view: maximize pane",
         footer=True,
+        feature="navigation",
     ),
-    Command("app.hide_pane", "x", "hide_pane", "Hide", "Hide the focused pane", "view: hide pane"),
     Command(
-        "app.show_all", "a", "show_all", "Show all", "Show every pane again", "view: show all panes"
+        "app.hide_pane",
+        "x",
+        "hide_pane",
+        "Hide",
+        "Hide the focused pane",
+        "view: hide pane",
+        feature="navigation",
+    ),
+    Command(
+        "app.show_all",
+        "a",
+        "show_all",
+        "Show all",
+        "Show every pane again",
+        "view: show all panes",
+        feature="navigation",
     ),
     Command(
         "app.redraw",
@@ -73,6 +104,7 @@ NAVIGATION_COMMANDS = (
         "Redraw",
         "Draw the whole screen again (after other output or a bad link garbled it)",
         "view: redraw the screen",
+        feature="navigation",
     ),
     *FOCUS_COMMANDS,
 )
@@ -96,26 +128,16 @@ ABOUT_STATUS = (
 )
 
 
-class Navigation(Explorer):
+class Navigator(Feature):
     """Keys that move between and within panes, whatever the panes are."""
 
+    NAME = "navigation"
+    COMMANDS = NAVIGATION_COMMANDS
     _search_term = ""
-    for_palette = False
-    """Set while the palette asks which commands apply (not which keys act)."""
-
-    def command_applies(self, command: Command) -> bool:
-        """Whether the palette offers ``command`` now."""
-        self.for_palette = True
-        try:
-            if command.feature is not None:
-                return bool(self.check_action("feature", (command.feature, command.action)))
-            return bool(self.check_action(command.action_name, ()))
-        finally:
-            self.for_palette = False
 
     def action_focus_pane(self, name: str) -> None:
         """Focus one pane (showing it if it was hidden)."""
-        panel = self.panels[name]
+        panel = self.host.panels[name]
         if panel.has_class("-idle"):
             self.notify(f"The {panel.spec.title} pane appears after a run: press F5.")
             return
@@ -126,21 +148,17 @@ class Navigation(Explorer):
         # with this one (`3 z` over SSH) must reach the pane it focuses.
         self.screen.set_focus(panel.view)
 
-    def focus_pane(self, name: str) -> None:
-        """Focus one pane, as its number key does."""
-        self.action_focus_pane(name)
-
     def action_toggle_maximize(self) -> None:
         """Maximize the focused pane, or restore the layout."""
         if self.screen.maximized is not None:
             self.screen.minimize()
-        elif (panel := self.focused_panel()) is not None:
+        elif (panel := self.host.focused_panel()) is not None:
             self.screen.maximize(panel.view)
 
     def action_hide_pane(self) -> None:
         """Hide the focused pane (``a`` or its number shows it again)."""
-        panel = self.focused_panel()
-        if panel is None or sum(p.shown for p in self.panels.values()) <= 1:
+        panel = self.host.focused_panel()
+        if panel is None or sum(p.shown for p in self.host.panels.values()) <= 1:
             self.notify("The last visible pane cannot be hidden.", severity="warning")
             return
         panel.add_class("-hidden")
@@ -148,7 +166,7 @@ class Navigation(Explorer):
 
     def action_show_all(self) -> None:
         """Show every pane again."""
-        for panel in self.panels.values():
+        for panel in self.host.panels.values():
             panel.remove_class("-hidden")
         if self.screen.maximized is not None:
             self.screen.minimize()
@@ -161,14 +179,14 @@ class Navigation(Explorer):
 
     def action_help(self) -> None:
         """Show every key, what each pane shows, and the terms used."""
-        self.push_screen(HelpScreen(self.help_groups()))
+        self.app.push_screen(HelpScreen(self.help_groups()))
 
     def help_groups(self) -> Iterator[HelpGroup]:
         """The help screen's sections: keys everywhere, how to read the panes, each pane."""
         yield HelpGroup(
             "Everywhere",
             "",
-            help_rows(self, self.app_commands())
+            help_rows(self.app, self.host.app_commands())
             + [
                 ("tab / shift+tab", "Next / previous pane"),
                 ("ctrl+p", "Command palette: every command, and the colour themes"),
@@ -178,16 +196,12 @@ class Navigation(Explorer):
         yield HelpGroup("The status line", ABOUT_STATUS, [])
         for spec in PANES:
             yield HelpGroup(
-                f"{spec.key} {spec.title} pane", spec.about, help_rows(self, spec.view.COMMANDS)
+                f"{spec.key} {spec.title} pane", spec.about, help_rows(self.app, spec.view.COMMANDS)
             )
-
-    def app_commands(self) -> tuple[Command, ...]:
-        """Every app-wide command: the app lists them all."""
-        return NAVIGATION_COMMANDS
 
     def action_search(self) -> None:
         """Ask for text to find in the focused pane."""
-        panel = self.focused_panel()
+        panel = self.host.focused_panel()
         if panel is None or not isinstance(panel.view, LinePane):
             title = panel.spec.title if panel is not None else "This"
             self.notify(f"The {title} pane has nothing to search.", severity="warning")
@@ -198,15 +212,8 @@ class Navigation(Explorer):
                 self._search_term = term
                 self._search(term, backwards=False, skip_current=False)
 
-        self.ask(f"Search the {panel.spec.title} pane", found, placeholder="text, type, opname…")
-
-    def line_total(self) -> int:
-        """How many lines the program has, as the user sees it now (the editor may say)."""
-        for feature in self.components.values():
-            count = feature.line_count()
-            if count is not None:
-                return count
-        return len(self.analysis.source.lines) if self.analysis is not None else 0
+        prompt = f"Search the {panel.spec.title} pane"
+        self.host.ask(prompt, found, placeholder="text, type, opname…")
 
     def action_search_next(self, backwards: bool) -> None:
         """Repeat the last search forwards (n) or backwards (N)."""
@@ -216,7 +223,7 @@ class Navigation(Explorer):
         self._search(self._search_term, backwards=backwards, skip_current=True)
 
     def _search(self, term: str, *, backwards: bool, skip_current: bool) -> None:
-        panel = self.focused_panel()
+        panel = self.host.focused_panel()
         view = panel.view if panel is not None else None
         if not isinstance(view, LinePane):
             title = panel.spec.title if panel is not None else "This"
@@ -226,7 +233,7 @@ class Navigation(Explorer):
 
     def action_goto_line(self) -> None:
         """Jump to a line (or line:col) in the source."""
-        if self.analysis is None:
+        if self.program.analysis is None:
             return
 
         def go(answer: str | None) -> None:
@@ -239,15 +246,16 @@ class Navigation(Explorer):
             except ValueError:
                 self.notify(f"Not a line number: {answer!r}", severity="error")
                 return
-            if any(f.go_to_line(line, col) for f in self.components.values()):
+            if self.host.taken_go_to_line(line, col):
                 return
-            self.screen.set_focus(self.source_pane)
+            self.screen.set_focus(self.host.source_pane)
             # Selected here, in the handler that closes the question, not when the pane's
             # ItemPicked has bubbled up to the app through five message queues: that took
             # 3-4 ms, and let a frame (and the footer's rebuild) in between.
-            point = self.source_pane.go_to_line(line, col, tell=False)
+            point = self.host.source_pane.go_to_line(line, col, tell=False)
             if point is not None:
-                self.select("source", point)
+                self.host.select("source", point)
 
-        total = self.line_total()
-        self.ask(f"Go to line (1–{total})", go, placeholder="line, or line:column (columns from 0)")
+        total = self.host.line_total()
+        placeholder = "line, or line:column (columns from 0)"
+        self.host.ask(f"Go to line (1–{total})", go, placeholder=placeholder)

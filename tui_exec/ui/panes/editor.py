@@ -45,7 +45,13 @@ class Editor(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+home", "file_edge(False)", "File start", show=False, id="editor.top"),
         Binding("ctrl+end", "file_edge(True)", "File end", show=False, id="editor.bottom"),
-        Binding("ctrl+g", "app.goto_line", "Go to", show=False, id="editor.goto_line"),
+        Binding(
+            "ctrl+g",
+            "app.feature('navigation', 'goto_line')",
+            "Go to",
+            show=False,
+            id="editor.goto_line",
+        ),
     ]
 
     _line_count = 0
