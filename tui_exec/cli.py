@@ -7,8 +7,12 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .core.interpreters import Interpreter
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -23,6 +27,9 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
   tui-exec run FILE.py      run it as F5 does and print the recording (--format json|text)
   tui-exec explain NAME     explain an opcode, AST node or token type (--format json: all)
   tui-exec pyc FILE.py -o OUT  write the .pyc CPython would cache, print its map
+  tui-exec compare FILE.py --python 3.11 --python 3.15
+                            two versions' bytecode side by side, paired by source span
+  tui-exec --list-pythons   the Pythons found (dump, explain and pyc take --python X.Y|PATH)
   tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
 """
 
@@ -112,7 +119,18 @@ def _dump_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="a Python file, or - for standard input")
     parser.add_argument("--format", choices=("json", "text"), default="text")
+    _add_python_option(parser)
     return parser
+
+
+def _add_python_option(parser: argparse.ArgumentParser) -> None:
+    """``--python``: the command run by another installed interpreter."""
+    parser.add_argument(
+        "--python",
+        metavar="X.Y|X.Y.Z|PATH",
+        help="run this under another Python 3.11+ (see tui-exec --list-pythons); the output "
+        "is the one that Python's own tui-exec prints",
+    )
 
 
 def _pyc_parser() -> argparse.ArgumentParser:
@@ -124,6 +142,7 @@ def _pyc_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", help="a Python source file")
     parser.add_argument("-o", "--output", required=True, metavar="OUT", help="the .pyc to write")
     parser.add_argument("--format", choices=("json", "text"), default="text")
+    _add_python_option(parser)
     return parser
 
 
@@ -145,6 +164,12 @@ def _main_parser() -> argparse.ArgumentParser:
         help="open an editable scratch program, starting from the sample (as with no FILE)",
     )
     parser.add_argument("--version", action="version", version=f"tui-exec {__version__}")
+    parser.add_argument(
+        "--list-pythons",
+        action="store_true",
+        help="list the Pythons found (PATH, pyenv, uv, $TUI_EXEC_PYTHONS) and exit; those "
+        "older than 3.11 are listed as too old; --format json for scripts",
+    )
     _add_run_options(
         parser.add_argument_group(
             "running (F5)",
@@ -208,12 +233,19 @@ def dump_main(argv: Sequence[str]) -> int:
     """``tui-exec dump``: exit 0 when clean, 1 when a stage reported an error, 2 if unreadable."""
     from .core import analyze
     from .dump import to_json, to_text
-    from .pyc_report import dump_pyc, looks_like_pyc
+    from .pyc_report import dump_pyc, interpreter_for_pyc, looks_like_pyc
 
     args = _dump_parser().parse_args(argv)
+    if args.python is not None:
+        status = _run_elsewhere("dump", args.python, argv, args.file)
+        if status is not None:
+            return status
     try:
         data, name = read_program(args.file)
         if looks_like_pyc(name, data):
+            other = interpreter_for_pyc(data)
+            if other is not None:
+                return _run_there(other, ["dump", *argv], data if args.file == "-" else b"")
             return dump_pyc(data, name, args.format)
         check_text(data, name)
     except ProgramError as exc:
@@ -239,6 +271,10 @@ def pyc_main(argv: Sequence[str]) -> int:
 
     parser = _pyc_parser()
     args = parser.parse_args(argv)
+    if args.python is not None:
+        status = _run_elsewhere("pyc", args.python, argv, args.file)
+        if status is not None:
+            return status
     if args.file == "-":
         parser.error("FILE must be a file: the .pyc header records its modification time")
     try:
@@ -264,7 +300,12 @@ def explain_main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("name", nargs="?", help="e.g. BINARY_OP, BinOp, PLUS")
     parser.add_argument("--format", choices=("json", "text"), default="text")
+    _add_python_option(parser)
     args = parser.parse_args(argv)
+    if args.python is not None:
+        status = _run_elsewhere("explain", args.python, argv, None)
+        if status is not None:
+            return status
     if args.name is None:
         if args.format != "json":
             parser.error("give a NAME, or --format json for every explanation")
@@ -284,6 +325,179 @@ def explain_main(argv: Sequence[str]) -> int:
     else:
         print("\n\n".join(f"[{kind}] {text}" if len(found) > 1 else text for kind, text in found))
     return EXIT_OK
+
+
+def _without_python(argv: Sequence[str]) -> list[str]:
+    """``argv`` less its ``--python X`` (argparse also takes ``--python=X`` and ``--pyth X``)."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            kept.append(arg)
+            skip = False
+            continue
+        option, equals, _ = arg.partition("=")
+        if len(option) > 3 and "--python".startswith(option):
+            skip = not equals
+            continue
+        kept.append(arg)
+    return kept
+
+
+def _run_elsewhere(command: str, spec: str, argv: Sequence[str], file: str | None) -> int | None:
+    """Run ``tui-exec COMMAND ARGV`` under the Python ``spec`` names, passing its output on;
+    None when that Python is the one running (the command then runs here)."""
+    from .core.interpreters import InterpreterError, resolve
+
+    try:
+        interpreter = resolve(spec)
+    except InterpreterError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if interpreter.running:
+        return None
+    stdin = b""
+    if file == "-":
+        stdin = sys.stdin.buffer.read()
+    return _run_there(interpreter, [command, *_without_python(argv)], stdin)
+
+
+def _run_there(interpreter: Interpreter, argv: list[str], stdin: bytes) -> int:
+    """tui-exec ARGV under ``interpreter``: its output byte for byte, or one line if it fails."""
+    from .core.elsewhere import ElsewhereError, run_cli
+
+    try:
+        done = run_cli(interpreter, argv, stdin)
+    except ElsewhereError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(done.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head` is fine
+        sys.stderr.close()
+        return done.status
+    sys.stderr.flush()
+    sys.stderr.buffer.write(done.stderr)
+    sys.stderr.flush()
+    return done.status
+
+
+def list_pythons_main(argv: Sequence[str]) -> int:
+    """``tui-exec --list-pythons``: the interpreters found, the running one marked."""
+    import json
+
+    from .core.interpreters import find_interpreters
+
+    parser = argparse.ArgumentParser(
+        prog="tui-exec --list-pythons",
+        description="List the Pythons found on PATH, under pyenv, among uv's managed "
+        "Pythons and in $TUI_EXEC_PYTHONS (paths separated by the path separator). "
+        "Pythons older than 3.11 are listed as too old: tui-exec does not run on them.",
+    )
+    parser.add_argument("--format", choices=("json", "text"), default="text")
+    args = parser.parse_args([arg for arg in argv if arg != "--list-pythons"])
+    found = sorted(find_interpreters(), key=lambda i: (i.version, i.executable))
+    if args.format == "json":
+        rows = [
+            {
+                "python": i.version_text,
+                "executable": i.executable,
+                "found": list(i.found),
+                "magic": i.magic.hex(),
+                "usable": i.usable,
+                "running": i.running,
+            }
+            for i in found
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    for i in found:
+        mark = "*" if i.running else " "
+        note = "" if i.usable else "  (too old: tui-exec needs 3.11+)"
+        print(f"{mark} {i.version_text:<9} {i.executable}  [{', '.join(i.found)}]{note}")
+    print("* the Python running tui-exec")
+    return EXIT_OK
+
+
+def _compare_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-exec compare",
+        description="FILE's bytecode under two Pythons, paired by source span: text shows "
+        "each source line with both versions' instructions side by side, a summary per code "
+        "object and one line on each construct that compiles differently; JSON gives both "
+        "dumps and the pairs (instructions with no source position are in no pair).",
+    )
+    parser.add_argument("file", help="a Python file, or - for standard input")
+    parser.add_argument(
+        "--python",
+        action="append",
+        required=True,
+        metavar="X.Y|X.Y.Z|PATH",
+        help="give it twice: the two Pythons to compare (see tui-exec --list-pythons)",
+    )
+    parser.add_argument("--format", choices=("json", "text"), default="text")
+    return parser
+
+
+def _dump_under(interpreter: Interpreter, data: bytes, name: str, file: str) -> dict[str, Any]:
+    """``tui-exec dump FILE --format json`` as ``interpreter`` prints it, as data."""
+    import json
+
+    from .core.elsewhere import ElsewhereError, run_cli
+
+    if interpreter.running:
+        from .core import analyze
+        from .dump import to_json
+
+        return dict(json.loads(to_json(analyze(data, name))))
+    done = run_cli(interpreter, ["dump", file, "--format", "json"], data if file == "-" else b"")
+    if done.status == EXIT_UNREADABLE:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ElsewhereError(said[-1] if said else f"{interpreter.describe()} failed")
+    return dict(json.loads(done.stdout))
+
+
+def compare_main(argv: Sequence[str]) -> int:
+    """``tui-exec compare``: exit 0, 1 if a stage failed under either Python, 2 if unreadable."""
+    import json
+
+    from .core.compare import Side, compare_data, compare_text
+    from .core.elsewhere import ElsewhereError
+    from .core.interpreters import InterpreterError, find_interpreters, resolve
+
+    parser = _compare_parser()
+    args = parser.parse_args(argv)
+    if len(args.python) != 2:
+        parser.error("give --python exactly twice: the two Pythons to compare")
+    try:
+        data, name = read_program(args.file)
+        refuse_pyc(data, name, "tui-exec compare")
+        check_text(data, name)
+        found = find_interpreters()
+        pythons = [resolve(spec, found) for spec in args.python]
+        sides = [
+            Side(python.version_text, _dump_under(python, data, name, args.file))
+            for python in pythons
+        ]
+    except (ProgramError, InterpreterError, ElsewhereError) as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        if args.format == "json":
+            both = compare_data(sides[0], sides[1])
+            sys.stdout.write(json.dumps(both, ensure_ascii=False, separators=(",", ":")) + "\n")
+        else:
+            for line in compare_text(sides[0], sides[1]):
+                sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head` is fine
+        sys.stderr.close()
+    return EXIT_ERRORS if any(side.dump["errors"] for side in sides) else EXIT_OK
 
 
 def run_main(argv: Sequence[str]) -> int:
@@ -349,6 +563,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_main(args_list[1:])
     if args_list[:1] == ["explain"]:
         return explain_main(args_list[1:])
+    if args_list[:1] == ["compare"]:
+        return compare_main(args_list[1:])
+    if "--list-pythons" in _split_program_args(args_list)[0]:
+        return list_pythons_main(args_list)
     # Everything after `--` is the program's own sys.argv[1:].
     args_list, program_args = _split_program_args(args_list)
     parser = _main_parser()

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core.bytecode import walk_code
 from .core.pyc import (
@@ -28,6 +28,9 @@ from .core.pyc import (
     read_pyc,
 )
 from .core.words import counted
+
+if TYPE_CHECKING:
+    from .core.interpreters import Interpreter
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -75,6 +78,20 @@ def write_pyc(source: bytes, path: str, out: str, form: str) -> int:
     if form == "json":
         return _print([json.dumps(map_data(pyc, cache_path(path)), ensure_ascii=False)])
     return _print(map_text(pyc, cache_path(path), out))
+
+
+def interpreter_for_pyc(data: bytes) -> Interpreter | None:
+    """Another installed Python whose magic number ``data`` starts with: a .pyc it wrote is
+    dumped by it (the bytes are never unmarshalled here). None for this Python's own .pyc,
+    a damaged one, or when no installed Python has that magic (it is then refused)."""
+    from importlib.util import MAGIC_NUMBER
+
+    from .core.interpreters import by_magic, find_interpreters
+
+    magic = data[:4]
+    if len(data) < HEADER_SIZE or not is_python_magic(magic) or magic == MAGIC_NUMBER:
+        return None
+    return by_magic(magic, find_interpreters())
 
 
 def dump_pyc(data: bytes, name: str, form: str) -> int:

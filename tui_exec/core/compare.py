@@ -139,7 +139,9 @@ def compare_text(a: Side, b: Side, width: int = 44) -> Iterator[str]:
     by_line: dict[int, list[Pair]] = {}
     for pair in pairs(a.dump, b.dump):
         by_line.setdefault(pair.span[0], []).append(pair)
-    for number, text in enumerate(lines, start=1):
+    # Line 0 is the module's RESUME, which CPython places before the first line.
+    numbered = [(0, "(before line 1)"), *enumerate(lines, start=1)]
+    for number, text in numbered:
         found = by_line.get(number)
         if not found:
             continue
