@@ -18,6 +18,7 @@ def test_no_feature_inherits_from_another_and_the_app_is_not_one() -> None:
         "watching",
         "editing",
         "touring",
+        "comparing",
     }
     for cls in features:
         assert cls.__bases__ == (Feature,) and not cls.__subclasses__(), cls

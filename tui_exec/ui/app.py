@@ -4,7 +4,8 @@ and tests use.
 The panes come from the registry in ``panes/__init__.py``; what the app can do comes from its
 features, components of one module each (see :mod:`.feature`): ``navigation`` (focus, search,
 go to line, help), ``running`` (F5 and what a run shows), ``watching`` (reload), ``editing``
-(the editor, saving) and ``touring`` (the guided tour). No feature knows another: what one
+(the editor, saving), ``touring`` (the guided tour) and ``comparing`` (another Python's
+bytecode beside this one's). No feature knows another: what one
 says that concerns another comes up here as a message and goes down to it as a call. Every
 command is declared once, as a :class:`~tui_exec.ui.commands.Command`, and gives its
 binding, footer entry, palette entry and help line from that declaration.
@@ -24,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 from .commands import Command, bindings, palette_commands
+from .comparing import COMPARE_COMMANDS, Comparer
 from .editing import EDIT_COMMANDS, EditMode
 from .explorer import Explorer
 from .messages import RunFinished
@@ -54,6 +56,7 @@ class TuiExecApp(Explorer):
         *WATCH_COMMANDS,
         *EDIT_COMMANDS,
         *TOUR_COMMANDS,
+        *COMPARE_COMMANDS,
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(ALL_COMMANDS)
 
@@ -79,6 +82,8 @@ class TuiExecApp(Explorer):
         self.edit_mode.open_in_editor = edit
         self.tour = self.add_feature(Tour(self))
         """The guided tour of the stages (t)."""
+        self.comparer = self.add_feature(Comparer(self))
+        """The bytecode under another Python, side by side (C)."""
         self.run_options = run_options
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # Smooth scrolling redraws a pane for a quarter second: over SSH that is dozens

@@ -1,0 +1,164 @@
+"""The compare view: rows aligned by span, the cursor linking both versions and the source,
+and C in the explorer opening it for another installed Python."""
+
+from __future__ import annotations
+
+import copy
+import platform
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.core.test_interpreters import installed
+from tests.ui.helpers import app_for, ready, wait_until
+from tui_exec.core import analyze
+from tui_exec.core.compare import Side
+from tui_exec.core.comparison import Comparison
+from tui_exec.core.interpreters import Interpreter
+from tui_exec.dump import to_json_data
+from tui_exec.ui.command_line import CommandLine
+from tui_exec.ui.compare_view import CompareApp, CompareScreen, PairedBytecode, SpanSource
+
+__all__ = ["installed"]
+
+DEMOS = Path(__file__).parent.parent.parent / "demo_scripts"
+PROGRAM = "def f(a, b):\n    return a + b\n\nx = f(1, 2)\nprint(x)\n"
+
+
+def dump_of(source: str) -> dict[str, Any]:
+    return to_json_data(analyze(source.encode(), "prog.py"))
+
+
+def comparison_with_one_change() -> Comparison:
+    """This Python's dump beside a copy in which the + of line 2 became a different
+    instruction: the view must show that span, and only it, as compiling differently."""
+    a = dump_of(PROGRAM)
+    b = copy.deepcopy(a)
+    changed = 0
+    for code in b["code_objects"]:
+        for ins in code["instructions"]:
+            if ins["opname"] == "BINARY_OP":
+                ins["opname"], ins["argrepr"] = "BINARY_ADD", ""
+                changed += 1
+    assert changed == 1
+    return Comparison(Side("3.11.7", a), Side("3.99.0", b), "prog.py")
+
+
+def test_every_instruction_of_each_version_has_one_row_and_a_span_row_above_it() -> None:
+    comparison = comparison_with_one_change()
+    rows = comparison.rows
+    for side, column in ((comparison.a, "left"), (comparison.b, "right")):
+        shown = [getattr(row, column) for row in rows if row.kind == "ins"]
+        spanned = [
+            ins
+            for code in side.dump["code_objects"]
+            for ins in code["instructions"]
+            if ins["span"] is not None
+        ]
+        assert len([text for text in shown if text]) == len(spanned)
+    for index, row in enumerate(rows):
+        if row.kind == "ins":
+            above = rows[: index + 1]
+            span_row = next(r for r in reversed(above) if r.kind == "span")
+            assert span_row.pair == row.pair
+    differing = [i for i in range(len(comparison.pairs)) if comparison.differs(i)]
+    assert [comparison.pairs[i].span[0] for i in differing] == [2]
+    assert comparison.changed_pairs == 1
+
+
+async def test_the_cursor_links_both_columns_and_marks_the_span_in_the_source() -> None:
+    comparison = comparison_with_one_change()
+    app = CompareApp(comparison)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        bytecode = app.screen.query_one(PairedBytecode)
+        source = app.screen.query_one(SpanSource)
+        assert bytecode.has_focus and bytecode.pair == 0
+        await pilot.press("n")  # the next span that compiles differently: a + b
+        await pilot.pause()
+        pair = comparison.pairs[bytecode.pair]
+        assert comparison.differs(bytecode.pair)
+        assert source.span is not None and tuple(source.span) == pair.span
+        line, start, _, end = pair.span
+        assert comparison.source_lines[line - 1][start:end] == "a + b"
+        status = str(app.screen.query_one("#compare-status").render())
+        assert "2:11–16" in status and "compiles differently" in status
+        # Every row of that span is highlighted, in both columns; the cursor is on its span row.
+        rows = [i for i, row in enumerate(bytecode.rows) if row.pair == bytecode.pair]
+        assert bytecode.rows[bytecode.cursor].kind == "span" and bytecode.cursor == rows[0]
+        await pilot.press("down")
+        await pilot.pause()
+        assert bytecode.pair == pair_index(comparison, pair.span)
+        await pilot.press("end", "home")
+        await pilot.pause()
+        assert bytecode.pair == 0
+        await pilot.press("n", "n")  # no second change: it says so and stays
+        await pilot.pause()
+        assert comparison.differs(bytecode.pair)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+
+
+def pair_index(comparison: Comparison, span: tuple[int, int, int, int]) -> int:
+    return next(i for i, pair in enumerate(comparison.pairs) if pair.span == span)
+
+
+async def test_the_view_fits_80_by_24_with_every_part_shown() -> None:
+    app = CompareApp(comparison_with_one_change())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        for part in ("#compare-source", "#compare-bytecode", "#compare-notes", "#compare-status"):
+            region = screen.query_one(part).region
+            assert region.height >= 1 and region.width == 80, part
+        assert screen.query_one("#compare-bytecode").region.height >= 8
+
+
+def _other_python(installed: dict[str, Interpreter]) -> Interpreter:
+    running = platform.python_version_tuple()[:2]
+    others = [i for key, i in installed.items() if key != ".".join(running)]
+    if not others:
+        pytest.skip("no other Python 3.11-3.15 installed to compare with")
+    return others[-1]
+
+
+async def test_c_in_the_explorer_opens_the_compare_view_for_another_python(
+    installed: dict[str, Interpreter],
+) -> None:
+    other = _other_python(installed)
+    app = app_for((DEMOS / "comprehensions.py").read_bytes(), "comprehensions.py")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("C")
+        assert app.query_one(CommandLine).is_open
+        await pilot.press(*other.executable, "enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, CompareScreen) and bool(app.screen.query(SpanSource)),
+            limit=60,
+        )
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        comparison = screen.comparison
+        assert comparison.a.python == platform.python_version()
+        assert comparison.b.python == other.version_text
+        title = str(screen.query_one("#compare-bytecode").border_title)
+        assert comparison.a.python in title and other.version_text in title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_c_with_a_python_that_is_not_there_says_so() -> None:
+    app = app_for(PROGRAM.encode(), "prog.py")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("C", *"/no/such/python", "enter")
+        await wait_until(pilot, lambda: not app.comparer._busy, limit=60)
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+        said = [n.message for n in app._notifications]
+        assert any("Cannot compare" in message for message in said), said
