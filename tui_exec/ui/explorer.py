@@ -115,13 +115,13 @@ class Explorer(App[int]):
         """The analysis step under way, as the status line says it."""
         self.analysis_started = False
         """Whether the first analysis was started (after the first frame, not at mount)."""
-        """Whether an analysis was started (the first waits for the first frame)."""
         self.panels: dict[str, StagePanel] = {spec.name: StagePanel(spec) for spec in PANES}
         self.components: dict[str, Feature] = {}
         """The features (components) the app is composed of, by name."""
+        self.for_palette = False
+        """Set while the palette asks which commands apply (not which keys act)."""
 
-    for_palette = False
-    """Set while the palette asks which commands apply (not which keys act)."""
+    # -- the features and their commands ---------------------------------------------------------
 
     def command_applies(self, command: Command) -> bool:
         """Whether the palette offers ``command`` now."""
@@ -153,10 +153,6 @@ class Explorer(App[int]):
         """Compose ``feature`` into the app (before it is mounted)."""
         self.components[feature.NAME] = feature
         return feature
-
-    def feature(self, kind: type[FeatureT]) -> FeatureT:
-        """The feature of class ``kind``."""
-        return next(f for f in self.components.values() if isinstance(f, kind))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "feature":
