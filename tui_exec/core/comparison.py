@@ -21,8 +21,9 @@ class AlignedRow(NamedTuple):
     """One row of the side-by-side listing."""
 
     kind: str
-    """'line' (a source line: ``left`` holds it all), 'span' (``left`` names the span) or
-    'ins' (``left`` and ``right``: an instruction of each version, or '' where one has fewer)."""
+    """'code' (a code object: ``left`` and ``right`` count its instructions in each version),
+    'line' (a source line: ``left`` holds it all), 'span' (``left`` names the span) or 'ins'
+    (``left`` and ``right``: an instruction of each version, or '' where one has fewer)."""
     left: str
     right: str
     pair: int
@@ -107,7 +108,7 @@ class Comparison:
         for index, pair in enumerate(self.pairs):
             by_line.setdefault(pair.span[0], []).append(index)
         numbered = [(0, "(before line 1)"), *enumerate(self.source_lines, start=1)]
-        rows: list[AlignedRow] = []
+        rows = self._code_rows()
         for number, text in numbered:
             found = by_line.get(number)
             if not found:
@@ -129,6 +130,24 @@ class Comparison:
                             index,
                         )
                     )
+        return rows
+
+
+    def _code_rows(self) -> list[AlignedRow]:
+        """A row per code object (by qualname): how many instructions each version made for
+        it, or that one version has no such code object."""
+        counted: dict[str, list[int | None]] = {}
+        for column, side in enumerate((self.a, self.b)):
+            for code in _codes(side.dump):
+                counts = counted.setdefault(code["qualname"], [None, None])
+                counts[column] = (counts[column] or 0) + len(code["instructions"])
+        rows = []
+        for qualname, (in_a, in_b) in counted.items():
+            left = f"{qualname}: " + (f"{in_a} instructions" if in_a is not None else "—")
+            right = f"{in_b} instructions" if in_b is not None else "— (no such code object)"
+            if in_a is None:
+                left += " (no such code object)"
+            rows.append(AlignedRow("code", left, right, -1))
         return rows
 
 

@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
@@ -33,6 +34,7 @@ class PairedBytecode(ScrollView, can_focus=True):
     """Both versions' instructions in two columns, row by row, grouped by source span."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paired-bytecode--code",
         "paired-bytecode--line",
         "paired-bytecode--span",
         "paired-bytecode--pair",
@@ -71,6 +73,7 @@ class PairedBytecode(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         if self.pair >= 0:
+            self.call_after_refresh(self.scroll_to_region_row, self.cursor)
             self.post_message(self.PairChosen(self.pair))
 
     def render_line(self, y: int) -> Strip:
@@ -83,6 +86,8 @@ class PairedBytecode(ScrollView, can_focus=True):
         if row.kind == "line":
             style = base + self.get_component_rich_style("paired-bytecode--line")
             return Strip([Segment(_fit(row.left, width), style)], width)
+        if row.kind == "code":
+            base += self.get_component_rich_style("paired-bytecode--code")
         if row.pair == self.pair and row.pair >= 0:
             base += self.get_component_rich_style("paired-bytecode--pair")
         if index == self.cursor:
@@ -227,9 +232,9 @@ class CompareScreen(Screen[None]):
         bytecode = PairedBytecode(comparison, id="compare-bytecode")
         bytecode.border_title = f"Python {comparison.a.python} │ Python {comparison.b.python}"
         yield bytecode
-        notes = Static(comparison_notes(comparison), id="compare-notes")
-        notes.border_title = "What changed"
-        yield notes
+        with VerticalScroll(id="compare-notes") as notes:
+            notes.border_title = "What changed (Tab scrolls it)"
+            yield Static(comparison_notes(comparison))
         yield Static(id="compare-status")
         yield Footer()
 
