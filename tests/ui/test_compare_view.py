@@ -4,6 +4,7 @@ and C in the explorer opening it for another installed Python."""
 from __future__ import annotations
 
 import copy
+import itertools
 import platform
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from tests.core.test_interpreters import installed
 from tests.ui.helpers import app_for, ready, wait_until
 from tui_exec.core import analyze
 from tui_exec.core.compare import Side
-from tui_exec.core.comparison import Comparison
+from tui_exec.core.comparison import Comparison, dump_under, instruction_text
 from tui_exec.core.interpreters import Interpreter
 from tui_exec.dump import to_json_data
 from tui_exec.ui.command_line import CommandLine
@@ -162,3 +163,32 @@ async def test_c_with_a_python_that_is_not_there_says_so() -> None:
         assert not isinstance(app.screen, CompareScreen)
         said = [n.message for n in app._notifications]
         assert any("Cannot compare" in message for message in said), said
+
+
+def test_every_pair_of_installed_pythons_lays_out_every_instruction_once(
+    installed: dict[str, Interpreter],
+) -> None:
+    if len(installed) < 2:
+        pytest.skip(f"fewer than two of Python 3.11-3.15 installed (found {sorted(installed)})")
+    path = DEMOS / "comprehensions.py"
+    data = path.read_bytes()
+    sides = {
+        version: Side(python.version_text, dump_under(python, data, path.name))
+        for version, python in installed.items()
+    }
+    for (_, a), (_, b) in itertools.combinations(sorted(sides.items()), 2):
+        comparison = Comparison(a, b, path.name)
+        rows = comparison.rows
+        for side, column in ((a, "left"), (b, "right")):
+            expected = sorted(
+                instruction_text((code["id"], ins["offset"]), ins)
+                for code in side.dump["code_objects"]
+                for ins in code["instructions"]
+                if ins["span"] is not None
+            )
+            shown = sorted(getattr(row, column) for row in rows if row.kind == "ins")
+            assert [text for text in shown if text] == expected, (a.python, b.python)
+        # Each code object is counted once, in the version(s) that have it.
+        code_rows = [row for row in rows if row.kind == "code"]
+        names = {code["qualname"] for side in (a, b) for code in side.dump["code_objects"]}
+        assert len(code_rows) == len(names)
