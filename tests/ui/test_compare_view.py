@@ -192,3 +192,20 @@ def test_every_pair_of_installed_pythons_lays_out_every_instruction_once(
         code_rows = [row for row in rows if row.kind == "code"]
         names = {code["qualname"] for side in (a, b) for code in side.dump["code_objects"]}
         assert len(code_rows) == len(names)
+
+
+async def test_the_explorers_keys_wait_while_a_screen_is_over_it() -> None:
+    app = app_for(PROGRAM.encode(), "prog.py")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.push_screen(CompareScreen(comparison_with_one_change()))
+        await pilot.pause()
+        await pilot.press("f5", "f2", "g")  # run, edit, go to: none reaches the explorer
+        await pilot.pause()
+        assert app.program.run is None and app.timeline is None
+        assert not app.edit_mode.editing and not app.query_one(CommandLine).is_open
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f2")  # back in the explorer, its keys act again
+        await pilot.pause()
+        assert app.edit_mode.editing

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
@@ -212,8 +212,9 @@ class SpanSource(ScrollView):
         return Strip(segments).crop(0, width).extend_cell_length(width, base)
 
 
-class CompareScreen(Screen[None]):
-    """Two versions' bytecode of one file, linked by source span."""
+class CompareScreen(ModalScreen[None]):
+    """Two versions' bytecode of one file, linked by source span. Modal: the explorer's keys
+    (F5, g, z...) would act on the explorer hidden behind it."""
 
     CSS_PATH = "compare.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

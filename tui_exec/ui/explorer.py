@@ -158,6 +158,10 @@ class Explorer(App[int]):
         if action == "feature":
             name, inner = parameters
             assert isinstance(name, str) and isinstance(inner, str)
+            if self.screen.is_modal:
+                # Help, the values, the compare view: the explorer is behind them, and its
+                # keys (F5 and F2 among them, checked first whatever the screen) wait.
+                return False
             _, inner_name, inner_parameters = parse_action(inner)
             return self.components[name].check_action(inner_name, inner_parameters)
         return super().check_action(action, parameters)
