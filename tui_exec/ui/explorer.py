@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import events, work
 from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult
+from textual.command import CommandPalette
 from textual.containers import Container
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -158,9 +159,10 @@ class Explorer(App[int]):
         if action == "feature":
             name, inner = parameters
             assert isinstance(name, str) and isinstance(inner, str)
-            if self.screen.is_modal:
+            if self.screen.is_modal and not isinstance(self.screen, CommandPalette):
                 # Help, the values, the compare view: the explorer is behind them, and its
-                # keys (F5 and F2 among them, checked first whatever the screen) wait.
+                # keys (F5 and F2 among them, checked first whatever the screen) wait. (The
+                # palette's commands are for the explorer: it asks, and runs them, on top.)
                 return False
             _, inner_name, inner_parameters = parse_action(inner)
             return self.components[name].check_action(inner_name, inner_parameters)
