@@ -205,3 +205,22 @@ def test_compare_needs_two_pythons_and_a_readable_file(installed: dict[str, Inte
     assert once.returncode == 2 and b"exactly twice" in once.stderr
     missing = tui_exec("compare", "nowhere.py", "--python", spec, "--python", spec)
     assert missing.returncode == 2 and missing.stderr.decode().count("\n") == 1
+
+
+@pytest.mark.parametrize(("demo", "since"), [("template_strings.py", 14), ("lazy_imports.py", 15)])
+def test_compare_a_demo_of_newer_syntax(
+    installed: dict[str, Interpreter], demo: str, since: int
+) -> None:
+    older = [spec for spec in installed if int(spec.split(".")[1]) < since]
+    newer = [spec for spec in installed if int(spec.split(".")[1]) >= since]
+    if not older or not newer:
+        pytest.skip(f"needs a Python before and one from 3.{since}")
+    args = ("compare", f"demo_scripts/{demo}", "--format", "json")
+    done = tui_exec(*args, "--python", older[-1], "--python", newer[0])
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    old, new = (side["dump"] for side in data["versions"])
+    assert old["errors"] and not old["code_objects"] and not new["errors"]
+    assert all(not pair["a"] and pair["b"] for pair in data["pairs"])
+    count = sum(len(code["instructions"]) for code in new["code_objects"])
+    assert sum(len(pair["b"]) for pair in data["pairs"]) <= count

@@ -3,8 +3,10 @@
 Each note names the release it came in and is shown only when its detector finds the change
 in the two dumps compared (the older one's instructions, then the newer one's), and the
 older version is before that release while the newer one is at or after it. The notes were
-found by disassembling the demos and standard library files under 3.11 to 3.15; each has a
-small example on which it fires (checked by the tests under every installed pair).
+found by disassembling the demos and standard library files under 3.11 to 3.15. Each has a
+small example: the tests check that its detector fires on it between the last installed
+Python before the release and the first from it, and never between two Pythons both before
+or both after it.
 """
 
 from __future__ import annotations
