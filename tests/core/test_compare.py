@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
@@ -146,10 +147,51 @@ def test_stdlib_pairs_match_dis_of_every_python(installed: dict[str, Interpreter
         check_pairs(path, sides_for(installed, path))
 
 
+WALK_LIMIT = 30_000
+"""Characters: files with a simple statement longer than this are left out of the walk. A
+dump labels each entry of the stack before every instruction with the source it came from,
+so one long table literal (html/entities.py's 2,231-entry dict) makes a dump of 1.4 GB; the
+pairing itself does not depend on it."""
+
+_COMPOUND = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.Try,
+    ast.With,
+    ast.AsyncWith,
+    ast.Match,
+)
+
+
+def _longest_simple_statement(path: Path) -> int:
+    """The length in characters of the longest statement that holds no other statement."""
+    text = path.read_bytes().decode("utf-8", "replace")
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return 0
+    return max(
+        (
+            len(ast.get_source_segment(text, node) or "")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.stmt) and not isinstance(node, _COMPOUND)
+        ),
+        default=0,
+    )
+
+
 def _whole_stdlib(interpreter: Interpreter) -> Iterator[Path]:
+    """The oldest Python's stdlib, Lib/test and site-packages left out."""
     root = stdlib_handful(interpreter)[0].parent
     for path in sorted(root.rglob("*.py")):
-        if "site-packages" not in path.parts and "test" not in path.parts:
+        if "site-packages" in path.parts or "test" in path.parts:
+            continue
+        if _longest_simple_statement(path) <= WALK_LIMIT:
             yield path
 
 
