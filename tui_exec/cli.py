@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 
 if TYPE_CHECKING:
+    from .core.compare import Side
     from .core.interpreters import Interpreter
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -440,7 +441,12 @@ def _compare_parser() -> argparse.ArgumentParser:
         metavar="X.Y|X.Y.Z|PATH",
         help="give it twice: the two Pythons to compare (see tui-exec --list-pythons)",
     )
-    parser.add_argument("--format", choices=("json", "text"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        help="print JSON or text instead of opening the compare view (text is printed too "
+        "when the output is not a terminal)",
+    )
     return parser
 
 
@@ -487,6 +493,8 @@ def compare_main(argv: Sequence[str]) -> int:
     except (ProgramError, InterpreterError, ElsewhereError) as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    if args.format is None and sys.stdout.isatty():
+        return _compare_view(sides[0], sides[1], name, from_stdin=args.file == "-")
     try:
         if args.format == "json":
             both = compare_data(sides[0], sides[1])
@@ -498,6 +506,24 @@ def compare_main(argv: Sequence[str]) -> int:
     except BrokenPipeError:  # `... | head` is fine
         sys.stderr.close()
     return EXIT_ERRORS if any(side.dump["errors"] for side in sides) else EXIT_OK
+
+
+def _compare_view(a: Side, b: Side, name: str, *, from_stdin: bool) -> int:
+    """Open the compare view (the program came on stdin: the keys come from the terminal)."""
+    from .core.comparison import Comparison
+
+    if from_stdin and not sys.stdin.isatty():
+        try:
+            _reattach_terminal()
+        except ProgramError as exc:
+            print(f"tui-exec: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    with _frame_rate(FRAMES_PER_SECOND):
+        from .ui.compare_view import CompareApp
+
+    app = CompareApp(Comparison(a, b, name))
+    app.run()
+    return EXIT_ERRORS if any(side.dump["errors"] for side in (a, b)) else EXIT_OK
 
 
 def run_main(argv: Sequence[str]) -> int:

@@ -209,3 +209,35 @@ async def test_the_explorers_keys_wait_while_a_screen_is_over_it() -> None:
         await pilot.press("f2")  # back in the explorer, its keys act again
         await pilot.pause()
         assert app.edit_mode.editing
+
+
+def test_tui_exec_compare_on_a_terminal_opens_the_view_and_piped_prints_text(
+    installed: dict[str, Interpreter],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tui_exec import cli
+    from tui_exec.ui import compare_view
+
+    other = _other_python(installed)
+    opened: list[Comparison] = []
+
+    class FakeCompareApp:
+        def __init__(self, comparison: Comparison) -> None:
+            opened.append(comparison)
+
+        def run(self) -> None:
+            """No UI in a test."""
+
+    monkeypatch.setattr(compare_view, "CompareApp", FakeCompareApp)
+    path = str(DEMOS / "fibonacci.py")
+    here = platform.python_version()
+    argv = ["compare", path, "--python", here, "--python", other.executable]
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert cli.main(argv) == 0
+    (comparison,) = opened
+    assert (comparison.a.python, comparison.b.python) == (here, other.version_text)
+    assert capsys.readouterr().out == ""  # the view, not text
+    monkeypatch.setattr("sys.stdout.isatty", lambda: False)
+    assert cli.main(argv) == 0
+    assert len(opened) == 1 and "== bytecode by source line" in capsys.readouterr().out
