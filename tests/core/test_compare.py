@@ -186,10 +186,11 @@ def _longest_simple_statement(path: Path) -> int:
 
 
 def _whole_stdlib(interpreter: Interpreter) -> Iterator[Path]:
-    """The oldest Python's stdlib, Lib/test and site-packages left out."""
+    """Every tenth file of the oldest Python's stdlib, Lib/test and site-packages left out."""
     root = stdlib_handful(interpreter)[0].parent
-    for path in sorted(root.rglob("*.py")):
-        if "site-packages" in path.parts or "test" in path.parts:
+    for number, path in enumerate(sorted(root.rglob("*.py"))):
+        # Every tenth file: the whole walk takes 45 minutes, CI's whole budget.
+        if number % 10 or "site-packages" in path.parts or "test" in path.parts:
             continue
         if _longest_simple_statement(path) <= WALK_LIMIT:
             yield path
