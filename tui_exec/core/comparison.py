@@ -132,7 +132,6 @@ class Comparison:
                     )
         return rows
 
-
     def _code_rows(self) -> list[AlignedRow]:
         """A row per code object (by qualname): how many instructions each version made for
         it, or that one version has no such code object."""
