@@ -241,3 +241,34 @@ def test_tui_exec_compare_on_a_terminal_opens_the_view_and_piped_prints_text(
     monkeypatch.setattr("sys.stdout.isatty", lambda: False)
     assert cli.main(argv) == 0
     assert len(opened) == 1 and "== bytecode by source line" in capsys.readouterr().out
+
+
+def comparison_with_small_ints() -> Comparison:
+    """This Python's dump as "3.13", and a copy as "3.14" whose small int constants are
+    LOAD_SMALL_INT: the 3.14 note on small ints concerns those spans and no other."""
+    a = dump_of(PROGRAM)
+    b = copy.deepcopy(a)
+    for code in b["code_objects"]:
+        for ins in code["instructions"]:
+            if ins["opname"] == "LOAD_CONST" and ins["argrepr"] in ("1", "2"):
+                ins["opname"], ins["arg"] = "LOAD_SMALL_INT", int(ins["argrepr"])
+    return Comparison(Side("3.13.0", a), Side("3.14.0", b), "prog.py")
+
+
+async def test_the_notes_about_the_span_at_the_cursor_are_marked() -> None:
+    comparison = comparison_with_small_ints()
+    small = next(c for c in comparison.changes if "LOAD_SMALL_INT" in c.words)
+    ones = [i for i, pair in enumerate(comparison.pairs) if small in comparison.changes_at(i)]
+    assert [comparison.pairs[i].span for i in ones] == [(4, 6, 4, 7), (4, 9, 4, 10)]
+    app = CompareApp(comparison)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        notes = app.screen.query_one("#compare-notes-text")
+        assert "▶" not in str(notes.render())
+        await pilot.press("n")  # the first span that compiles differently: the 1 of f(1, 2)
+        await pilot.pause()
+        assert app.screen.query_one(PairedBytecode).pair == ones[0]
+        status = str(app.screen.query_one("#compare-status").render())
+        assert "3.14: 1 note here, marked ▶ below" in status
+        marked = [line for line in str(notes.render()).splitlines() if line.startswith("▶")]
+        assert marked == [f"▶ 3.14: {small.words}"]

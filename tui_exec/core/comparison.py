@@ -85,6 +85,25 @@ class Comparison:
         found = self.pairs[pair]
         return self._opnames(found.a, self._ins_a) != self._opnames(found.b, self._ins_b)
 
+    def changes_at(self, pair: int) -> list[Change]:
+        """The notes of :attr:`changes` that pair ``pair``'s span shows on its own: their
+        detectors fire on its instructions alone (a note about the whole file, such as a
+        code object gone, may fire on none)."""
+        if pair not in self._changes_at:
+            found = self.pairs[pair]
+            here = changes_between(
+                self.a.python,
+                _only(self.a.dump, found.a),
+                self.b.python,
+                _only(self.b.dump, found.b),
+            )
+            self._changes_at[pair] = [change for change in here if change in self.changes]
+        return self._changes_at[pair]
+
+    @cached_property
+    def _changes_at(self) -> dict[int, list[Change]]:
+        return {}
+
     @cached_property
     def changed_pairs(self) -> int:
         """How many spans compile differently."""
@@ -174,6 +193,24 @@ def instruction_text(where: Where, ins: Mapping[str, Any]) -> str:
 def _codes(dump: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
     codes: Sequence[Mapping[str, Any]] = dump.get("code_objects", ())
     return codes
+
+
+def _only(dump: Mapping[str, Any], places: Sequence[Where]) -> dict[str, Any]:
+    """``dump`` cut down to the instructions at ``places``, each in its code object (for
+    the detectors, which ask what a dump's bytecode holds)."""
+    wanted = set(places)
+    return {
+        "code_objects": [
+            {
+                **code,
+                "instructions": [
+                    ins for ins in code["instructions"] if (code["id"], ins["offset"]) in wanted
+                ],
+            }
+            for code in _codes(dump)
+            if any(where[0] == code["id"] for where in wanted)
+        ]
+    }
 
 
 def _instructions(dump: Mapping[str, Any]) -> dict[Where, Mapping[str, Any]]:

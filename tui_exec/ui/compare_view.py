@@ -9,6 +9,7 @@ said below, in our words (:mod:`~tui_exec.core.version_changes`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -25,6 +26,7 @@ from textual.widgets import Footer, Static
 
 from ..core.comparison import AlignedRow, Comparison
 from ..core.span import Span
+from ..core.version_changes import Change
 
 _GUTTER = 6
 """Line numbers of the source, right-aligned, and a space."""
@@ -235,7 +237,7 @@ class CompareScreen(ModalScreen[None]):
         yield bytecode
         with VerticalScroll(id="compare-notes") as notes:
             notes.border_title = "What changed (Tab scrolls it)"
-            yield Static(comparison_notes(comparison))
+            yield Static(comparison_notes(comparison), id="compare-notes-text")
         yield Static(id="compare-status")
         yield Footer()
 
@@ -255,7 +257,18 @@ class CompareScreen(ModalScreen[None]):
         status = f"{where} · {a}: {_count(len(pair.a))} · {b}: {_count(len(pair.b))}"
         if self.comparison.differs(message.pair):
             status += " · compiles differently"
+        here = self.comparison.changes_at(message.pair)
+        if here:
+            releases = ", ".join(dict.fromkeys(change.since for change in here))
+            status += f" · {releases}: {_count(len(here), 'note')} here, marked ▶ below"
         self.query_one("#compare-status", Static).update(status)
+        notes = self.query_one("#compare-notes-text", Static)
+        notes.update(comparison_notes(self.comparison, here))
+        if here:  # the first of them in sight
+            index = self.comparison.changes.index(here[0])
+            self.query_one("#compare-notes", VerticalScroll).scroll_to(
+                y=len(self.comparison.errors) + index, animate=False
+            )
 
     def action_close(self) -> None:
         """Back to the explorer, or out of ``tui-exec compare``."""
@@ -265,14 +278,17 @@ class CompareScreen(ModalScreen[None]):
             self.app.exit()
 
 
-def comparison_notes(comparison: Comparison) -> Text:
-    """Errors of either version, our words on what changed, and the instruction counts."""
+def comparison_notes(comparison: Comparison, here: Sequence[Change] = ()) -> Text:
+    """Errors of either version, our words on what changed (those about the span at the
+    cursor, ``here``, marked ▶), and the instruction counts."""
     text = Text()
     for python, error in comparison.errors:
         text.append(f"{python}: {error}\n", style="bold red")
     for change in comparison.changes:
+        marked = change in here
+        text.append("▶ " if marked else "  ", style="bold")
         text.append(f"{change.since}: ", style="bold")
-        text.append(f"{change.words}\n")
+        text.append(f"{change.words}\n", style="reverse" if marked else "")
     if not comparison.changes:
         text.append("No construct of this file compiles differently in a way tui-exec knows.\n")
     a, b = comparison.a, comparison.b
@@ -309,5 +325,5 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width)
 
 
-def _count(n: int) -> str:
-    return f"{n} instruction{'' if n == 1 else 's'}"
+def _count(n: int, noun: str = "instruction") -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
