@@ -250,6 +250,8 @@ class Recorder:
         self.on_stop: Callable[[], None] | None = None
         """Set when a stop came in the middle of a step: called once that step is recorded."""
         self._flush_at = _CHUNK
+        """Steps buffered before they are written: a chunk, or 0 once a stop waits for the
+        step under way (the one comparison each step makes, whatever else is pending)."""
         self.pending = False
         """The state changed since the last record: take one before the next step."""
         self._sizes = (0, 0)
