@@ -5,6 +5,7 @@ from __future__ import annotations
 import dis
 import json
 import marshal
+import os
 import py_compile
 import shutil
 import subprocess
@@ -126,13 +127,34 @@ def test_a_foreign_pyc_is_refused_with_its_version(program: Path, tmp_path: Path
     written = next((program.parent / "__pycache__").glob("fibonacci.*.pyc"))
     written.rename(pyc)
     version = next(f"{v[0]}.{v[1]}" for v, p in INTERPRETERS.items() if p == python)
-    # `tui-exec dump` hands such a file to its own Python when it is installed (issue 22,
-    # tests/test_compare_cli.py); the explorer still refuses it.
-    for args in ((str(pyc),),):
-        result = run(*args)
+    # Where that Python is installed, `dump` and the explorer hand the file to it (issue 22:
+    # tests/test_compare_cli.py, tests/ui/test_explorer_elsewhere.py); where none is, both
+    # refuse it in one line, naming its version.
+    for args in (("dump", str(pyc)), (str(pyc),)):
+        result = _run_alone(*args)
         assert result.returncode == 2
         assert f"made by Python {version} (magic" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def _run_alone(*args: str) -> subprocess.CompletedProcess[str]:
+    """``tui-exec ARGS`` on a machine where the running Python is the only one found."""
+    nowhere = "/nonexistent-tui-exec-test"
+    env = {
+        **os.environ,
+        "PATH": nowhere,
+        "PYENV_ROOT": nowhere,
+        "UV_PYTHON_INSTALL_DIR": nowhere,
+        "TUI_EXEC_PYTHONS": "",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tui_exec", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_a_file_that_is_not_a_pyc_is_refused(tmp_path: Path) -> None:
@@ -153,7 +175,7 @@ def test_the_explorer_refuses_another_pythons_pyc_in_one_line(
     releases = [3495, 3531, 3571, 3627, 3666]
     other = releases[(releases.index(mine) + 1) % len(releases)]
     pyc.write_bytes(other.to_bytes(2, "little") + data[2:])  # another version's magic
-    result = run(str(pyc))
+    result = _run_alone(str(pyc))
     assert result.returncode == 2 and "made by Python 3.1" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
