@@ -33,7 +33,10 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
   tui-exec pyc FILE.py -o OUT  write the .pyc CPython would cache, print its map
   tui-exec compare FILE.py --python 3.11 --python 3.15
                             two versions' bytecode side by side, paired by source span
-  tui-exec --list-pythons   the Pythons found (dump, explain and pyc take --python X.Y|PATH)
+  tui-exec --python 3.15 FILE.py
+                            the explorer under another installed Python (also dump,
+                            explain and pyc); a .pyc of another version opens under it
+  tui-exec --list-pythons   the Pythons found
   tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
 """
 
@@ -87,6 +90,30 @@ def refuse_pyc(data: bytes, name: str, command: str) -> None:
             f"{command} needs the .py file "
             f"(tui-exec {name} opens the .pyc itself)"
         )
+
+
+def _pyc_interpreter(data: bytes, name: str) -> Interpreter | None:
+    """For a .pyc that another installed Python wrote: that Python (the explorer opens it
+    there); None for anything else."""
+    from .pyc_report import interpreter_for_pyc, looks_like_pyc
+
+    return interpreter_for_pyc(data) if looks_like_pyc(name, data) else None
+
+
+def _explore_elsewhere(spec: str, argv: list[str], from_stdin: bool) -> int | None:
+    """``tui-exec --python SPEC ...``: the explorer under that Python; None when it is the
+    one running (the explorer then opens here)."""
+    from .core.interpreters import InterpreterError, resolve
+    from .elsewhere_app import run_app_under
+
+    try:
+        interpreter = resolve(spec)
+    except InterpreterError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if interpreter.running:
+        return None
+    return run_app_under(interpreter, argv, sys.stdin.buffer.read() if from_stdin else None)
 
 
 def _is_own_pyc(data: bytes, name: str) -> bool:
@@ -186,6 +213,12 @@ def _main_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list the Pythons found (PATH, pyenv, uv, $TUI_EXEC_PYTHONS) and exit; those "
         "older than 3.11 are listed as too old; --format json for scripts",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="X.Y|X.Y.Z|PATH",
+        help="explore the file under another Python 3.11+ (see --list-pythons): the whole "
+        "explorer runs under it, so every pane, word and run is that version's own",
     )
     _add_run_options(
         parser.add_argument_group(
@@ -666,6 +699,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     if args.time_limit <= 0 or args.output_limit <= 0 or args.step_limit <= 0:
         parser.error("limits must be positive")
+    elsewhere = [*_without_python(args_list), *(["--", *program_args] if program_args else [])]
+    if args.python is not None:
+        status = _explore_elsewhere(args.python, elsewhere, args.file == "-")
+        if status is not None:
+            return status
     try:
         if args.new and args.file is not None:
             parser.error("--new opens a scratch program: give it no FILE")
@@ -675,6 +713,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             data, name = SAMPLE_PROGRAM.encode(), SAMPLE_NAME
         else:
             data, name = read_program(args.file)
+        other = _pyc_interpreter(data, name)
+        if other is not None:
+            from .elsewhere_app import run_app_under
+
+            return run_app_under(other, elsewhere, data if args.file == "-" else None)
         pyc = _is_own_pyc(data, name)
         if not pyc:
             check_text(data, name)

@@ -12,11 +12,11 @@ import pytest
 from rich.console import Console, RenderableType
 
 from tests.ui.helpers import app_for, ready, wait_until
+from tui_exec.core.explain.selection import stack_text
 from tui_exec.core.recorded_stacks import StackValue
 from tui_exec.core.run import ProgramRun, RunResult
 from tui_exec.core.stack import stack_before
 from tui_exec.ui.app import TuiExecApp
-from tui_exec.ui.panes.explain import stack_text
 from tui_exec.ui.panes.run import is_conditional_jump, stack_value_lines
 from tui_exec.ui.panes.values import ValuesScreen, values_text
 

@@ -18,13 +18,13 @@ from textual.widget import Widget
 from textual.widgets import Log
 
 from ...core.bytecode import Instruction
+from ...core.explain.selection import stack_text
 from ...core.recorded_stacks import StackValue
 from ...core.run import RunLimits, RunResult
 from ...core.stack import StackEntry, stack_before
 from ..commands import Command, bindings
 from ..messages import ItemPicked
 from ..timeline import Timeline
-from .explain import stack_text
 from .printable import Spans, printable_lines, styled_lines
 from .stage import PaneSpec, StageView
 from .values import StackItem, ValuesScreen, objects_section, variable_value
