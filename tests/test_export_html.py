@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tui_exec.core import Analysis, Links, analyze
+from tui_exec.core.explain.selection import explain_selection, live_code_objects
 from tui_exec.selection_page import SECTIONS, AtError, selection_page, source_point
 
 DEMOS = Path(__file__).parent.parent / "demo_scripts"
@@ -171,6 +172,21 @@ def test_every_kind_of_selection_marks_its_span(name: str) -> None:
     assert call.opname in page.section_text["bytecode"]
     assert "← top" in page.section_text["bytecode"]
     assert call.opname in page.section_text["explain"]
+
+
+@pytest.mark.parametrize(("name", "opname"), [("classic.py", "LOAD_CONST"), ("classes.py", "CALL")])
+def test_the_explain_section_says_what_the_explain_pane_says(name: str, opname: str) -> None:
+    analysis = analysed(DEMOS / name)
+    ins = next(i for i in analysis.instructions if i.opname.startswith(opname))
+    links = analysis.index.for_instruction(ins.id)
+    page = Page(selection_page(analysis, "instruction", ins.id, links))
+    codes = live_code_objects(analysis)
+    said = explain_selection(analysis, "instruction", ins.id, links, codes=codes)
+    expected = "\n".join("".join(piece.text for piece in paragraph) for paragraph in said)
+    heading, _, shown = page.section_text["explain"].strip("\n").partition("\n")
+    assert heading == "Explain"
+    assert shown == expected
+    assert "value stack before" in shown
 
 
 def test_the_page_of_classic_plus_says_each_stage() -> None:

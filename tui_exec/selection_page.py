@@ -18,9 +18,12 @@ from typing import NamedTuple
 
 from . import __version__
 from .core import Analysis, Links, Span
-from .core.explain.codes import code_object_role
-from .core.explain.nodes import node_explanation
-from .core.explain.opcodes import opcode_explanation
+from .core.explain.selection import (
+    Paragraph,
+    SelectionKind,
+    explain_selection,
+    live_code_objects,
+)
 from .core.explain.tokens import token_category
 from .core.objects import ObjectInfo, Snapshot
 from .core.recorded_stacks import StackValue
@@ -38,13 +41,6 @@ _INSTRUCTIONS_SHOWN = 100
 _OUTPUT_LINES = 20
 _LABEL_LIMIT = 40
 _SELECTED = ' class="selected"'
-
-
-class Paragraph(NamedTuple):
-    """One paragraph of the Explain text: a bold lead (may be empty) and the words after it."""
-
-    lead: str
-    text: str
 
 
 class RunStep(NamedTuple):
@@ -133,7 +129,7 @@ def _opening_point(analysis: Analysis) -> tuple[int, int]:
 
 def selection_page(
     analysis: Analysis,
-    origin: str,
+    origin: SelectionKind,
     item: int | tuple[int, int],
     links: Links,
     *,
@@ -144,9 +140,10 @@ def selection_page(
     ``token``, ``node``, ``instruction``, ``code`` or ``step``), ``item`` its id (for the
     source, (line, col)), ``links`` what it links to in every stage (``SpanIndex``'s
     answer). ``run``: the state at a step of a recorded run; ``explanation``: the Explain
-    text (by default made here from the core's explanations)."""
+    text (by default the Explain pane's for the selection, instructions by their own names)."""
     if explanation is None:
-        explanation = explain_selection(analysis, origin, item, links)
+        codes = live_code_objects(analysis)
+        explanation = explain_selection(analysis, origin, item, links, codes=codes)
     headline = _headline(analysis, origin, item, links)
     title = f"{_name(analysis)}: {headline} · tui-exec"
     body = [
@@ -646,106 +643,24 @@ def _object(info: ObjectInfo, numbers: dict[int, int], qualnames: Sequence[str])
 
 
 def _explain(paragraphs: Sequence[Paragraph]) -> Iterator[str]:
-    if not paragraphs:
-        yield "<p>Nothing here to explain.</p>"
-    for lead, text in paragraphs:
-        strong = f"<strong>{_e(lead)}</strong> " if lead else ""
-        yield f"<p>{strong}{_e(text)}</p>"
+    """The Explain pane's paragraphs: its headings and labels bold, its asides in italics,
+    the table entries an argument reads outlined."""
+    for paragraph in paragraphs:
+        if not paragraph:
+            yield '<p class="gap"></p>'
+            continue
+        pieces = []
+        for text, style in paragraph:
+            tag = _EXPLAIN_TAGS.get(style)
+            pieces.append(f"{tag[0]}{_e(text)}{tag[1]}" if tag else _e(text))
+        yield f"<p>{''.join(pieces)}</p>"
 
 
-def explain_selection(
-    analysis: Analysis, origin: str, item: int | tuple[int, int], links: Links
-) -> tuple[Paragraph, ...]:
-    """The Explain pane's words for the selection, as paragraphs (whichever pane picked it:
-    an instruction, a code object, a node, a token and the node around it)."""
-    if origin in ("instruction", "step") and links.instructions:
-        return _explain_instruction(analysis, links.instructions[0])
-    if origin == "code" and isinstance(item, int) and item < len(analysis.code_objects):
-        code = analysis.code_objects[item]
-        role = code_object_role(code.name)
-        return (
-            Paragraph("Code object", f"{code.qualname}, line {code.firstlineno}"),
-            *((Paragraph("", role),) if role else ()),
-            Paragraph("", _counted(len(code.instruction_ids), "instruction")),
-        )
-    if origin == "node" and links.nodes:
-        return _explain_node(analysis, links.nodes[0])
-    if links.tokens:
-        token = analysis.tokens[links.tokens[0]]
-        category = token_category(token.type, token.exact_type, token.string)
-        exact = f" ({token.exact_type})" if token.exact_type != token.type else ""
-        article = "an" if category[:1] in "aeiou" else "a"
-        said = (
-            Paragraph("Token", f"{token.string!r} at {token.span}"),
-            Paragraph("", f"{article} {category}: type {token.type}{exact}"),
-        )
-        return said + (_explain_node(analysis, links.nodes[0]) if links.nodes else ())
-    if links.nodes:
-        return (
-            Paragraph("", "No token here: the node around this point is selected."),
-            *_explain_node(analysis, links.nodes[0]),
-        )
-    return ()
-
-
-def _explain_node(analysis: Analysis, node_id: int) -> tuple[Paragraph, ...]:
-    node = analysis.nodes[node_id]
-    where = f"at {node.span}" if node.span is not None else "(no position of its own)"
-    said = [Paragraph("AST node", f"{node.type} {where}")]
-    meaning = node_explanation(node.type)
-    if meaning:
-        said.append(Paragraph("", meaning))
-    if node.detail:
-        said.append(Paragraph("shown as:", node.detail))
-    ids = analysis.index.instructions_for_node(node.id)
-    if ids:
-        names = ", ".join(analysis.instructions[i].opname for i in ids[:10])
-        more = f", … ({len(ids)} in all)" if len(ids) > 10 else ""
-        said.append(Paragraph("compiled to:", names + more))
-    return tuple(said)
-
-
-def _explain_instruction(analysis: Analysis, instruction_id: int) -> tuple[Paragraph, ...]:
-    ins = analysis.instructions[instruction_id]
-    line = f", line {ins.line}" if ins.line else ""
-    said = [
-        Paragraph(
-            "Instruction", f"{ins.opname} @{ins.offset} in {_qualname(analysis, ins.code)}{line}"
-        )
-    ]
-    explained = opcode_explanation(ins.opname)
-    if explained is None:
-        said.append(Paragraph("", f"tui-exec has no words for {ins.opname} yet."))
-    else:
-        said.append(Paragraph("", explained.summary))
-        if explained.assumes:
-            said.append(Paragraph("assumes:", explained.assumes))
-        said.append(Paragraph("stack:", explained.stack))
-        if explained.argument is not None:
-            said.append(Paragraph("argument:", explained.argument))
-    if ins.arg is not None:
-        said.append(
-            Paragraph("here:", f"argument {ins.arg}" + (f" → {ins.argrepr}" if ins.argrepr else ""))
-        )
-    before = stack_before(analysis, instruction_id)
-    if before is None:
-        said.append(Paragraph("", "never reached: no path from the start leads here"))
-    else:
-        said.append(Paragraph("value stack before:", _stack_words(before)))
-        after = stack_after(analysis, instruction_id)
-        if after is not None:
-            said.append(Paragraph("value stack after:", _stack_words(after)))
-    if ins.jump_target is not None:
-        said.append(Paragraph("jumps to:", f"offset {ins.jump_target}"))
-    if explained is not None and explained.version_note:
-        said.append(Paragraph("note:", explained.version_note))
-    return tuple(said)
-
-
-def _stack_words(entries: tuple[StackEntry, ...]) -> str:
-    if not entries:
-        return "empty"
-    return " | ".join(_one_line(entry.text, 24) for entry in entries) + " ← top"
+_EXPLAIN_TAGS = {
+    "strong": ("<strong>", "</strong>"),
+    "quiet": ("<em>", "</em>"),
+    "mark": ('<span class="read">', "</span>"),
+}
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -803,6 +718,9 @@ ol.ast-path { list-style: none; padding-left: 0; }
 ol.ast-path li { margin: .1em 0; }
 .field, .where { color: #555; }
 .stack code { white-space: nowrap; }
+#explain p { white-space: pre-wrap; margin: .2em 0; }
+#explain p.gap { height: .6em; }
+.read { font-weight: bold; outline: 1px solid #444; padding: 0 .15em; }
 footer { margin-top: 2em; font-size: .85em; border-top: 1px solid #ccc; }
 @media print {
   body { font-size: 11pt; max-width: none; margin: 0; }

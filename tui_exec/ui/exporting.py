@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ..core import Analysis
+from ..core.explain.selection import explain_selection, live_code_objects
 from ..selection_page import RunStep, selection_page, source_point
 from .commands import Command
 from .feature import Feature
@@ -70,7 +71,10 @@ class Exporter(Feature):
         selection = self.program.selection
         base = _base_name(self.program.name, selection)
         svg = self.app.export_screenshot(title=f"tui-exec: {self.program.name}")
-        return base, svg, page_of(analysis, selection, self.program.timeline, self._step())
+        bytecode = self.host.bytecode_pane
+        specialized = self.program.specialized if bytecode.showing_specialized else None
+        page = page_of(analysis, selection, self.program.timeline, self._step(), specialized)
+        return base, svg, page
 
     def _step(self) -> int | None:
         timeline = self.program.timeline
@@ -118,17 +122,23 @@ class Exporter(Feature):
 
 
 def page_of(
-    analysis: Analysis, selection: Selection | None, timeline: Timeline | None, step: int | None
+    analysis: Analysis,
+    selection: Selection | None,
+    timeline: Timeline | None,
+    step: int | None,
+    specialized: dict[int, dict[int, str]] | None = None,
 ) -> str:
-    """The selection's page, with the run's state at ``step`` when a run is laid over it."""
-    item: int | tuple[int, int]
+    """The selection's page, with the run's state at ``step`` when a run is laid over it,
+    explained as the Explain pane explains it (``specialized``: by the names a run gave the
+    instructions, when the bytecode pane shows those)."""
     if selection is None:  # nothing picked yet: where the explorer opens
         point = source_point(analysis, None)
-        origin, item, links = "source", point, analysis.index.at(*point)
-    else:
-        origin, item, links = selection.origin, selection.item, selection.links
+        selection = Selection("source", point, analysis.index.at(*point))
+    origin, item, links = selection.origin, selection.item, selection.links
+    codes = live_code_objects(analysis)
+    words = explain_selection(analysis, origin, item, links, codes=codes, specialized=specialized)
     run = run_step(timeline, step) if timeline is not None and step is not None else None
-    return selection_page(analysis, origin, item, links, run=run)
+    return selection_page(analysis, origin, item, links, run=run, explanation=words)
 
 
 def run_step(timeline: Timeline, step: int) -> RunStep:
