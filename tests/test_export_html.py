@@ -174,7 +174,7 @@ def test_every_kind_of_selection_marks_its_span(name: str) -> None:
     assert call.opname in page.section_text["explain"]
 
 
-@pytest.mark.parametrize(("name", "opname"), [("classic.py", "LOAD_CONST"), ("classes.py", "CALL")])
+@pytest.mark.parametrize(("name", "opname"), [("classic.py", "LOAD_NAME"), ("classes.py", "CALL")])
 def test_the_explain_section_says_what_the_explain_pane_says(name: str, opname: str) -> None:
     analysis = analysed(DEMOS / name)
     ins = next(i for i in analysis.instructions if i.opname.startswith(opname))
