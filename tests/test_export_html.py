@@ -318,3 +318,19 @@ def test_dump_format_html_of_a_pyc(tmp_path: Path) -> None:
     assert "RESUME" in page.section_text["bytecode"]
     refused = run_cli(str(pyc), "--format", "html", "--at", "1")
     assert refused.returncode == 2 and b"--at needs the .py file" in refused.stderr
+
+
+def test_a_run_without_recording_says_it_has_no_steps() -> None:
+    from array import array
+
+    from tui_exec.core.run import RunResult
+    from tui_exec.ui.exporting import run_step
+    from tui_exec.ui.timeline import Timeline
+
+    analysis = analysed(DEMOS / "classic.py")
+    result = RunResult("exited", 0, 0.01, "15\n", "", array("I"), ())
+    run = run_step(Timeline(analysis, result), 0)
+    page = Page(selection_page(analysis, "source", (5, 8), analysis.index.at(5, 8), run=run))
+    check_page(page)
+    assert "exited with status 0" in page.section_text["run"]
+    assert "No step was recorded" in page.section_text["run"]

@@ -526,7 +526,7 @@ def _run(analysis: Analysis, run: RunStep | None) -> Iterator[str]:
             "there then shows the state at the Run pane's step.</p>"
         )
         return
-    yield f"<p>The run {_e(run.outcome)}.</p>"
+    yield f"<p><strong>The run:</strong> {_e(run.outcome)}.</p>"
     if not run.total:
         yield "<p>No step was recorded (a run without recording, F7, keeps none).</p>"
         return

@@ -73,12 +73,9 @@ class Exporter(Feature):
         svg = self.app.export_screenshot(title=f"tui-exec: {self.program.name}")
         bytecode = self.host.bytecode_pane
         specialized = self.program.specialized if bytecode.showing_specialized else None
-        page = page_of(analysis, selection, self.program.timeline, self._step(), specialized)
+        step = self.host.run_pane.step
+        page = page_of(analysis, selection, self.program.timeline, step, specialized)
         return base, svg, page
-
-    def _step(self) -> int | None:
-        timeline = self.program.timeline
-        return self.host.run_pane.step if timeline is not None and timeline.count else None
 
     def _write(self, answer: str) -> None:
         """Write both files where ``answer`` says: into a folder, or as ``NAME.svg`` and
@@ -125,10 +122,11 @@ def page_of(
     analysis: Analysis,
     selection: Selection | None,
     timeline: Timeline | None,
-    step: int | None,
+    step: int,
     specialized: dict[int, dict[int, str]] | None = None,
 ) -> str:
-    """The selection's page, with the run's state at ``step`` when a run is laid over it,
+    """The selection's page, with the run's state at ``step`` when a run is laid over it (a
+    run without recording says it has no steps),
     explained as the Explain pane explains it (``specialized``: by the names a run gave the
     instructions, when the bytecode pane shows those)."""
     if selection is None:  # nothing picked yet: where the explorer opens
@@ -137,7 +135,7 @@ def page_of(
     origin, item, links = selection.origin, selection.item, selection.links
     codes = live_code_objects(analysis)
     words = explain_selection(analysis, origin, item, links, codes=codes, specialized=specialized)
-    run = run_step(timeline, step) if timeline is not None and step is not None else None
+    run = run_step(timeline, step) if timeline is not None else None
     return selection_page(analysis, origin, item, links, run=run, explanation=words)
 
 
