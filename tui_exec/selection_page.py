@@ -470,8 +470,7 @@ def _bytecode(analysis: Analysis, links: Links) -> Iterator[str]:
     chosen = set(primary)
     yield '<div class="wide"><table class="bytecode">'
     yield (
-        "<tr><th></th><th>code object</th><th>offset</th><th>line</th><th>instruction</th>"
-        "<th>value stack before</th><th>after</th></tr>"
+        "<tr><th></th><th>where</th><th>instruction</th><th>value stack before → after</th></tr>"
     )
     for ins_id in shown:
         ins = analysis.instructions[ins_id]
@@ -481,13 +480,15 @@ def _bytecode(analysis: Analysis, links: Links) -> Iterator[str]:
         before = stack_before(analysis, ins_id)
         after = stack_after(analysis, ins_id) if before is not None else None
         mark = ins_id in chosen
+        line = "" if ins.line is None else f", line {ins.line}"
+        stacks = _stack(before)
+        if before is not None:
+            stacks += f'<br><span class="after">→ {_stack(after)}</span>'
         yield (
             f"<tr{_SELECTED if mark else ''}><td>{'▶' if mark else ''}</td>"
-            f"<td>{_e(_qualname(analysis, ins.code))}</td><td>{ins.offset}</td>"
-            f"<td>{'' if ins.line is None else ins.line}</td>"
+            f"<td>{_e(_qualname(analysis, ins.code))} @{ins.offset}{line}</td>"
             f"<td><code><strong>{_e(ins.opname)}</strong>{_e(argument)}</code></td>"
-            f"<td>{_stack(before)}</td><td>{_stack(after) if before is not None else ''}</td>"
-            "</tr>"
+            f"<td>{stacks}</td></tr>"
         )
     yield "</table></div>"
     if len(ids) > len(shown):
@@ -718,6 +719,7 @@ ol.ast-path { list-style: none; padding-left: 0; }
 ol.ast-path li { margin: .1em 0; }
 .field, .where { color: #555; }
 .stack code { white-space: nowrap; }
+table.bytecode td:nth-child(3) { white-space: nowrap; }
 #explain p { white-space: pre-wrap; margin: .2em 0; }
 #explain p.gap { height: .6em; }
 .read { font-weight: bold; outline: 1px solid #444; padding: 0 .15em; }
