@@ -136,6 +136,7 @@ async def test_after_a_run_the_page_has_the_step(tmp_path: Path) -> None:
         run = page.section_text["run"]
         assert f"Step {step + 1}" in run
         assert "Globals" in run and "[1, 2]" in run
+        assert "Value stack" in run and "Call stack" in run
         assert "#1 list, 2 items ← xs, ys" in run  # one list, two names
         assert "Output so far" in run
 
