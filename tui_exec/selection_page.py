@@ -113,8 +113,8 @@ def _opening_point(analysis: Analysis) -> tuple[int, int]:
     by_stage = {e.stage: e.span for e in analysis.errors if e.span is not None}
     for stage in _ERROR_PRECEDENCE:
         span = by_stage.get(stage)
-        if span is not None:
-            line = max(span.start_line, 1)
+        if span is not None:  # an error at the end of the file may be on the line after it
+            line = min(max(span.start_line, 1), max(len(analysis.source.lines), 1))
             return line, min(span.start_col, len(analysis.source.line_text(line)))
     statement = next(
         (node for node in analysis.nodes if node.parent == 0 and node.span is not None), None
