@@ -550,29 +550,25 @@ def _compare_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _dump_under(interpreter: Interpreter, data: bytes, name: str, file: str) -> dict[str, Any]:
-    """``tui-exec dump FILE --format json`` as ``interpreter`` prints it, as data."""
-    import json
+def _dump_under(interpreter: Interpreter, data: bytes, name: str) -> dict[str, Any]:
+    """``tui-exec dump --format json`` of ``data`` as ``interpreter`` prints it, as data
+    (made here when it is the Python running)."""
+    from .core.comparison import dump_under
 
-    from .core.elsewhere import ElsewhereError, run_cli
+    if not interpreter.running:
+        return dump_under(interpreter, data, name)
+    from .core import analyze
+    from .dump import to_json_data
 
-    if interpreter.running:
-        from .core import analyze
-        from .dump import to_json
-
-        return dict(json.loads(to_json(analyze(data, name))))
-    done = run_cli(interpreter, ["dump", file, "--format", "json"], data if file == "-" else b"")
-    if done.status == EXIT_UNREADABLE:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ElsewhereError(said[-1] if said else f"{interpreter.describe()} failed")
-    return dict(json.loads(done.stdout))
+    return to_json_data(analyze(data, name))
 
 
 def compare_main(argv: Sequence[str]) -> int:
     """``tui-exec compare``: exit 0, 1 if a stage failed under either Python, 2 if unreadable."""
     import json
 
-    from .core.compare import Side, compare_data, compare_text
+    from .core.compare import Side, compare_data
+    from .core.comparison import Comparison, comparison_text
     from .core.elsewhere import ElsewhereError
     from .core.interpreters import InterpreterError, find_interpreters, resolve
 
@@ -586,10 +582,7 @@ def compare_main(argv: Sequence[str]) -> int:
         check_text(data, name)
         found = find_interpreters()
         pythons = [resolve(spec, found) for spec in args.python]
-        sides = [
-            Side(python.version_text, _dump_under(python, data, name, args.file))
-            for python in pythons
-        ]
+        sides = [Side(python.version_text, _dump_under(python, data, name)) for python in pythons]
     except (ProgramError, InterpreterError, ElsewhereError) as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -600,7 +593,7 @@ def compare_main(argv: Sequence[str]) -> int:
             both = compare_data(sides[0], sides[1])
             sys.stdout.write(json.dumps(both, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
-            for line in compare_text(sides[0], sides[1]):
+            for line in comparison_text(Comparison(sides[0], sides[1], name)):
                 sys.stdout.write(line + "\n")
         sys.stdout.flush()
     except BrokenPipeError:  # `... | head` is fine

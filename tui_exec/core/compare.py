@@ -1,14 +1,15 @@
-"""One program's bytecode under two Pythons, paired by the source span each instruction has."""
+"""One program's bytecode under two Pythons, paired by the source span each instruction has.
+
+The pairs and the JSON of ``tui-exec compare``; :mod:`.comparison` lays them out for reading.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .version_changes import changes_between
-
-__all__ = ["Pair", "Side", "compare_data", "compare_text", "pairs"]
+__all__ = ["Pair", "Side", "compare_data", "pairs"]
 
 Dump = Mapping[str, Any]
 """The JSON data ``tui-exec dump --format json`` prints."""
@@ -70,89 +71,3 @@ def compare_data(a: Side, b: Side) -> dict[str, Any]:
             for pair in pairs(a.dump, b.dump)
         ],
     }
-
-
-def _instructions(dump: Dump) -> dict[Where, Mapping[str, Any]]:
-    return {
-        (code["id"], ins["offset"]): ins
-        for code in dump.get("code_objects", ())
-        for ins in code["instructions"]
-    }
-
-
-def _ins_text(where: Where, ins: Mapping[str, Any]) -> str:
-    """'#1   12 LOAD_FAST 0 (x)': code object id (as in the summary), offset, instruction."""
-    argrepr = f" ({ins['argrepr']})" if ins["argrepr"] else ""
-    arg = "" if ins["arg"] is None else f" {ins['arg']}"
-    return f"#{where[0]:<2}{ins['offset']:>5} {ins['opname']}{arg}{argrepr}"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _summary(a: Side, b: Side) -> Iterator[str]:
-    """One row per code object qualname: its ids and instruction counts in each version, or
-    in which version only it is."""
-    rows: dict[str, list[list[tuple[int, int]]]] = {}
-    for column, side in enumerate((a, b)):
-        for code in side.dump.get("code_objects", ()):
-            row = rows.setdefault(code["qualname"], [[], []])
-            row[column].append((code["id"], len(code["instructions"])))
-    yield f"{'code object':<36} {a.python:>14} {b.python:>14}"
-    for qualname, (in_a, in_b) in rows.items():
-        note = ""
-        if not in_a:
-            note = f"  only in {b.python}"
-        elif not in_b:
-            note = f"  only in {a.python}"
-        yield f"{_cut(qualname, 36):<36} {_counts(in_a):>14} {_counts(in_b):>14}{note}"
-
-
-def _counts(codes: list[tuple[int, int]]) -> str:
-    """'#2: 23' (code object #2 has 23 instructions); '-' when the version has none."""
-    return " ".join(f"#{code_id}: {count}" for code_id, count in codes) or "-"
-
-
-def compare_text(a: Side, b: Side, width: int = 44) -> Iterator[str]:
-    """For a person: errors, what changed in words, a summary per code object, then each
-    source line with the instructions of both versions that came from it side by side."""
-    yield f"# {a.dump['source']['path']}: Python {a.python} (left) vs Python {b.python} (right)"
-    for side in (a, b):
-        for error in side.dump.get("errors", ()):
-            where = error["span"]
-            at = f" (line {where[0]})" if where else ""
-            said = f"{error['type']}: {error['message']}"
-            yield f"! {side.python}: {error['stage']} error{at}: {said}"
-    notes = changes_between(a.python, a.dump, b.python, b.dump)
-    if notes:
-        yield ""
-        yield "== what changed"
-        yield from (f"{change.since}: {change.words}" for change in notes)
-    yield ""
-    yield "== code objects (instructions)"
-    yield from _summary(a, b)
-    yield ""
-    yield "== bytecode by source line"
-    lines: Sequence[str] = a.dump["source"]["lines"]
-    ins_a, ins_b = _instructions(a.dump), _instructions(b.dump)
-    by_line: dict[int, list[Pair]] = {}
-    for pair in pairs(a.dump, b.dump):
-        by_line.setdefault(pair.span[0], []).append(pair)
-    # Line 0 is the module's RESUME, which CPython places before the first line.
-    numbered = [(0, "(before line 1)"), *enumerate(lines, start=1)]
-    for number, text in numbered:
-        found = by_line.get(number)
-        if not found:
-            continue
-        yield ""
-        yield f"{number:>5} | {text.rstrip()}"
-        for pair in found:
-            start_line, start_col, end_line, end_col = pair.span
-            yield f"        {start_line}:{start_col}-{end_line}:{end_col}"
-            left = [_ins_text(where, ins_a[where]) for where in pair.a]
-            right = [_ins_text(where, ins_b[where]) for where in pair.b]
-            for row in range(max(len(left), len(right))):
-                shown_a = _cut(left[row], width) if row < len(left) else ""
-                shown_b = _cut(right[row], width) if row < len(right) else ""
-                yield f"          {shown_a:<{width}} | {shown_b}".rstrip()

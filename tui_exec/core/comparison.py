@@ -4,7 +4,7 @@ side by side under its source line, and what the compare view says about them.""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -15,6 +15,9 @@ from .interpreters import Interpreter
 from .version_changes import Change, changes_between
 
 Where = tuple[int, int]
+
+UNREADABLE = 2
+"""The status ``tui-exec dump`` exits with when it cannot read the program at all."""
 
 
 class AlignedRow(NamedTuple):
@@ -133,21 +136,32 @@ class Comparison:
         return rows
 
     def _code_rows(self) -> list[AlignedRow]:
-        """A row per code object (by qualname): how many instructions each version made for
-        it, or that one version has no such code object."""
-        counted: dict[str, list[int | None]] = {}
+        """A row per code object (by qualname): its ids (as the instruction rows give them)
+        and how many instructions each version made for it, or that one version has no such
+        code object."""
+        found: dict[str, tuple[list[int], list[int]]] = {}
         for column, side in enumerate((self.a, self.b)):
             for code in _codes(side.dump):
-                counts = counted.setdefault(code["qualname"], [None, None])
-                counts[column] = (counts[column] or 0) + len(code["instructions"])
+                ids = found.setdefault(code["qualname"], ([], []))[column]
+                ids.append(code["id"])
+        counts = [
+            {code["id"]: len(code["instructions"]) for code in _codes(side.dump)}
+            for side in (self.a, self.b)
+        ]
         rows = []
-        for qualname, (in_a, in_b) in counted.items():
-            left = f"{qualname}: " + (f"{in_a} instructions" if in_a is not None else "—")
-            right = f"{in_b} instructions" if in_b is not None else "— (no such code object)"
-            if in_a is None:
-                left += " (no such code object)"
-            rows.append(AlignedRow("code", left, right, -1))
+        for qualname, (in_a, in_b) in found.items():
+            left, right = (
+                _code_count(ids, count) for ids, count in zip((in_a, in_b), counts, strict=True)
+            )
+            rows.append(AlignedRow("code", f"{qualname} {left}", right, -1))
         return rows
+
+
+def _code_count(ids: list[int], counts: Mapping[int, int]) -> str:
+    """'#1: 11 instructions'; the ids and total of several code objects of one qualname."""
+    if not ids:
+        return "— (no such code object)"
+    return f"{' '.join(f'#{i}' for i in ids)}: {sum(counts[i] for i in ids)} instructions"
 
 
 def instruction_text(where: Where, ins: Mapping[str, Any]) -> str:
@@ -168,11 +182,49 @@ def _instructions(dump: Mapping[str, Any]) -> dict[Where, Mapping[str, Any]]:
     }
 
 
+def comparison_text(comparison: Comparison, width: int = 44) -> Iterator[str]:
+    """``tui-exec compare --format text``, for a person: the errors, what changed in our
+    words, a row per code object, then :attr:`Comparison.rows`, each version's instructions
+    in a column of ``width`` characters."""
+    a, b = comparison.a, comparison.b
+    yield f"# {comparison.name}: Python {a.python} (left) vs Python {b.python} (right)"
+    yield from (f"! {python}: {said}" for python, said in comparison.errors)
+    if comparison.changes:
+        yield ""
+        yield "== what changed"
+        yield from (f"{change.since}: {change.words}" for change in comparison.changes)
+    yield ""
+    yield f"== code objects (instructions): {a.python} | {b.python}"
+    listing = False
+    for row in comparison.rows:
+        if row.kind == "code":
+            yield f"{row.left} | {row.right}"
+            continue
+        if not listing:
+            yield ""
+            yield "== bytecode by source line"
+            listing = True
+        if row.kind == "line":
+            yield ""
+            yield row.left
+        elif row.kind == "span":
+            yield f"        {row.left}"
+        else:
+            yield f"          {_cut(row.left, width):<{width}} | {_cut(row.right, width)}".rstrip()
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def dump_under(interpreter: Interpreter, data: bytes, name: str) -> dict[str, Any]:
     """What ``tui-exec dump - --format json`` prints under ``interpreter`` for ``data``, as
-    data (its source path is ``name``). ElsewhereError when it cannot say."""
+    data (its source path is ``name``). ElsewhereError, with the last line that Python
+    said, when it cannot read the program or cannot run tui-exec."""
     done = run_cli(interpreter, ["dump", "-", "--format", "json"], data)
     try:
+        if done.status == UNREADABLE:
+            raise ValueError
         found: dict[str, Any] = json.loads(done.stdout)
     except ValueError:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
