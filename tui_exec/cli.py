@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 
 if TYPE_CHECKING:
+    from .core import Analysis
     from .core.compare import Side
     from .core.interpreters import Interpreter
 
@@ -25,6 +26,8 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
   tui-exec                  edit a scratch program, starting from a sample (also --new)
   tui-exec -                read the program from standard input
   tui-exec dump FILE.py     print the whole analysis (--format json|text)
+  tui-exec dump FILE.py --format html [--at LINE:COL] > page.html
+                            one selection through every stage, as a web page
   tui-exec run FILE.py      run it as F5 does and print the recording (--format json|text)
   tui-exec explain NAME     explain an opcode, AST node or token type (--format json: all)
   tui-exec pyc FILE.py -o OUT  write the .pyc CPython would cache, print its map
@@ -146,7 +149,20 @@ def _dump_parser() -> argparse.ArgumentParser:
         description="Print tokens, AST and bytecode of FILE with character spans.",
     )
     parser.add_argument("file", help="a Python file, or - for standard input")
-    parser.add_argument("--format", choices=("json", "text"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("json", "text", "html"),
+        default="text",
+        help="html: a self-contained page of one selection through every stage (the "
+        "explorer's export), for reading offline, printing or slides",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="LINE[:COL]",
+        help="with --format html: the selection, as the source cursor at LINE:COL picks it "
+        "(columns from 0, in characters; a LINE alone: where its code starts); default: the "
+        "first error, or else the first statement",
+    )
     _add_python_option(parser)
     return parser
 
@@ -269,7 +285,10 @@ def dump_main(argv: Sequence[str]) -> int:
     from .dump import to_json, to_text
     from .pyc_report import dump_pyc, interpreter_for_pyc, looks_like_pyc
 
-    args = _dump_parser().parse_args(argv)
+    parser = _dump_parser()
+    args = parser.parse_args(argv)
+    if args.at is not None and args.format != "html":
+        parser.error("--at goes with --format html")
     if args.python is not None:
         status = _run_elsewhere("dump", args.python, argv, args.file)
         if status is not None:
@@ -280,12 +299,16 @@ def dump_main(argv: Sequence[str]) -> int:
             other = interpreter_for_pyc(data)
             if other is not None:
                 return _run_there(other, ["dump", *argv], data if args.file == "-" else b"")
+            if args.format == "html":
+                return _dump_html_pyc(data, name, args.at)
             return dump_pyc(data, name, args.format)
         check_text(data, name)
     except ProgramError as exc:
         print(f"tui-exec: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     analysis = analyze(data, name)
+    if args.format == "html":
+        return _dump_html(analysis, args.at)
     out = sys.stdout
     try:
         if args.format == "json":
@@ -297,6 +320,50 @@ def dump_main(argv: Sequence[str]) -> int:
     except BrokenPipeError:  # `tui-exec dump x.py | head` is fine
         sys.stderr.close()
     return EXIT_ERRORS if analysis.errors else EXIT_OK
+
+
+def _dump_html(analysis: Analysis, at: str | None) -> int:
+    """``dump --format html``: the page of the selection ``at`` names (see
+    :func:`~tui_exec.selection_page.source_point`), in UTF-8 whatever the terminal's encoding."""
+    from .selection_page import AtError, selection_page, source_point
+
+    try:
+        point = source_point(analysis, at)
+    except AtError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    page = selection_page(analysis, "source", point, analysis.index.at(*point))
+    _write_bytes(page.encode("utf-8"))
+    return EXIT_ERRORS if analysis.errors else EXIT_OK
+
+
+def _dump_html_pyc(data: bytes, name: str, at: str | None) -> int:
+    """``dump X.pyc --format html``: the page of the module's first instruction (a .pyc has
+    no source for ``--at`` to point into)."""
+    from .core import EMPTY_LINKS, analyze_pyc
+    from .core.pyc import PycError
+    from .selection_page import selection_page
+
+    if at is not None:
+        print(f"tui-exec: {name}: a .pyc holds no source: --at needs the .py file", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        analysis = analyze_pyc(data, name)
+    except PycError as exc:
+        print(f"tui-exec: {name}: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    links = analysis.index.for_instruction(0) if analysis.instructions else EMPTY_LINKS
+    _write_bytes(selection_page(analysis, "instruction", 0, links).encode("utf-8"))
+    return EXIT_OK
+
+
+def _write_bytes(data: bytes) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head` is fine
+        sys.stderr.close()
 
 
 def pyc_main(argv: Sequence[str]) -> int:

@@ -19,6 +19,7 @@ def test_no_feature_inherits_from_another_and_the_app_is_not_one() -> None:
         "editing",
         "touring",
         "comparing",
+        "exporting",
     }
     for cls in features:
         assert cls.__bases__ == (Feature,) and not cls.__subclasses__(), cls

@@ -4,8 +4,9 @@ and tests use.
 The panes come from the registry in ``panes/__init__.py``; what the app can do comes from its
 features, components of one module each (see :mod:`.feature`): ``navigation`` (focus, search,
 go to line, help), ``running`` (F5 and what a run shows), ``watching`` (reload), ``editing``
-(the editor, saving), ``touring`` (the guided tour) and ``comparing`` (another Python's
-bytecode beside this one's). No feature knows another: what one
+(the editor, saving), ``touring`` (the guided tour), ``comparing`` (another Python's
+bytecode beside this one's) and ``exporting`` (the screen as SVG, the selection as a page).
+No feature knows another: what one
 says that concerns another comes up here as a message and goes down to it as a call. Every
 command is declared once, as a :class:`~tui_exec.ui.commands.Command`, and gives its
 binding, footer entry, palette entry and help line from that declaration.
@@ -28,6 +29,7 @@ from .commands import Command, bindings, palette_commands
 from .comparing import COMPARE_COMMANDS, Comparer
 from .editing import EDIT_COMMANDS, EditMode
 from .explorer import Explorer
+from .exporting import EXPORT_COMMANDS, Exporter
 from .messages import RunFinished
 from .navigation import NAVIGATION_COMMANDS, Navigator
 from .program import DEFAULT_RUN_OPTIONS, RunOptions
@@ -57,6 +59,7 @@ class TuiExecApp(Explorer):
         *EDIT_COMMANDS,
         *TOUR_COMMANDS,
         *COMPARE_COMMANDS,
+        *EXPORT_COMMANDS,
     )
     BINDINGS: ClassVar[list[BindingType]] = bindings(ALL_COMMANDS)
 
@@ -84,6 +87,8 @@ class TuiExecApp(Explorer):
         """The guided tour of the stages (t)."""
         self.comparer = self.add_feature(Comparer(self))
         """The bytecode under another Python, side by side (C)."""
+        self.exporter = self.add_feature(Exporter(self))
+        """The screen as SVG and the selection as an HTML page (X)."""
         self.run_options = run_options
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # Smooth scrolling redraws a pane for a quarter second: over SSH that is dozens
