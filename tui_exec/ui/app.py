@@ -30,6 +30,7 @@ from .editing import EDIT_COMMANDS, EditMode
 from .explorer import Explorer
 from .messages import RunFinished
 from .navigation import NAVIGATION_COMMANDS, Navigator
+from .policy import LOCAL, SessionPolicy
 from .program import DEFAULT_RUN_OPTIONS, RunOptions
 from .running import RUN_COMMANDS, Runner
 from .stage_panel import StagePanel
@@ -69,8 +70,10 @@ class TuiExecApp(Explorer):
         run_options: RunOptions = DEFAULT_RUN_OPTIONS,
         edit: bool = False,
         pyc: bool = False,
+        policy: SessionPolicy = LOCAL,
     ) -> None:
         super().__init__(data, name, path=path, pyc=pyc)
+        self.program.policy = policy
         self.navigator = self.add_feature(Navigator(self))
         """Focus, zoom, search, go to line, help."""
         self.watcher = self.add_feature(Watcher(self))
@@ -190,7 +193,11 @@ def make_app(
     run_options: RunOptions = DEFAULT_RUN_OPTIONS,
     edit: bool = False,
     pyc: bool = False,
+    policy: SessionPolicy = LOCAL,
 ) -> TuiExecApp:
     """The app for a program's bytes (``edit``: in the editor; ``pyc``: a .pyc file of this
-    Python); shared by the CLI, the tests and the benchmarks."""
-    return TuiExecApp(data, name, path=path, run_options=run_options, edit=edit, pyc=pyc)
+    Python; ``policy``: what a served session may do); shared by the CLI, the tests and the
+    benchmarks."""
+    return TuiExecApp(
+        data, name, path=path, run_options=run_options, edit=edit, pyc=pyc, policy=policy
+    )
