@@ -29,6 +29,8 @@ from textual_serve.server import Server, to_int
 
 from .served import SERVER_PID_VARIABLE
 
+FRAME_BYTES = 256
+"""A write of the app at least this long is a frame (its start-up codes are shorter)."""
 PAGE_FOLDER = Path(__file__).parent / "serve_page"
 """Our copy of textual-serve's page (offline font) and the page of a full server."""
 STATIC_FOLDER = Path(sys.modules[Server.__module__].__file__ or ".").parent / "static"
@@ -80,12 +82,65 @@ def kill_tree(pid: int, signal_number: int = signal.SIGKILL) -> None:
 
 
 class ExplorerProcess(AppService):
-    """One tab's app: started without a shell in a session of its own, and surely stopped."""
+    """One tab's app: started without a shell in a session of its own, and surely stopped.
 
-    def __init__(self, argv: Sequence[str], **kwargs: Any) -> None:
-        super().__init__(" ".join(argv), **kwargs)
+    It may start before its tab exists (the server keeps one ready, so a tab does not wait
+    for Python and Textual to start): what it draws until then is kept and sent on
+    :meth:`attach`, followed by the tab's size.
+    """
+
+    def __init__(self, argv: Sequence[str], download_manager: DownloadManager) -> None:
+        super().__init__(
+            " ".join(argv),
+            write_bytes=self._to_tab,
+            write_str=self._str_to_tab,
+            close=self._close_tab,
+            download_manager=download_manager,
+        )
         self.argv = list(argv)
         self._stopped = False
+        self._tab: web.WebSocketResponse | None = None
+        self._early: list[bytes] = []
+        self._drawn = False
+        """The app has drawn a frame: it has laid out its start-up size already."""
+        self._size: tuple[int, int] | None = None
+        """The tab's size, to give again after the first frame."""
+
+    async def _to_tab(self, data: bytes) -> None:
+        first_frame = not self._drawn and len(data) >= FRAME_BYTES
+        self._drawn = self._drawn or first_frame
+        if self._tab is None:
+            self._early.append(data)
+            return
+        await self._tab.send_bytes(data)
+        if first_frame and self._size is not None:
+            # A size given while the app started may come before its own start-up size
+            # (80x24, both are posted to it from two threads): the tab's size again, after.
+            await self.set_terminal_size(*self._size)
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        self._size = (width, height)
+        await super().set_terminal_size(width, height)
+
+    async def _str_to_tab(self, text: str) -> None:
+        if self._tab is not None:
+            await self._tab.send_str(text)
+
+    async def _close_tab(self) -> None:
+        if self._tab is not None:
+            await self._tab.close()
+
+    @property
+    def running(self) -> bool:
+        """Started and not ended."""
+        return self._process is not None and self._process.returncode is None
+
+    async def attach(self, tab: web.WebSocketResponse, width: int, height: int) -> None:
+        """From now on the app draws in ``tab``, at its size."""
+        while self._early:
+            await tab.send_bytes(self._early.pop(0))
+        self._tab = tab  # no await since the last kept frame: nothing comes between
+        await self.set_terminal_size(width, height)
 
     @property
     def pid(self) -> int | None:
@@ -171,25 +226,57 @@ class ExplorerServer(Server):
         self.app_argv = list(app_argv)
         self.max_sessions = max_sessions
         self.sessions: set[ExplorerProcess] = set()
+        self.spare: ExplorerProcess | None = None
+        """An app started before any tab asks, while fewer than ``max_sessions`` run."""
         self.download_manager = DownloadManager()
+        self._stopping = False
+        self._starting = 0
+        """Tabs let in whose app is not in :attr:`sessions` yet."""
+        self._spare_lock = asyncio.Lock()
 
     @property
     def full(self) -> bool:
         """Whether ``max_sessions`` apps are running."""
-        return len(self.sessions) >= self.max_sessions
+        return len(self.sessions) + self._starting >= self.max_sessions
 
     def initialize_logging(self) -> None:
         """No request log: the terminal shows the URL and what goes wrong."""
 
     async def on_startup(self, app: web.Application) -> None:
-        """Nothing (textual-serve prints its logo): :meth:`listening` says where to go."""
+        """Start the first app (textual-serve printed its logo; :meth:`listening` says where
+        to go)."""
+        await self._keep_spare()
+
+    async def _keep_spare(self) -> None:
+        """Start an app for the next tab, if there is room and none is ready."""
+        async with self._spare_lock:
+            if self._stopping or self.full:
+                return
+            if self.spare is not None and self.spare.running:
+                return
+            self.spare = ExplorerProcess(self.app_argv, self.download_manager)
+            await self.spare.start(80, 24)
+
+    async def _session(self, width: int, height: int) -> ExplorerProcess:
+        """The spare app if it is ready, else a new one."""
+        async with self._spare_lock:
+            spare, self.spare = self.spare, None
+        if spare is not None and spare.running:
+            return spare
+        if spare is not None:
+            await spare.stop()
+        session = ExplorerProcess(self.app_argv, self.download_manager)
+        await session.start(width, height)
+        return session
 
     def listening(self, aiohttp_message: str) -> None:
         """Once the port is open: the URL to open."""
         print(f"tui-exec: serving {self.title} at {self.public_url}/ (Ctrl+C stops)", flush=True)
 
     async def on_shutdown(self, app: web.Application) -> None:
-        await asyncio.gather(*(session.stop() for session in list(self.sessions)))
+        self._stopping = True
+        everyone = [*self.sessions, *([self.spare] if self.spare is not None else [])]
+        await asyncio.gather(*(session.stop() for session in everyone))
 
     def serve(self, debug: bool = False) -> None:
         """Serve until Ctrl+C or SIGTERM; then every app started is stopped."""
@@ -209,7 +296,7 @@ class ExplorerServer(Server):
                 shutdown_timeout=STOP_WITHIN,
             )
         finally:
-            for session in list(self.sessions):
+            for session in [*self.sessions, *([self.spare] if self.spare is not None else [])]:
                 session.kill_now()
             with contextlib.suppress(Exception):
                 loop.close()
@@ -245,16 +332,15 @@ class ExplorerServer(Server):
             return websocket
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
-        session = ExplorerProcess(
-            self.app_argv,
-            write_bytes=websocket.send_bytes,
-            write_str=websocket.send_str,
-            close=websocket.close,
-            download_manager=self.download_manager,
-        )
+        self._starting += 1
+        try:
+            session = await self._session(width, height)
+        finally:
+            self._starting -= 1
         self.sessions.add(session)
         try:
-            await session.start(width, height)
+            await session.attach(websocket, width, height)
+            await self._keep_spare()
             await self._relay(websocket, session)
         except asyncio.CancelledError:
             pass
@@ -263,6 +349,8 @@ class ExplorerServer(Server):
             self.sessions.discard(session)
             with contextlib.suppress(Exception):
                 await websocket.close()
+            with contextlib.suppress(Exception):
+                await self._keep_spare()
         return websocket
 
     async def _relay(self, websocket: web.WebSocketResponse, session: ExplorerProcess) -> None:

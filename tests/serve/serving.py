@@ -93,6 +93,19 @@ def serving(*options: str, file: Path = DEMO) -> Iterator[Served]:
             process.stdout.close()
 
 
+def programs(pids: list[int]) -> list[int]:
+    """Those of ``pids`` that are not tui-exec apps (the programs F5 ran)."""
+    found = []
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"--served" not in command:
+            found.append(pid)
+    return found
+
+
 def alive(pid: int) -> bool:
     """Whether ``pid`` runs (a zombie, dead but not reaped, does not)."""
     try:
