@@ -75,7 +75,7 @@ class Comparer(Feature):
         def chosen(spec: str | None) -> None:
             if spec and not self.program.policy.may_open_paths and not _VERSION.fullmatch(spec):
                 # Served: a path would start any program on the server.
-                self.notify(self.program.policy.refusal("a Python by path"), severity="warning")
+                self.notify(self.program.policy.refusal("python path"), severity="warning")
                 return
             if spec and spec.strip():
                 self._busy = True

@@ -33,7 +33,9 @@ class SessionPolicy:
             return f"Running is off in this served session: {ALLOW_RUN_HINT}."
         if self.served and what == "saving":
             return f"Saving is off in this served session: {ALLOW_RUN_HINT}."
-        return f"{what.capitalize()} is off in this served session: it opens only its own file."
+        if what == "python path":
+            return "This served session opens no path: name the Python by its version (3.12)."
+        return f"{what[:1].upper()}{what[1:]} is off in this served session."
 
 
 LOCAL = SessionPolicy()
