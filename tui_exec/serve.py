@@ -15,8 +15,10 @@ import contextlib
 import os
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server, to_int
 
-from .served import SERVER_PID_VARIABLE
+from .served import start_app
 
 FRAME_BYTES = 256
 """A write of the app at least this long is a frame (its start-up codes are shorter)."""
@@ -41,7 +43,6 @@ TERM_GRACE = 0.5
 """Seconds it has after SIGTERM, before SIGKILL."""
 STOP_WITHIN = QUIT_GRACE + TERM_GRACE + 0.5
 """The most a stop takes: the issue asks for 2 s."""
-LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def descendants(pid: int) -> list[int]:
@@ -88,6 +89,8 @@ class ExplorerProcess(AppService):
     for Python and Textual to start): what it draws until then is kept and sent on
     :meth:`attach`, followed by the tab's size.
     """
+
+    _process: PipedApp | None  # type: ignore[assignment]  # textual-serve's: an asyncio Process
 
     def __init__(self, argv: Sequence[str], download_manager: DownloadManager) -> None:
         super().__init__(
@@ -148,19 +151,18 @@ class ExplorerProcess(AppService):
         return self._process.pid if self._process is not None else None
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
-        environment = self._build_environment(width=width, height=height)
-        environment[SERVER_PID_VARIABLE] = str(os.getpid())
-        self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=environment,
-            start_new_session=True,  # Ctrl+C goes to the server, which stops each app in turn
-        )
-        assert process.stdin is not None
+        return await self.adopt(start_app(self.argv, width, height))
+
+    async def adopt(self, popen: subprocess.Popen[bytes]) -> PipedApp:
+        """Talk to an app already started (by :func:`.served.start_app`)."""
+        self._process = process = await PipedApp.wrap(popen)
         self._stdin = process.stdin
         return process
+
+    async def start_adopted(self, popen: subprocess.Popen[bytes]) -> None:
+        """:meth:`start`, for an app already started."""
+        await self.adopt(popen)
+        self._task = asyncio.create_task(self.run())
 
     async def stop(self) -> None:
         """Ask the app to quit; SIGTERM, then SIGKILL it and all under it, if it lingers."""
@@ -194,7 +196,49 @@ class ExplorerProcess(AppService):
             kill_tree(self._process.pid)
 
 
-async def _ended(process: asyncio.subprocess.Process, seconds: float) -> bool:
+class PipedApp:
+    """A started app's process with asyncio streams on its pipes: what textual-serve's
+    AppService reads and writes (an asyncio subprocess can only be one asyncio started)."""
+
+    def __init__(
+        self,
+        popen: subprocess.Popen[bytes],
+        stdin: asyncio.StreamWriter,
+        stdout: asyncio.StreamReader,
+        stderr: asyncio.StreamReader,
+    ) -> None:
+        self.popen = popen
+        self.pid = popen.pid
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+
+    @classmethod
+    async def wrap(cls, popen: subprocess.Popen[bytes]) -> PipedApp:
+        assert popen.stdin is not None and popen.stdout is not None and popen.stderr is not None
+        loop = asyncio.get_running_loop()
+        readers = []
+        for pipe in (popen.stdout, popen.stderr):
+            reader = asyncio.StreamReader(limit=2**24)
+            await loop.connect_read_pipe(partial(asyncio.StreamReaderProtocol, reader), pipe)
+            readers.append(reader)
+        transport, protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, popen.stdin
+        )
+        writer = asyncio.StreamWriter(transport, protocol, None, loop)
+        return cls(popen, writer, readers[0], readers[1])
+
+    @property
+    def returncode(self) -> int | None:
+        return self.popen.poll()
+
+    async def wait(self) -> int:
+        """Its exit status, once it exits (polled: no child watcher for a process asyncio
+        did not start)."""
+        while (code := self.popen.poll()) is None:
+            await asyncio.sleep(0.02)
+        return code
+
+
+async def _ended(process: PipedApp, seconds: float) -> bool:
     """Whether ``process`` ends within ``seconds``."""
     try:
         await asyncio.wait_for(process.wait(), seconds)
@@ -214,6 +258,7 @@ class ExplorerServer(Server):
         port: int,
         title: str,
         max_sessions: int,
+        first: subprocess.Popen[bytes] | None = None,
     ) -> None:
         super().__init__(
             " ".join(app_argv),
@@ -233,6 +278,8 @@ class ExplorerServer(Server):
         self._starting = 0
         """Tabs let in whose app is not in :attr:`sessions` yet."""
         self._spare_lock = asyncio.Lock()
+        self._first = first
+        """The first app, started before the web server was imported."""
 
     @property
     def full(self) -> bool:
@@ -245,6 +292,10 @@ class ExplorerServer(Server):
     async def on_startup(self, app: web.Application) -> None:
         """Start the first app (textual-serve printed its logo; :meth:`listening` says where
         to go)."""
+        first, self._first = self._first, None
+        if first is not None and first.poll() is None:
+            self.spare = ExplorerProcess(self.app_argv, self.download_manager)
+            await self.spare.start_adopted(first)
         await self._keep_spare()
 
     async def _keep_spare(self) -> None:
@@ -298,6 +349,9 @@ class ExplorerServer(Server):
         finally:
             for session in [*self.sessions, *([self.spare] if self.spare is not None else [])]:
                 session.kill_now()
+            if self._first is not None:  # never adopted: the server did not start
+                kill_tree(self._first.pid)
+                self._first.wait()
             with contextlib.suppress(Exception):
                 loop.close()
 
@@ -405,9 +459,13 @@ def serve(
     host: str,
     port: int,
     max_sessions: int,
+    first: subprocess.Popen[bytes] | None = None,
 ) -> int:
-    """Serve the explorer that ``app_argv`` starts until Ctrl+C; 0, or 1 if it cannot listen."""
-    server = ExplorerServer(app_argv, host=host, port=port, title=title, max_sessions=max_sessions)
+    """Serve the explorer that ``app_argv`` starts until Ctrl+C (``first``: the first app,
+    already started); 0, or 1 if it cannot listen."""
+    server = ExplorerServer(
+        app_argv, host=host, port=port, title=title, max_sessions=max_sessions, first=first
+    )
     server.public_url = public_url(host, port)
     try:
         server.serve()

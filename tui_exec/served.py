@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -82,3 +83,27 @@ class ServerWatch:
         for step in (self._stop_program, self._quit_app):
             with contextlib.suppress(Exception):  # on the way out, each step is tried
                 step()
+
+
+def start_app(argv: list[str], width: int = 80, height: int = 24) -> subprocess.Popen[bytes]:
+    """Start one served app as textual-serve does (its web driver, talking through pipes),
+    without a shell, in a session of its own, told the server's pid. Here, not in
+    :mod:`.serve`, so that ``--serve`` starts its first app before it imports the web server."""
+    environment = dict(os.environ)
+    environment.update(
+        TEXTUAL_DRIVER="textual.drivers.web_driver:WebDriver",
+        TEXTUAL_FPS="60",
+        TEXTUAL_COLOR_SYSTEM="truecolor",
+        TERM_PROGRAM="textual",
+        COLUMNS=str(width),
+        ROWS=str(height),
+    )
+    environment[SERVER_PID_VARIABLE] = str(os.getpid())
+    return subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        start_new_session=True,  # Ctrl+C goes to the server, which stops each app in turn
+    )
