@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .serving import Tab, alive, programs, serving, wait_for, wait_gone
+from .serving import Tab, alive, descendants, programs, serving, wait_for, wait_gone
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="finds processes through Linux's /proc"
@@ -106,3 +106,25 @@ def test_serve_needs_a_readable_file(tmp_path: Path) -> None:
     )
     assert none.returncode == 2
     assert "--serve needs a FILE" in none.stderr
+
+
+def test_sigterm_ends_a_served_app_and_its_program(tmp_path: Path) -> None:
+    """SIGTERM (what the server sends an app that does not quit when asked) ends the app and
+    the program it runs (in a process group of its own)."""
+    forever = tmp_path / "forever.py"
+    forever.write_text("while True:\n    pass\n")
+    with serving("--allow-run", file=forever) as served:
+        served.wait_listening()
+        tab = Tab(served).open()
+        assert FRAME in tab.read(20, until=FRAME)
+        before = set(served.processes())
+        tab.send_keys("\x1b[15~")
+        assert wait_for(lambda: programs(served.processes()), 10), "F5 started no program"
+        program = programs(served.processes())
+        app = [pid for pid in before if pid not in programs(list(before))]
+        running = [pid for pid in app if any(p in program for p in descendants(pid))]
+        assert len(running) == 1
+        os.kill(running[0], signal.SIGTERM)
+        left = wait_gone([*running, *program], 2.5)
+        tab.close()
+        assert left == [], f"still running after SIGTERM: {left}"
