@@ -699,8 +699,8 @@ def serve_main(
         parser.error("--serve needs a FILE (the one file every browser tab explores)")
     if args.max_sessions < 1:
         parser.error("--max-sessions must be at least 1")
-    if not 0 <= args.port <= 65535:
-        parser.error("--port must be between 0 and 65535")
+    if not 1 <= args.port <= 65535:
+        parser.error("--port must be between 1 and 65535")
     try:
         data, name = read_program(args.file)
         if not _is_own_pyc(data, name):

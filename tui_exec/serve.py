@@ -41,6 +41,8 @@ QUIT_GRACE = 1.0
 """Seconds an app has to quit when asked, before SIGTERM."""
 TERM_GRACE = 0.5
 """Seconds it has after SIGTERM, before SIGKILL."""
+HEARTBEAT = 4.0
+"""Seconds between pings of a tab; no answer within half of it and the tab is gone."""
 STOP_WITHIN = QUIT_GRACE + TERM_GRACE + 0.5
 """The most a stop takes: the issue asks for 2 s."""
 
@@ -377,7 +379,8 @@ class ExplorerServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One tab: start its app, pass keys and screen between them, stop it when done."""
-        websocket = web.WebSocketResponse(heartbeat=15)
+        # A tab whose network went silent (no close, no reset) is found by its missed pings.
+        websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
         await websocket.prepare(request)
         if self.full:
             message = f"All {self.max_sessions} sessions are in use: try again later."
