@@ -635,6 +635,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("limits must be positive")
     if args.serve:
         return serve_main(args, program_args, parser)
+    serving_options = (args.host, args.port, args.max_sessions) != ("127.0.0.1", 8000, 8)
+    if serving_options or (args.allow_run and not args.served):
+        parser.error("--host, --port, --allow-run and --max-sessions go with --serve")
     try:
         if args.new and args.file is not None:
             parser.error("--new opens a scratch program: give it no FILE")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import py_compile
 from pathlib import Path
 
+import pytest
+
 from tests.ui.helpers import ready, wait_until
 from tui_exec.ui.app import TuiExecApp, make_app
 from tui_exec.ui.policy import LOCAL, served_policy
@@ -101,3 +103,13 @@ async def test_no_prompt_reaches_another_path(tmp_path: Path) -> None:
         assert not app.comparer._busy
         wanted = "opens no path: name the Python by its version"
         assert any(wanted in note for note in said(app)), said(app)
+
+
+def test_serving_options_go_with_serve(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui_exec.cli import main
+
+    for options in (["--allow-run"], ["--host", "0.0.0.0"], ["--max-sessions", "3"]):
+        with pytest.raises(SystemExit) as exited:
+            main(["demo_scripts/classic.py", *options])
+        assert exited.value.code == 2
+        assert "go with --serve" in capsys.readouterr().err
