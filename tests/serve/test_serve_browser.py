@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .browser import chromium, median_ms, skip_unless_oldest_python
-from .serving import programs, serving
+from .serving import ROOT, programs, serving
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -98,6 +98,21 @@ def test_the_explorer_in_chromium(tmp_path: Path) -> None:
         assert any(url.endswith("/static/js/textual.js") for url in asked)
         assert any(url.endswith(".ttf") for url in asked)  # the font, from the server
         assert [url for url in asked if not url.startswith(local)] == []
+
+        # The palette's screenshot comes to the browser (a download), not into a server folder.
+        svgs = set(ROOT.glob("*.svg"))
+        page.press("\ue009p")  # ctrl+p
+        page.wait_text("Search")
+        page.press("Screenshot")
+        page.wait_text("Save an SVG")
+        page.press("\n")
+        page.wait_text("Screenshot sent to your browser")
+        handles = page.driver.window_handles
+        assert len(handles) == 2
+        page.driver.switch_to.window(handles[-1])
+        assert f"127.0.0.1:{served.port}/download/" in page.driver.current_url
+        assert "<svg" in page.driver.page_source
+        assert set(ROOT.glob("*.svg")) == svgs
 
 
 @pytest.mark.parametrize("options", [(), ("--host", "0.0.0.0")], ids=["loopback", "any-host"])

@@ -118,7 +118,12 @@ class TuiExecApp(Explorer):
         yield from palette_commands(self, self.app_commands())
 
     def action_screenshot_here(self) -> None:
-        """Save an SVG screenshot in the current folder and say where."""
+        """Save an SVG screenshot in the current folder and say where (served: a download in
+        the browser, not a file on the server)."""
+        if self.program.policy.served:
+            self.deliver_screenshot()
+            self.notify("Screenshot sent to your browser as a download (an SVG file)", timeout=6)
+            return
         try:
             path = self.save_screenshot(path=str(Path.cwd()))
         except OSError as exc:
