@@ -55,9 +55,15 @@ def test_the_explorer_in_chromium(tmp_path: Path) -> None:
         )
         assert terminal[0] > 0.9 * width and terminal[1] > 0.85 * height
         assert terminal[2] >= 80 and terminal[3] >= 24
+        # The app fills the page's terminal: the footer on its last row (the app may have
+        # drawn its first frame at 80x24, before the tab told it its size).
+        deadline = time.monotonic() + 10
+        while "q Quit" not in page.rows()[-1] and time.monotonic() < deadline:
+            time.sleep(0.05)
         rows = page.rows()
         assert rows[0].startswith("╭─ 1 Source")
         assert "q Quit" in rows[-1]
+        assert page.status_line().startswith("1:0 · COMMENT")
 
         # g, a line number, Enter: the selection goes to line 11, in every pane.
         page.time_keys()
