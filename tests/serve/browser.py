@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import pytest
@@ -97,12 +98,17 @@ def skip_unless_oldest_python() -> None:
     """The browser tests check the server and the page, not the Python running them: CI runs
     the suite under each of 3.11-3.15, and they run under the oldest installed one only (as
     the cross-version tests of tests/core/test_interpreters.py do)."""
+    oldest = _oldest_python()
+    if sys.version_info[:2] != oldest:
+        pytest.skip(f"run once, under the oldest installed Python ({oldest[0]}.{oldest[1]})")
+
+
+@cache
+def _oldest_python() -> tuple[int, int]:
     from tui_exec.core.interpreters import find_interpreters
 
     versions = {i.version[:2] for i in find_interpreters() if i.usable and i.version >= (3, 11)}
-    oldest = min(versions, default=sys.version_info[:2])
-    if sys.version_info[:2] != oldest:
-        pytest.skip(f"run once, under the oldest installed Python ({oldest[0]}.{oldest[1]})")
+    return min(versions, default=(sys.version_info[0], sys.version_info[1]))
 
 
 class Page:
