@@ -1,6 +1,6 @@
 """``tui-exec --serve`` in headless Chromium (issue 23 §3): the four panes come, keys typed in
 the page move the selection as in a terminal, F5 is refused unless --allow-run, and the page
-asks nothing of any other host. Also measured: --serve start to the first frame, and a key's
+asks nothing of any other host; the tab past --max-sessions gets the page that says so. Also measured: --serve start to the first frame, and a key's
 time to the screen's change (figures in the README: run with -s to see them)."""
 
 from __future__ import annotations
@@ -132,3 +132,15 @@ def test_f5_is_refused_without_allow_run(options: tuple[str, ...]) -> None:
         assert "--allow-run" in screen.replace("\n", "")
         assert not page.text().count("Running…")
         assert programs(served.processes()) == []  # tui-exec apps only: no program ran
+
+
+def test_the_tab_past_max_sessions_is_told() -> None:
+    with chromium() as page, serving("--max-sessions", "1") as served:
+        served.wait_listening()
+        page.open(served.url)
+        page.wait_text(READY)
+        page.driver.switch_to.new_window("tab")
+        page.open(served.url)
+        text = page.driver.find_element("id", "busy").text
+        assert "All 1 sessions of this tui-exec server are in use" in text
+        assert "--max-sessions" in text
