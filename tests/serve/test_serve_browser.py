@@ -1,7 +1,8 @@
 """``tui-exec --serve`` in headless Chromium (issue 23 §3): the four panes come, keys typed in
-the page move the selection as in a terminal, F5 is refused unless --allow-run, and the page
-asks nothing of any other host; the tab past --max-sessions gets the page that says so. Also measured: --serve start to the first frame, and a key's
-time to the screen's change (figures in the README: run with -s to see them)."""
+the page move the selection as in a terminal, F5 is refused unless --allow-run, the page asks
+nothing of any other host, and the tab past --max-sessions gets the page that says so. Also
+measured: --serve start to the first frame, and a key's time to the screen's change (figures
+in the README: run with -s to see them)."""
 
 from __future__ import annotations
 
