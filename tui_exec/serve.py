@@ -80,8 +80,9 @@ def kill_tree(pid: int, signal_number: int = signal.SIGKILL) -> None:
     for target in [*descendants(pid), pid]:
         with contextlib.suppress(OSError):
             os.kill(target, signal_number)
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal_number)
+    if hasattr(os, "killpg"):  # POSIX: the app leads a process group of its own
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal_number)
 
 
 class ExplorerProcess(AppService):
