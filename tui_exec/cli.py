@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .core import Analysis
     from .core.compare import Side
     from .core.interpreters import Interpreter
+    from .ui.app import TuiExecApp
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -38,6 +39,7 @@ source -> tokens -> AST -> bytecode, with every pane kept in sync.
                             explain and pyc); a .pyc of another version opens under it
   tui-exec --list-pythons   the Pythons found
   tui-exec FILE.py -- ARGS  give ARGS to the program when F5 runs it
+  tui-exec --serve FILE.py  serve the explorer to web browsers (a tab, an app)
 """
 
 
@@ -226,7 +228,39 @@ def _main_parser() -> argparse.ArgumentParser:
             "The program runs only when you press F5, in a subprocess with limits.",
         )
     )
+    _add_serve_options(parser)
     return parser
+
+
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """``--serve`` and its options; ``--served`` (hidden) is how the server starts each app."""
+    serving = parser.add_argument_group(
+        "serving (--serve)",
+        "Each browser tab gets its own explorer of FILE; Ctrl+C stops them all.",
+    )
+    serving.add_argument(
+        "--serve", action="store_true", help="serve the explorer of FILE to web browsers"
+    )
+    serving.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
+    )
+    serving.add_argument(
+        "--port", type=int, default=8000, help="the port to listen on (default: 8000)"
+    )
+    serving.add_argument(
+        "--allow-run",
+        action="store_true",
+        help="let browsers run the program (F5/F7) and save edits, as the user who started "
+        "the server (off by default)",
+    )
+    serving.add_argument(
+        "--max-sessions",
+        type=int,
+        default=8,
+        metavar="N",
+        help="at most N browser tabs at once, each an app process (default: 8)",
+    )
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
 
 
 def _add_run_options(run: argparse._ArgumentGroup | argparse.ArgumentParser) -> None:
@@ -692,6 +726,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     if args.time_limit <= 0 or args.output_limit <= 0 or args.step_limit <= 0:
         parser.error("limits must be positive")
+    if args.serve:
+        return serve_main(args, program_args, parser)
+    serving_options = (args.host, args.port, args.max_sessions) != ("127.0.0.1", 8000, 8)
+    if serving_options or (args.allow_run and not args.served):
+        parser.error("--host, --port, --allow-run and --max-sessions go with --serve")
     elsewhere = [*_without_python(args_list), *(["--", *program_args] if program_args else [])]
     if args.python is not None:
         status = _explore_elsewhere(args.python, elsewhere, args.file == "-")
@@ -741,13 +780,112 @@ def main(argv: Sequence[str] | None = None) -> int:
         args=tuple(program_args),
     )
     path = None if args.file in (None, "-") else args.file
-    app = make_app(data, name, path=path, run_options=options, edit=args.file is None, pyc=pyc)
+    from .ui.policy import LOCAL, served_policy
+
+    policy = served_policy(allow_run=args.allow_run) if args.served else LOCAL
+    app = make_app(
+        data, name, path=path, run_options=options, edit=args.file is None, pyc=pyc, policy=policy
+    )
     # The analysis worker thread holds the GIL for the default 5 ms at a time,
     # so each key and frame waits for it; a shorter slice lets the UI answer
     # while the analysis runs, and changes nothing when only one thread runs.
     sys.setswitchinterval(0.0005)
-    app.run(mouse=not args.no_mouse)
+    if args.served:
+        _run_served(app, mouse=not args.no_mouse)
+    else:
+        app.run(mouse=not args.no_mouse)
     return app.return_code or 0
+
+
+def serve_main(
+    args: argparse.Namespace, program_args: list[str], parser: argparse.ArgumentParser
+) -> int:
+    """``tui-exec --serve FILE``: check FILE and the options, then serve until Ctrl+C."""
+    if args.file in (None, "-"):
+        parser.error("--serve needs a FILE (the one file every browser tab explores)")
+    if args.max_sessions < 1:
+        parser.error("--max-sessions must be at least 1")
+    if not 1 <= args.port <= 65535:
+        parser.error("--port must be between 1 and 65535")
+    try:
+        data, name = read_program(args.file)
+        if not _is_own_pyc(data, name):
+            check_text(data, name)
+        if args.stdin is not None:
+            read_program(args.stdin)
+    except ProgramError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    import importlib.util
+
+    if importlib.util.find_spec("textual_serve") is None:
+        print(
+            "tui-exec: serving needs the textual-serve package, not installed here", file=sys.stderr
+        )
+        return EXIT_UNREADABLE
+    app_argv = [sys.executable, "-m", "tui_exec", "--served", os.path.abspath(args.file)]
+    app_argv += ["--time-limit", str(args.time_limit), "--output-limit", str(args.output_limit)]
+    app_argv += ["--step-limit", str(args.step_limit)]
+    if args.stdin is not None:
+        app_argv += ["--stdin", os.path.abspath(args.stdin)]
+    if args.allow_run:
+        app_argv.append("--allow-run")
+    if args.no_mouse:
+        app_argv.append("--no-mouse")
+    if args.python is not None:  # each tab's app runs under it (found once, here)
+        from .core.interpreters import InterpreterError, resolve
+
+        try:
+            app_argv += ["--python", resolve(args.python).executable]
+        except InterpreterError as exc:
+            print(f"tui-exec: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    app_argv += ["--", *program_args]
+    if args.allow_run:
+        loopback = args.host in ("127.0.0.1", "::1", "localhost")
+        where = "this machine" if loopback else "anyone who can reach this address"
+        print(f"tui-exec: --allow-run: {where} can run the program as you", file=sys.stderr)
+    else:
+        print("tui-exec: running and saving are off in the browser (--allow-run turns them on)")
+    from .served import start_app
+
+    # The first tab's app starts now, while the web server's modules are imported (0.6 s).
+    first = start_app(app_argv)
+    from .serve import serve
+
+    return serve(
+        app_argv,
+        title=name,
+        host=args.host,
+        port=args.port,
+        max_sessions=args.max_sessions,
+        first=first,
+    )
+
+
+def _run_served(app: TuiExecApp, *, mouse: bool) -> None:
+    """Run an app for ``--serve``: it ends when its server is gone (see :mod:`.served`),
+    and SIGTERM ends it for sure (Textual's web driver only asks the app to exit)."""
+    import asyncio
+    import signal
+    import threading
+
+    from .served import ServerWatch
+
+    def quit_app() -> None:
+        if threading.current_thread() is threading.main_thread():
+            app.exit()
+        else:
+            app.call_from_thread(app.exit)
+
+    watch = ServerWatch(lambda: app.runner.stop_run(save=False), quit_app)
+    watch.start()
+
+    async def take_sigterm(pilot: object) -> None:
+        # After the driver set its own handler, which only posts a request to exit.
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, watch.end)
+
+    app.run(mouse=mouse, auto_pilot=take_sigterm)
 
 
 # Textual draws at most 60 frames a second, so a key waits up to 17 ms for its frame: a third

@@ -32,6 +32,7 @@ from .explorer import Explorer
 from .exporting import EXPORT_COMMANDS, Exporter
 from .messages import RunFinished
 from .navigation import NAVIGATION_COMMANDS, Navigator
+from .policy import LOCAL, SessionPolicy
 from .program import DEFAULT_RUN_OPTIONS, RunOptions
 from .running import RUN_COMMANDS, Runner
 from .stage_panel import StagePanel
@@ -72,8 +73,10 @@ class TuiExecApp(Explorer):
         run_options: RunOptions = DEFAULT_RUN_OPTIONS,
         edit: bool = False,
         pyc: bool = False,
+        policy: SessionPolicy = LOCAL,
     ) -> None:
         super().__init__(data, name, path=path, pyc=pyc)
+        self.program.policy = policy
         self.navigator = self.add_feature(Navigator(self))
         """Focus, zoom, search, go to line, help."""
         self.watcher = self.add_feature(Watcher(self))
@@ -120,7 +123,12 @@ class TuiExecApp(Explorer):
         yield from palette_commands(self, self.app_commands())
 
     def action_screenshot_here(self) -> None:
-        """Save an SVG screenshot in the current folder and say where."""
+        """Save an SVG screenshot in the current folder and say where (served: a download in
+        the browser, not a file on the server)."""
+        if self.program.policy.served:
+            self.deliver_screenshot()
+            self.notify("Screenshot sent to your browser as a download (an SVG file)", timeout=6)
+            return
         try:
             path = self.save_screenshot(path=str(Path.cwd()))
         except OSError as exc:
@@ -195,7 +203,11 @@ def make_app(
     run_options: RunOptions = DEFAULT_RUN_OPTIONS,
     edit: bool = False,
     pyc: bool = False,
+    policy: SessionPolicy = LOCAL,
 ) -> TuiExecApp:
     """The app for a program's bytes (``edit``: in the editor; ``pyc``: a .pyc file of this
-    Python); shared by the CLI, the tests and the benchmarks."""
-    return TuiExecApp(data, name, path=path, run_options=run_options, edit=edit, pyc=pyc)
+    Python; ``policy``: what a served session may do); shared by the CLI, the tests and the
+    benchmarks."""
+    return TuiExecApp(
+        data, name, path=path, run_options=run_options, edit=edit, pyc=pyc, policy=policy
+    )

@@ -7,6 +7,8 @@ view opens over the explorer; Esc comes back.
 
 from __future__ import annotations
 
+import re
+
 from textual import work
 from textual.message import Message
 
@@ -18,6 +20,9 @@ from ..dump import to_json_data
 from .commands import Command
 from .compare_view import CompareScreen
 from .feature import Feature
+
+_VERSION = re.compile(r"\s*\d+\.\d+(\.\d+)?\s*")
+"""A Python named by its version (3.12, 3.15.2), not by a path: all a served session takes."""
 
 COMPARE_COMMANDS = (
     Command(
@@ -68,6 +73,10 @@ class Comparer(Feature):
             return
 
         def chosen(spec: str | None) -> None:
+            if spec and not self.program.policy.may_open_paths and not _VERSION.fullmatch(spec):
+                # Served: a path would start any program on the server.
+                self.notify(self.program.policy.refusal("python path"), severity="warning")
+                return
             if spec and spec.strip():
                 self._busy = True
                 self.notify(f"Compiling under Python {spec.strip()}…", timeout=3)

@@ -247,6 +247,9 @@ class EditMode(Feature):
         """ctrl+s: write the edited text to the file (asking for a path when there is none)."""
         if self.editor is None:
             return
+        if not self.program.policy.may_save:
+            self.notify(self.program.policy.refusal("saving"), severity="warning", timeout=8)
+            return
         if self.program.path is None:
             self._ask_path()
             return
@@ -286,6 +289,9 @@ class EditMode(Feature):
     def _write(self, path: str) -> bool:
         """Save to ``path``; say what happened."""
         assert self.editor is not None
+        if not self.program.policy.may_save:
+            self.notify(self.program.policy.refusal("saving"), severity="warning", timeout=8)
+            return False
         data = self._encode(self.editor.text)
         try:
             Path(path).write_bytes(data)

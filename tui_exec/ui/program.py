@@ -9,6 +9,7 @@ from typing import Generic, Protocol, TypeVar
 
 from ..core import Analysis
 from ..core.run import ProgramRun, RunLimits
+from .policy import LOCAL, SessionPolicy
 from .selection import Selection
 from .timeline import Timeline
 
@@ -53,6 +54,8 @@ class ProgramState:
         """Code id -> offset -> specialized opname, from the last run without recording."""
         self.run_options = DEFAULT_RUN_OPTIONS
         """How F5 runs it: limits, standard input and arguments."""
+        self.policy: SessionPolicy = LOCAL
+        """What this session may do: run it, save it, open other paths (off when served)."""
         self.read_stamp = self.file_stamp()
         """The file's (modification time, size) when the app last read or wrote it: any
         other stamp means something else changed the file."""

@@ -152,6 +152,9 @@ class Runner(Feature):
         """F5: run the program in a subprocess, recording every step (F7: without recording)."""
         if self.program.run is not None or self.program.analysis is None:
             return
+        if not self.program.policy.may_run:
+            self.notify(self.program.policy.refusal("running"), severity="warning", timeout=8)
+            return
         if self.program.analysis.pyc is not None:
             self.notify("A .pyc is run by importing it; here, run its source (o opens it).")
             return

@@ -52,7 +52,7 @@ class Watcher(Feature):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_source":
-            return self._pyc_source() is not None
+            return self.program.policy.may_open_paths and self._pyc_source() is not None
         if action == "reload":
             # With unsaved edits the key says why it keeps them.
             return self.program.path is not None or self.program.unsaved
@@ -74,7 +74,7 @@ class Watcher(Feature):
     def action_open_source(self) -> None:
         """o: leave the .pyc for the source file it was compiled from."""
         path = self._pyc_source()
-        if path is None:
+        if path is None or not self.program.policy.may_open_paths:
             return
         try:
             data = Path(path).read_bytes()
