@@ -81,6 +81,15 @@ async def test_edits_stay_in_the_browser(tmp_path: Path) -> None:
         await pilot.pause()
         assert program.read_text() == PROGRAM
         assert any("Saving is off in this served session" in note for note in said(app))
+        # Quitting does not offer to save what cannot be saved: it asks whether to lose it.
+        await pilot.press("f2", "q")
+        prompt = str(app.query_one("#command-line-prompt").render())
+        assert "cannot save them. Quit and lose them?" in prompt and app.is_running
+        await pilot.press("escape")
+        assert app.is_running and app.program.unsaved
+        await pilot.press("q", "y", "enter")
+        await pilot.pause()
+    assert app.return_code == 0 and program.read_text() == PROGRAM
 
 
 async def test_no_prompt_reaches_another_path(tmp_path: Path) -> None:

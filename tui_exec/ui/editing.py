@@ -342,6 +342,13 @@ class EditMode(Feature):
             elif choice.startswith("n"):
                 quit_now()
 
+        if not self.program.policy.may_save:  # served: the edits cannot be kept anyway
+            self.host.ask(
+                "Unsaved edits: this served session cannot save them. Quit and lose them? "
+                "(y quits, Esc stays)",
+                lambda text: quit_now() if (text or "").strip().lower().startswith("y") else None,
+            )
+            return
         if self.program.path is None:
             choices = "y asks for a path, saves and quits; n quits without saving; Esc stays"
         else:
