@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,8 +115,22 @@ def _oldest_python() -> tuple[int, int]:
 class Page:
     """The served page in Chromium: keys in, rows and highlights out."""
 
-    def __init__(self, driver: Any) -> None:
+    def __init__(self, driver: Any, downloads: Path) -> None:
         self.driver = driver
+        self.downloads = downloads
+        """Where the browser saves what the app delivers as a download."""
+
+    def wait_downloads(self, count: int, timeout: float = 10.0) -> list[Path]:
+        """The files downloaded, once ``count`` of them are whole (bounded wait)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            done = sorted(p for p in self.downloads.iterdir() if not p.name.endswith(".crdownload"))
+            partial = [p for p in self.downloads.iterdir() if p.name.endswith(".crdownload")]
+            if len(done) >= count and not partial:
+                return done
+            if time.monotonic() > deadline:
+                raise AssertionError(f"downloads: {[p.name for p in self.downloads.iterdir()]}")
+            time.sleep(0.05)
 
     def open(self, url: str) -> None:
         self.driver.get(url)
@@ -213,7 +228,12 @@ def chromium() -> Iterator[Page]:
     try:
         driver.set_page_load_timeout(30)
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": KEEP_TERMINAL})
-        yield Page(driver)
+        downloads = Path(profile.name) / "downloads"
+        downloads.mkdir()
+        driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
+        yield Page(driver, downloads)
     finally:
         driver.quit()
         profile.cleanup()

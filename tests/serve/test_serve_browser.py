@@ -145,3 +145,21 @@ def test_the_tab_past_max_sessions_is_told() -> None:
         text = page.driver.find_element("id", "busy").text
         assert "All 1 sessions of this tui-exec server are in use" in text
         assert "--max-sessions" in text
+
+
+def test_export_downloads_both_files_in_the_browser() -> None:
+    """X, served: the screen's SVG and the selection's page come to the browser, and
+    nothing is written in the server's folders."""
+    with chromium() as page, serving() as served:
+        served.wait_listening()
+        page.open(served.url)
+        page.wait_text(READY)
+        before = set(ROOT.glob("*.svg")) | set(ROOT.glob("*.html"))
+        page.press("X")
+        page.wait_text("Sent to your browser")
+        files = page.wait_downloads(2)
+        assert sorted(path.suffix for path in files) == [".html", ".svg"]
+        svg, html = sorted(files, key=lambda path: path.suffix != ".svg")
+        assert svg.read_text(encoding="utf-8").lstrip().startswith("<svg")
+        assert '<section id="explain"' in html.read_text(encoding="utf-8")
+        assert set(ROOT.glob("*.svg")) | set(ROOT.glob("*.html")) == before
