@@ -76,9 +76,12 @@ def test_the_explorer_in_chromium(tmp_path: Path) -> None:
         page.wait_text("11:8 · NAME 'a'")
         status = page.status_line()
         assert status.startswith("11:8 · NAME 'a' · Name 11:8–9 · STORE_FAST")
-        marked = page.highlighted()
         source_row = next(y for y, row in enumerate(page.rows()) if row.startswith("│11 "))
-        assert marked.get(source_row) == "a"
+        # The cells' colours may reach the DOM a moment after their text (bounded wait).
+        deadline = time.monotonic() + 5
+        while page.highlighted().get(source_row) != "a" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert page.highlighted().get(source_row) == "a", page.highlighted()
         assert page.text() != before
 
         # A focus key and arrows: the Bytecode pane takes the arrows, and the status follows.
