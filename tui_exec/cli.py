@@ -102,16 +102,24 @@ def _pyc_interpreter(data: bytes, name: str) -> Interpreter | None:
     return interpreter_for_pyc(data) if looks_like_pyc(name, data) else None
 
 
+def _named_python(spec: str) -> Interpreter | None:
+    """The Python ``--python SPEC`` names; None once why there is none is printed."""
+    from .core.interpreters import InterpreterError, resolve
+
+    try:
+        return resolve(spec)
+    except InterpreterError as exc:
+        print(f"tui-exec: {exc}", file=sys.stderr)
+        return None
+
+
 def _explore_elsewhere(spec: str, argv: list[str], from_stdin: bool) -> int | None:
     """``tui-exec --python SPEC ...``: the explorer under that Python; None when it is the
     one running (the explorer then opens here)."""
-    from .core.interpreters import InterpreterError, resolve
     from .elsewhere_app import run_app_under
 
-    try:
-        interpreter = resolve(spec)
-    except InterpreterError as exc:
-        print(f"tui-exec: {exc}", file=sys.stderr)
+    interpreter = _named_python(spec)
+    if interpreter is None:
         return EXIT_UNREADABLE
     if interpreter.running:
         return None
@@ -485,12 +493,8 @@ def _without_python(argv: Sequence[str]) -> list[str]:
 def _run_elsewhere(command: str, spec: str, argv: Sequence[str], file: str | None) -> int | None:
     """Run ``tui-exec COMMAND ARGV`` under the Python ``spec`` names, passing its output on;
     None when that Python is the one running (the command then runs here)."""
-    from .core.interpreters import InterpreterError, resolve
-
-    try:
-        interpreter = resolve(spec)
-    except InterpreterError as exc:
-        print(f"tui-exec: {exc}", file=sys.stderr)
+    interpreter = _named_python(spec)
+    if interpreter is None:
         return EXIT_UNREADABLE
     if interpreter.running:
         return None
@@ -833,13 +837,10 @@ def serve_main(
     if args.no_mouse:
         app_argv.append("--no-mouse")
     if args.python is not None:  # each tab's app runs under it (found once, here)
-        from .core.interpreters import InterpreterError, resolve
-
-        try:
-            app_argv += ["--python", resolve(args.python).executable]
-        except InterpreterError as exc:
-            print(f"tui-exec: {exc}", file=sys.stderr)
+        interpreter = _named_python(args.python)
+        if interpreter is None:
             return EXIT_UNREADABLE
+        app_argv += ["--python", interpreter.executable]
     app_argv += ["--", *program_args]
     if args.allow_run:
         loopback = args.host in ("127.0.0.1", "::1", "localhost")
