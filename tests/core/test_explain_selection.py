@@ -40,7 +40,7 @@ def test_every_instruction_is_explained_with_its_own_words_and_stacks() -> None:
 def test_an_argument_marks_the_table_entry_it_reads() -> None:
     analysis = _analysis("classic.py")
     codes = live_code_objects(analysis)
-    load = next(i for i in analysis.instructions if i.opname == "LOAD_CONST")
+    load = next(i for i in analysis.instructions if i.opname == "STORE_NAME")  # co_names
     links = analysis.index.for_instruction(load.id)
     paragraphs = explain_selection(analysis, "instruction", load.id, links, codes=codes)
     marked = [piece.text for p in paragraphs for piece in p if piece.style == "mark"]

@@ -246,12 +246,13 @@ def test_tui_exec_compare_on_a_terminal_opens_the_view_and_piped_prints_text(
 def comparison_with_small_ints() -> Comparison:
     """This Python's dump as "3.13", and a copy as "3.14" whose small int constants are
     LOAD_SMALL_INT: the 3.14 note on small ints concerns those spans and no other."""
-    a = dump_of(PROGRAM)
+    a = dump_of(PROGRAM)  # this Python's: 1 and 2 are LOAD_CONST or LOAD_SMALL_INT
     b = copy.deepcopy(a)
-    for code in b["code_objects"]:
-        for ins in code["instructions"]:
-            if ins["opname"] == "LOAD_CONST" and ins["argrepr"] in ("1", "2"):
-                ins["opname"], ins["arg"] = "LOAD_SMALL_INT", int(ins["argrepr"])
+    for dump, opname in ((a, "LOAD_CONST"), (b, "LOAD_SMALL_INT")):
+        for code in dump["code_objects"]:
+            for ins in code["instructions"]:
+                if ins["opname"] in ("LOAD_CONST", "LOAD_SMALL_INT") and ins["argrepr"] in ("1", "2"):
+                    ins["opname"] = opname
     return Comparison(Side("3.13.0", a), Side("3.14.0", b), "prog.py")
 
 
