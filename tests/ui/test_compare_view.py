@@ -251,9 +251,15 @@ def comparison_with_small_ints() -> Comparison:
     for dump, opname in ((a, "LOAD_CONST"), (b, "LOAD_SMALL_INT")):
         for code in dump["code_objects"]:
             for ins in code["instructions"]:
-                if ins["opname"] in ("LOAD_CONST", "LOAD_SMALL_INT") and ins["argrepr"] in ("1", "2"):
+                if _loads_one_or_two(ins):
                     ins["opname"] = opname
     return Comparison(Side("3.13.0", a), Side("3.14.0", b), "prog.py")
+
+
+def _loads_one_or_two(ins: dict[str, Any]) -> bool:
+    if ins["opname"] == "LOAD_SMALL_INT":  # 3.14+: the value is the argument
+        return ins["arg"] in (1, 2)
+    return ins["opname"] == "LOAD_CONST" and ins["argrepr"] in ("1", "2")
 
 
 async def test_the_notes_about_the_span_at_the_cursor_are_marked() -> None:
