@@ -23,11 +23,13 @@ from .core.explain.selection import (
     SelectionKind,
     explain_selection,
     live_code_objects,
+    one_line,
 )
 from .core.explain.tokens import token_category
 from .core.objects import ObjectInfo, Snapshot
 from .core.recorded_stacks import StackValue
 from .core.stack import StackEntry, stack_after, stack_before
+from .core.words import counted
 
 SECTIONS = ("source", "tokens", "ast", "bytecode", "run", "explain")
 """The ids of the page's sections, one per stage, in order."""
@@ -215,7 +217,7 @@ def _section(name: str, heading: str, content: Iterable[str]) -> Iterator[str]:
 def _headline(analysis: Analysis, origin: str, item: int | tuple[int, int], links: Links) -> str:
     """What is selected, in a few words: ``token + (PLUS) in BinOp at 5:8–9``."""
     span = links.span
-    text = f" {_short(span_text(analysis, span))}" if span is not None else ""
+    text = f" {one_line(span_text(analysis, span), 60)}" if span is not None else ""
     where = f" at {span}" if span is not None else ""
     node = analysis.nodes[links.nodes[0]].type if links.nodes else ""
     if origin in ("instruction", "step") and links.instructions:
@@ -227,7 +229,7 @@ def _headline(analysis: Analysis, origin: str, item: int | tuple[int, int], link
     if links.tokens and origin in ("token", "source"):
         token = analysis.tokens[links.tokens[0]]
         inside = f" in {node}" if node else ""
-        return f"token {_short(token.string)} ({token.exact_type}){inside}{where}"
+        return f"token {one_line(token.string, 60)} ({token.exact_type}){inside}{where}"
     if node:
         return f"{node}{text}{where}"
     if origin == "source" and isinstance(item, tuple):
@@ -458,8 +460,8 @@ def _bytecode(analysis: Analysis, links: Links) -> Iterator[str]:
         yield f"<p>{_e(links.note or 'No instruction was compiled from the selection.')}</p>"
         return
     yield (
-        f"<p>{_counted(len(primary), 'instruction')} compiled from the selection (▶)"
-        + (f", {_counted(len(secondary), 'more')} around it or inside it" if secondary else "")
+        f"<p>{counted(len(primary), 'instruction')} compiled from the selection (▶)"
+        + (f", {len(secondary)} more around it or inside it" if secondary else "")
         + ". The value stack is listed bottom first, its top last; each entry is named by the "
         "expression that made it.</p>"
     )
@@ -501,19 +503,10 @@ def _stack(entries: tuple[StackEntry, ...] | None) -> str:
         return "<em>never reached</em>"
     if not entries:
         return "<em>empty</em>"
-    shown = " | ".join(f"<code>{_e(_one_line(entry.text))}</code>" for entry in entries)
+    shown = " | ".join(
+        f"<code>{_e(one_line(entry.text, _LABEL_LIMIT))}</code>" for entry in entries
+    )
     return f'<span class="stack">{shown} ← top</span>'
-
-
-def _one_line(text: str, limit: int = _LABEL_LIMIT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _counted(count: int, noun: str) -> str:
-    if noun == "more":
-        return f"{count:,} more"
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -578,7 +571,7 @@ def _values(analysis: Analysis, run: RunStep) -> Iterator[str]:
         top = "← top" if position == len(run.values) - 1 else ""
         shown = "NULL" if value.repr is None else value.repr
         yield (
-            f"<tr><td><code>{_e(_one_line(label or ''))}</code></td>"
+            f"<tr><td><code>{_e(one_line(label or '', _LABEL_LIMIT))}</code></td>"
             f"<td>{_e(value.type or '')}</td><td><code>{_e(shown)}</code></td><td>{top}</td></tr>"
         )
     if not run.values:
@@ -682,10 +675,6 @@ def _printable(text: str) -> str:
 def _e(text: str) -> str:
     """``text`` escaped for HTML (quotes too), control characters shown as pictures."""
     return html.escape(_printable(text), quote=True)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return _one_line(text, limit)
 
 
 # Inline, for a page that must read offline: system fonts only, no url(), no @import.

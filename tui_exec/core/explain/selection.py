@@ -270,7 +270,7 @@ def plain_text(paragraphs: Sequence[Paragraph]) -> str:
 def stack_text(entries: tuple[StackEntry, ...]) -> str:
     """A value stack bottom first, top last, each entry named by what made it:
     ``NULL | print | x | y ← top``."""
-    return " | ".join(_cut(entry.text) for entry in entries) + " ← top" if entries else "empty"
+    return " | ".join(one_line(entry.text) for entry in entries) + " ← top" if entries else "empty"
 
 
 def short_repr(value: object, limit: int = 40) -> str:
@@ -301,7 +301,9 @@ def _tables(code: CodeType, entries: tuple[TableEntry, ...]) -> list[Paragraph]:
     return lines
 
 
-def _cut(text: str, limit: int = 24) -> str:
+def one_line(text: str, limit: int = 24) -> str:
+    """``text`` on one line (its whitespace runs made single spaces), cut to ``limit``
+    characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
